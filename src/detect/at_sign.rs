@@ -1,0 +1,178 @@
+//! Values found from a trigger byte: emails and URL credentials (`@`, `%40`, `%2540`, `\u0040`), Venmo
+//! handles (`@`), `%2B`-encoded phones (`%`) and Cash App cashtags (`$`).
+//!
+//! An email is read outwards from its `@`: the local part backwards (at most 64 bytes, RFC 5321), the
+//! domain forwards (labels joined by dots, at most 253 bytes, ending in an alphabetic TLD so
+//! `lodash@4.17.21` is not an address). Both scans are bounded, so a flood of `@` costs linear time.
+
+use super::keywords::gate;
+use super::numeric::{self, Lead};
+use super::{Detectors, Sink};
+
+const LOCAL_MAX: usize = 64;
+const DOMAIN_MAX: usize = 253;
+const USERINFO_MAX: usize = 256;
+
+fn local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'!' | b'*' | b'^' | b'~')
+}
+
+fn userinfo_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'_' | b'~' | b'%' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':'
+        )
+}
+
+/// `@` at `a`.
+pub(crate) fn at(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> usize {
+    if let Some(rule) = d.ids.url_password {
+        if let Some(start) = url_password(sink.input, a) {
+            sink.push(start, a, rule);
+            return a + 1;
+        }
+    }
+    if let Some(end) = email(d, sink, a, 1) {
+        return end;
+    }
+    if let Some(end) = venmo(d, sink, a) {
+        return end;
+    }
+    a + 1
+}
+
+/// `%` at `q`: an encoded `@` or `+`.
+pub(crate) fn percent(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
+    let rest = &sink.input[q..];
+    if rest.starts_with(b"%40") {
+        return email(d, sink, q, 3).unwrap_or(q + 1);
+    }
+    if rest.starts_with(b"%2540") {
+        return email(d, sink, q, 5).unwrap_or(q + 1);
+    }
+    let encoded_plus = rest.len() > 3 && rest[1] == b'2' && matches!(rest[2], b'B' | b'b') && rest[3].is_ascii_digit();
+    if encoded_plus && d.ids.phone.is_some() && (q == 0 || !sink.input[q - 1].is_ascii_alphanumeric()) {
+        return numeric::token_at(d, sink, q + 3, Lead { paren: false, plus: Some(q) });
+    }
+    q + 1
+}
+
+/// An email whose `@` (written as `at_len` bytes: `@`, `%40`, `%2540` or `\u0040`) is at `a`. Returns
+/// the end of the address when one was recorded.
+pub(crate) fn email(d: &Detectors, sink: &mut Sink<'_>, a: usize, at_len: usize) -> Option<usize> {
+    let rule = d.ids.email?;
+    let input = sink.input;
+    let lo = a.saturating_sub(LOCAL_MAX);
+    let mut start = a;
+    while start > lo && local_byte(input[start - 1]) {
+        start -= 1;
+    }
+    // An escape sequence just before the address (`\n`, `\u00e9` in a JSON string) is not part of it.
+    let mut slashes = 0;
+    while start > slashes && input[start - 1 - slashes] == b'\\' {
+        slashes += 1;
+    }
+    if slashes % 2 == 1 {
+        let unicode = input.get(start) == Some(&b'u')
+            && input.len() >= start + 5
+            && input[start + 1..start + 5].iter().all(u8::is_ascii_hexdigit);
+        start += if unicode { 5 } else { 1 };
+    }
+    while start < a && input[start] == b'.' {
+        start += 1;
+    }
+    if start >= a {
+        return None;
+    }
+    let end = domain_end(input, a + at_len)?;
+    sink.push(start, end, rule);
+    Some(end)
+}
+
+/// End of the domain starting at `ds`, if it has at least two labels and an alphabetic TLD.
+fn domain_end(input: &[u8], ds: usize) -> Option<usize> {
+    let limit = (ds + DOMAIN_MAX).min(input.len());
+    let mut i = ds;
+    let mut labels = 0;
+    let mut good = None;
+    loop {
+        let ls = i;
+        while i < limit && (input[i].is_ascii_alphanumeric() || input[i] == b'-') && i - ls < 63 {
+            i += 1;
+        }
+        let label = &input[ls..i];
+        if label.is_empty() || label[0] == b'-' || label[label.len() - 1] == b'-' {
+            break;
+        }
+        labels += 1;
+        let tld = label.len() >= 2 && (label.iter().all(u8::is_ascii_alphabetic) || label.starts_with(b"xn--"));
+        if labels >= 2 && tld {
+            good = Some(i);
+        }
+        if i + 1 < limit && input[i] == b'.' && input[i + 1].is_ascii_alphanumeric() {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    good
+}
+
+/// `scheme://user:password@host`: the start of the password when the `@` at `a` ends URL user info.
+fn url_password(input: &[u8], a: usize) -> Option<usize> {
+    let lo = a.saturating_sub(USERINFO_MAX);
+    let mut i = a;
+    while i > lo && userinfo_byte(input[i - 1]) {
+        i -= 1;
+    }
+    if i < 3 || &input[i - 3..i] != b"://" {
+        return None;
+    }
+    let colon = memchr::memchr(b':', &input[i..a])?;
+    let start = i + colon + 1;
+    (start < a).then_some(start)
+}
+
+/// A Venmo `@handle` after the word venmo.
+fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
+    let rule = d.ids.venmo?;
+    let input = sink.input;
+    if a > 0 && local_byte(input[a - 1]) {
+        return None;
+    }
+    let mut end = a + 1;
+    while end < input.len() && end - a <= 31 && (input[end].is_ascii_alphanumeric() || matches!(input[end], b'_' | b'-')) {
+        end += 1;
+    }
+    let len = end - a - 1;
+    if !(5..=30).contains(&len) || input.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    if d.keywords.gates_before(input, a) & gate::VENMO == 0 {
+        return None;
+    }
+    sink.push(a, end, rule);
+    Some(end)
+}
+
+/// `$` at `q`: a Cash App `$cashtag` after its keyword.
+pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
+    let Some(rule) = d.ids.cashtag else { return q + 1 };
+    let input = sink.input;
+    if q > 0 && input[q - 1].is_ascii_alphanumeric() {
+        return q + 1;
+    }
+    if !input.get(q + 1).is_some_and(u8::is_ascii_alphabetic) {
+        return q + 1;
+    }
+    let mut end = q + 1;
+    while end < input.len() && end - q <= 21 && (input[end].is_ascii_alphanumeric() || input[end] == b'_') {
+        end += 1;
+    }
+    if end - q > 21 || d.keywords.gates_before(input, q) & gate::CASHTAG == 0 {
+        return q + 1;
+    }
+    sink.push(q, end, rule);
+    end
+}

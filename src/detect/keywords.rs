@@ -1,0 +1,159 @@
+//! Context keywords, looked up only in the few bytes before a candidate that needs one.
+//!
+//! A bare 9-digit run is a routing number, an SSN, an EIN or an invoice number depending on the words in
+//! front of it. Searching keywords over all text case-insensitively would cap the engine near 0.5 GB/s,
+//! so instead one small automaton runs over a window of `keyword_window` bytes before each keyword-gated
+//! candidate, and only for the few candidates that survive their structural checks.
+//!
+//! A keyword counts when it starts a word (so `tel` in `intel` does not), ends a word (`cell` in
+//! `cellular` does not), and nothing between it and the candidate is a digit (so in
+//! `acct_1Nv0F amount=5000` the `acct` of a Stripe id does not gate `5000`). An *adjacent* keyword, for
+//! short common words like `to` and `from`, must be separated from the value by quotes, `:`, `=` and
+//! spaces only.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// One bit per keyword-gated detector.
+pub(crate) mod gate {
+    pub const PHONE: u8 = 1;
+    pub const ROUTING: u8 = 2;
+    pub const ACCOUNT: u8 = 4;
+    pub const SSN: u8 = 8;
+    pub const EIN: u8 = 16;
+    pub const VENMO: u8 = 32;
+    pub const CASHTAG: u8 = 64;
+}
+
+#[derive(Clone, Copy)]
+struct KeywordInfo {
+    gates: u8,
+    adjacent: bool,
+}
+
+/// The compiled keyword lists of every gated rule.
+#[derive(Clone, Debug)]
+pub(crate) struct KeywordIndex {
+    automaton: Option<AhoCorasick>,
+    info: Vec<(u8, bool)>,
+    window: usize,
+}
+
+impl KeywordIndex {
+    /// `lists` holds, per gate bit, the proximity keywords and the adjacent keywords.
+    pub fn new(lists: &[(u8, &[String], &[String])], window: usize) -> KeywordIndex {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut info: Vec<KeywordInfo> = Vec::new();
+        for &(gate, near, adjacent) in lists {
+            for (words, is_adjacent) in [(near, false), (adjacent, true)] {
+                for w in words {
+                    match patterns.iter().position(|p| p == w) {
+                        Some(i) if info[i].adjacent == is_adjacent => info[i].gates |= gate,
+                        _ => {
+                            patterns.push(w.clone());
+                            info.push(KeywordInfo { gates: gate, adjacent: is_adjacent });
+                        }
+                    }
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            // Patterns are plain lower-case words; building cannot fail for them, but if it ever did,
+            // no keyword would match, which only makes gated detectors stricter.
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok()
+        };
+        KeywordIndex { automaton, info: info.iter().map(|i| (i.gates, i.adjacent)).collect(), window }
+    }
+
+    /// The gates whose keywords stand before `start` in `input`, limited to the current line.
+    pub fn gates_before(&self, input: &[u8], start: usize) -> u8 {
+        let Some(ac) = &self.automaton else { return 0 };
+        let mut lo = start.saturating_sub(self.window);
+        if let Some(nl) = memchr::memrchr(b'\n', &input[lo..start]) {
+            lo += nl + 1;
+        }
+        let window = &input[lo..start];
+        let mut gates = 0u8;
+        for m in ac.find_overlapping_iter(window) {
+            let (g, adjacent) = self.info[m.pattern().as_usize()];
+            if gates & g == g {
+                continue;
+            }
+            let ks = lo + m.start();
+            let ke = lo + m.end();
+            if !word_start(input, ks) || !word_end(input, ke) {
+                continue;
+            }
+            let gap = &input[ke..start];
+            let ok = if adjacent {
+                gap.iter().all(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\'))
+            } else {
+                !gap.iter().any(u8::is_ascii_digit)
+            };
+            if ok {
+                gates |= g;
+            }
+        }
+        gates
+    }
+}
+
+/// A keyword starts a word unless it continues a lower-case word (`intel`), but `customerPhone` counts.
+fn word_start(input: &[u8], at: usize) -> bool {
+    if at == 0 {
+        return true;
+    }
+    let prev = input[at - 1];
+    !prev.is_ascii_alphabetic() || (prev.is_ascii_lowercase() && input[at].is_ascii_uppercase())
+}
+
+/// A keyword ends a word unless a lower-case letter follows (`cellular`), but `phoneNumber` counts.
+fn word_end(input: &[u8], at: usize) -> bool {
+    input.get(at).is_none_or(|b| !b.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> KeywordIndex {
+        let phone = vec!["phone".to_string(), "tel".to_string()];
+        let adj = vec!["to".to_string()];
+        let acct = vec!["acct".to_string(), "account number".to_string()];
+        KeywordIndex::new(&[(gate::PHONE, &phone, &adj), (gate::ACCOUNT, &acct, &[])], 32)
+    }
+
+    fn gates(s: &str) -> u8 {
+        let at = s.find('#').unwrap();
+        index().gates_before(s.as_bytes(), at)
+    }
+
+    #[test]
+    fn proximity_and_boundaries() {
+        assert_eq!(gates("phone number: #"), gate::PHONE);
+        assert_eq!(gates("customerPhone=#"), gate::PHONE);
+        assert_eq!(gates("PHONE_NUMBER #"), gate::PHONE);
+        assert_eq!(gates("intel #"), 0, "tel inside a word");
+        assert_eq!(gates("telemetry #"), 0, "tel starting a longer word");
+        assert_eq!(gates("acct_1Nv0FGQ amount=#"), 0, "digits between keyword and value");
+        assert_eq!(gates("Account Number #"), gate::ACCOUNT);
+    }
+
+    #[test]
+    fn adjacent_keywords() {
+        assert_eq!(gates("\"to\": \"#"), gate::PHONE);
+        assert_eq!(gates("to=#"), gate::PHONE);
+        assert_eq!(gates("went to the store #"), 0);
+    }
+
+    #[test]
+    fn window_stops_at_newline_and_length() {
+        assert_eq!(gates("phone\n#"), 0);
+        assert_eq!(gates("phone                                         #"), 0);
+    }
+}

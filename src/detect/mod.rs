@@ -1,0 +1,125 @@
+//! Detection: from the trigger positions of the first pass to candidate spans, one detector family per
+//! module.
+//!
+//! `Detectors` is the compiled, immutable form of the enabled rules. [`Detectors::find`] runs the two
+//! cheap passes over the input — the secret-prefix search and the digit/`@`/`%`/`$` bitmask scan — and
+//! hands each position to the detector that owns it. Detectors push candidate spans; overlaps are left to
+//! [`crate::resolve`]. Every detector does work bounded by a constant (or consumes what it scans), so a
+//! whole pass stays linear in the input whatever it holds.
+
+pub(crate) mod at_sign;
+pub(crate) mod custom;
+pub(crate) mod iban;
+pub(crate) mod keywords;
+pub(crate) mod numeric;
+pub(crate) mod secrets;
+pub mod validate;
+
+use crate::findings::{RuleId, Span};
+use crate::scan::Triggers;
+use keywords::KeywordIndex;
+
+/// Rule ids of the enabled built-in detectors (`None` when disabled).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Builtins {
+    pub email: Option<RuleId>,
+    pub phone: Option<RuleId>,
+    pub card: Option<RuleId>,
+    pub iban: Option<RuleId>,
+    pub routing: Option<RuleId>,
+    pub account: Option<RuleId>,
+    pub ssn: Option<RuleId>,
+    pub ein: Option<RuleId>,
+    pub venmo: Option<RuleId>,
+    pub cashtag: Option<RuleId>,
+    pub url_password: Option<RuleId>,
+    pub ip: Option<RuleId>,
+}
+
+/// Everything detection needs, compiled once and shared by all threads.
+#[derive(Clone, Debug)]
+pub(crate) struct Detectors {
+    pub ids: Builtins,
+    pub keywords: KeywordIndex,
+    pub secrets: secrets::SecretScanner,
+    pub custom: custom::CustomRules,
+}
+
+/// Where detectors put what they find.
+pub(crate) struct Sink<'a> {
+    pub input: &'a [u8],
+    pub spans: &'a mut Vec<Span>,
+}
+
+impl Sink<'_> {
+    /// Records `[start, end)` for `rule`, unless it lies inside one of logscrub's own replacement tokens
+    /// (`[EMAIL:3fa9c1d2]`), which must never be re-detected.
+    pub fn push(&mut self, start: usize, end: usize, rule: RuleId) {
+        if end <= start || end > self.input.len() || inside_replacement_token(self.input, start, end) {
+            return;
+        }
+        self.spans.push(Span { start, len: end - start, rule });
+    }
+}
+
+/// Whether `[start, end)` sits inside `[LABEL]` or `[LABEL:hex]` as written by the rewriter.
+fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
+    let mut open = start;
+    let lo = start.saturating_sub(48);
+    while open > lo && matches!(input[open - 1], b'A'..=b'Z' | b'0'..=b'9' | b'_' | b':' | b'a'..=b'f') {
+        open -= 1;
+    }
+    if open == 0 || input[open - 1] != b'[' {
+        return false;
+    }
+    let mut close = end;
+    let hi = (end + 16).min(input.len());
+    while close < hi && matches!(input[close], b'0'..=b'9' | b'a'..=b'f') {
+        close += 1;
+    }
+    if close >= input.len() || input[close] != b']' {
+        return false;
+    }
+    let inner = &input[open..close];
+    let (label, hex) = match memchr::memchr(b':', inner) {
+        Some(c) => (&inner[..c], Some(&inner[c + 1..])),
+        None => (inner, None),
+    };
+    let label_ok = !label.is_empty()
+        && label[0].is_ascii_uppercase()
+        && label.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+    let hex_ok = hex.is_none_or(|h| h.len() == crate::rewrite::HASH_HEX_LEN && h.iter().all(|b| b.is_ascii_hexdigit()));
+    label_ok && hex_ok
+}
+
+impl Detectors {
+    /// Appends every candidate span in `input` to `spans` (unsorted, possibly overlapping).
+    pub fn find(&self, input: &[u8], spans: &mut Vec<Span>) {
+        let mut sink = Sink { input, spans };
+        let fired = self.secrets.find(self, &mut sink);
+        let mut triggers = Triggers::new(input);
+        while let Some(pos) = triggers.next() {
+            let resume = match input[pos] {
+                b'@' => at_sign::at(self, &mut sink, pos),
+                b'%' => at_sign::percent(self, &mut sink, pos),
+                b'$' => at_sign::cashtag(self, &mut sink, pos),
+                _ => numeric::at_digit(self, &mut sink, pos),
+            };
+            triggers.skip_to(resume);
+        }
+        self.custom.find(&mut sink, &fired);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacement_tokens_are_recognised() {
+        let s = b"x [ACCOUNT:12345678] y [PHONE] z [nope:12345678]";
+        assert!(inside_replacement_token(s, 11, 19));
+        assert!(inside_replacement_token(s, 24, 29));
+        assert!(!inside_replacement_token(s, 38, 46));
+    }
+}

@@ -1,0 +1,344 @@
+//! Numbers: phones, cards, SSNs, EINs, routing and account numbers, IPv4 — everything that starts at a
+//! digit run.
+//!
+//! At a digit-run start the detector first rejects what cannot be a standalone number: digits glued to
+//! letters (UUIDs, hashes, Stripe ids, `v2`), the fraction of a decimal (`0.5227687358856201`), a segment
+//! of a dashed id (`8046-1297901`). What survives is read as a *token*: digit groups joined by the
+//! separators people write numbers with (` `, `-`, `.`, `(`, `)`), e.g. `(415) 555-0132` is three groups.
+//! The token is then matched left to right against the known shapes; a shape may start at the token's
+//! first group or after a space, and must end at the token's end or before a space, so
+//! `2026-11-23 415-555-0132` finds the phone but not a phone inside the date.
+//!
+//! Each shape ends in a validator, and the weakest ones (a bare 9- or 10-digit run, a 4-17 digit account
+//! number) also need a keyword before them. The keyword lookup runs last, only for the numbers that pass
+//! everything else.
+
+use super::keywords::gate;
+use super::validate;
+use super::{Detectors, Sink, iban};
+
+/// Enough groups for every shape (`+1 (415) 555-0132` is four); longer dotted or spaced runs are read in
+/// pieces of this size, which keeps the work per token constant.
+const MAX_GROUPS: usize = 12;
+
+/// How a token was entered: a `(` before its first group, a `+` (or `%2B`) at `plus`.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Lead {
+    pub paren: bool,
+    pub plus: Option<usize>,
+}
+
+struct Token {
+    groups: [(usize, usize); MAX_GROUPS],
+    n: usize,
+}
+
+/// Handles the digit run starting at `p`; returns the position scanning resumes from.
+pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
+    let input = sink.input;
+    if p > 0 {
+        let prev = input[p - 1];
+        if prev.is_ascii_alphabetic() {
+            if let Some(rule) = d.ids.iban {
+                if let Some((start, end)) = iban::at(input, p) {
+                    sink.push(start, end, rule);
+                    return end;
+                }
+            }
+            return digits_end(input, p);
+        }
+        // A decimal fraction (`0.52`) or the next segment of a dashed id (`8046-1297901`, `a55d-453a`).
+        if matches!(prev, b'.' | b'-') && p >= 2 && input[p - 2].is_ascii_alphanumeric() {
+            return digits_end(input, p);
+        }
+    }
+    let lead = Lead {
+        paren: p > 0 && input[p - 1] == b'(',
+        plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !input[p - 2].is_ascii_alphanumeric())).then(|| p - 1),
+    };
+    token_at(d, sink, p, lead)
+}
+
+/// Reads the token at `p` (a digit) and records what it holds. `lead` says how it was entered.
+pub(crate) fn token_at(d: &Detectors, sink: &mut Sink<'_>, p: usize, lead: Lead) -> usize {
+    let tok = tokenize(sink.input, p);
+    let end = tok.groups[tok.n - 1].1;
+    classify(d, sink, &tok, lead);
+    end
+}
+
+fn digits_end(input: &[u8], mut i: usize) -> usize {
+    while i < input.len() && input[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+fn is_sep(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'.' | b'(' | b')')
+}
+
+fn tokenize(input: &[u8], p: usize) -> Token {
+    let mut tok = Token { groups: [(0, 0); MAX_GROUPS], n: 0 };
+    let mut i = p;
+    loop {
+        let start = i;
+        i = digits_end(input, i);
+        tok.groups[tok.n] = (start, i);
+        tok.n += 1;
+        if tok.n == MAX_GROUPS {
+            break;
+        }
+        let mut j = i;
+        while j < input.len() && j - i < 2 && is_sep(input[j]) {
+            j += 1;
+        }
+        if j > i && j < input.len() && input[j].is_ascii_digit() {
+            i = j;
+        } else {
+            break;
+        }
+    }
+    tok
+}
+
+/// The token's view used by the shape matchers.
+struct View<'a> {
+    input: &'a [u8],
+    tok: &'a Token,
+}
+
+impl View<'_> {
+    fn len(&self, i: usize) -> usize {
+        self.tok.groups[i].1 - self.tok.groups[i].0
+    }
+    fn start(&self, i: usize) -> usize {
+        self.tok.groups[i].0
+    }
+    fn end(&self, i: usize) -> usize {
+        self.tok.groups[i].1
+    }
+    fn digits(&self, i: usize) -> &[u8] {
+        &self.input[self.start(i)..self.end(i)]
+    }
+    /// Separator between group `i` and group `i + 1`.
+    fn sep(&self, i: usize) -> &[u8] {
+        &self.input[self.end(i)..self.start(i + 1)]
+    }
+    /// A shape ending at group `e` must end at the token's end (before a non-alphanumeric byte) or
+    /// before a space.
+    fn ends_ok(&self, e: usize) -> bool {
+        if e + 1 == self.tok.n {
+            self.input.get(self.end(e)).is_none_or(|b| !b.is_ascii_alphanumeric())
+        } else {
+            self.sep(e)[0] == b' '
+        }
+    }
+    /// Concatenates the digits of groups `a..=b` into `buf`; `None` when over its size.
+    fn concat<'b>(&self, a: usize, b: usize, buf: &'b mut [u8; 20]) -> Option<&'b [u8]> {
+        let mut n = 0;
+        for g in a..=b {
+            let d = self.digits(g);
+            if n + d.len() > buf.len() {
+                return None;
+            }
+            buf[n..n + d.len()].copy_from_slice(d);
+            n += d.len();
+        }
+        Some(&buf[..n])
+    }
+}
+
+fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
+    let v = View { input: sink.input, tok };
+    let n = tok.n;
+    let mut s = 0;
+    while s < n {
+        let (starts_here, paren) = if s == 0 {
+            (true, lead.paren)
+        } else {
+            let sep = v.sep(s - 1);
+            (sep[0] == b' ', sep == b" (")
+        };
+        if !starts_here {
+            s += 1;
+            continue;
+        }
+        if s == 0 {
+            if let (Some(plus), Some(rule)) = (lead.plus, d.ids.phone) {
+                if let Some(e) = e164(&v) {
+                    sink.push(plus, v.end(e), rule);
+                    s = e + 1;
+                    continue;
+                }
+            }
+        }
+        if let Some((e, start, rule)) = grouped(d, &v, s, paren) {
+            sink.push(start, v.end(e), rule);
+            s = e + 1;
+            continue;
+        }
+        if let Some(e) = ipv4(&v, s) {
+            if let Some(rule) = d.ids.ip {
+                sink.push(v.start(s), v.end(e), rule);
+            }
+            s = e + 1;
+            continue;
+        }
+        if v.ends_ok(s) {
+            if let Some(rule) = single(d, sink.input, &v, s) {
+                sink.push(v.start(s), v.end(s), rule);
+            }
+        }
+        s += 1;
+    }
+}
+
+fn phone_sep(sep: &[u8]) -> bool {
+    matches!(sep, b" " | b"-" | b"." | b" (" | b"(" | b") " | b")" | b")-" | b").")
+}
+
+/// `+` and 8-15 digits in groups (E.164). Returns the last group.
+fn e164(v: &View<'_>) -> Option<usize> {
+    if v.digits(0)[0] == b'0' {
+        return None;
+    }
+    // `+1` numbers are NANP: exactly ten more digits.
+    let max = if v.digits(0) == b"1" { 11 } else { 15 };
+    let mut total = v.len(0);
+    let mut e = 0;
+    while e + 1 < v.tok.n && phone_sep(v.sep(e)) && total + v.len(e + 1) <= max {
+        e += 1;
+        total += v.len(e);
+    }
+    while e > 0 && !v.ends_ok(e) {
+        total -= v.len(e);
+        e -= 1;
+    }
+    (v.ends_ok(e) && (8..=15).contains(&total)).then_some(e)
+}
+
+/// Multi-group shapes at group `s`: NANP phones, SSNs, EINs, grouped cards. Returns the last group, the
+/// span start and the rule.
+fn grouped(
+    d: &Detectors,
+    v: &View<'_>,
+    s: usize,
+    paren: bool,
+) -> Option<(usize, usize, crate::findings::RuleId)> {
+    let n = v.tok.n;
+    let mut buf = [0u8; 20];
+    if let Some(rule) = d.ids.phone {
+        // Optional leading country code `1`.
+        let cc = v.len(s) == 1
+            && v.digits(s) == b"1"
+            && s + 3 < n
+            && matches!(v.sep(s), b"-" | b" " | b"." | b" (" | b"(");
+        let (t, paren_t) = if cc { (s + 1, v.sep(s).ends_with(b"(")) } else { (s, paren) };
+        if t + 2 < n && v.len(t) == 3 && v.len(t + 1) == 3 && v.len(t + 2) == 4 {
+            let (s1, s2) = (v.sep(t), v.sep(t + 1));
+            let seps_ok = if paren_t {
+                matches!(s1, b")" | b") " | b")-") && matches!(s2, b"-" | b" " | b".")
+            } else {
+                s1 == s2 && matches!(s1, b"-" | b"." | b" ")
+            };
+            if seps_ok && v.ends_ok(t + 2) {
+                let digits = v.concat(t, t + 2, &mut buf)?;
+                if validate::nanp(digits) {
+                    let start = if cc {
+                        v.start(s)
+                    } else if paren_t {
+                        v.start(t) - 1
+                    } else {
+                        v.start(t)
+                    };
+                    return Some((t + 2, start, rule));
+                }
+            }
+        }
+    }
+    if s + 2 < n && v.len(s) == 3 && v.len(s + 1) == 2 && v.len(s + 2) == 4 {
+        if let Some(rule) = d.ids.ssn {
+            let (s1, s2) = (v.sep(s), v.sep(s + 1));
+            if s1 == s2 && matches!(s1, b"-" | b" ") && v.ends_ok(s + 2) && validate::ssn(v.concat(s, s + 2, &mut buf)?) {
+                return Some((s + 2, v.start(s), rule));
+            }
+        }
+    }
+    if s + 1 < n && v.len(s) == 2 && v.len(s + 1) == 7 && v.sep(s) == b"-" && v.ends_ok(s + 1) {
+        if let Some(rule) = d.ids.ein {
+            if validate::ein(v.concat(s, s + 1, &mut buf)?) {
+                return Some((s + 1, v.start(s), rule));
+            }
+        }
+    }
+    if let Some(rule) = d.ids.card {
+        if s + 2 < n && v.len(s) == 4 && matches!(v.sep(s), b"-" | b" ") {
+            let sep = v.sep(s);
+            let mut e = s;
+            while e + 1 < n && e - s < 4 && v.sep(e) == sep {
+                e += 1;
+            }
+            // Longest layout first: 4-4-4-4-x, 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners).
+            for last in (s + 2..=e).rev() {
+                let mut lens = [0usize; 5];
+                for (slot, g) in lens.iter_mut().zip(s..=last) {
+                    *slot = v.len(g);
+                }
+                let lens = &lens[..=last - s];
+                let layout_ok = matches!(lens, [4, 4, 4, 4] | [4, 6, 5] | [4, 6, 4])
+                    || matches!(lens, [4, 4, 4, 4, x] if (1..=3).contains(x));
+                if layout_ok && v.ends_ok(last) {
+                    let digits = v.concat(s, last, &mut buf)?;
+                    if validate::luhn(digits) && validate::card_brand_ok(digits) {
+                        return Some((last, v.start(s), rule));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A dotted quad at `s` (an IPv4 address or a four-part version). Returns its last group.
+fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
+    if s + 3 >= v.tok.n || !(s..s + 3).all(|g| v.sep(g) == b".") || !v.ends_ok(s + 3) {
+        return None;
+    }
+    let parts = [v.digits(s), v.digits(s + 1), v.digits(s + 2), v.digits(s + 3)];
+    validate::ipv4_parts(&parts).then_some(s + 3)
+}
+
+/// A standalone digit run: a card by itself, anything weaker only after its keyword.
+fn single(d: &Detectors, input: &[u8], v: &View<'_>, s: usize) -> Option<crate::findings::RuleId> {
+    let digits = v.digits(s);
+    let len = digits.len();
+    if (13..=19).contains(&len) {
+        if let Some(rule) = d.ids.card {
+            if validate::luhn(digits) && validate::card_brand_ok(digits) {
+                return Some(rule);
+            }
+        }
+    }
+    if !(4..=17).contains(&len) {
+        return None;
+    }
+    let phone = d.ids.phone.filter(|_| {
+        len == 10 && validate::nanp(digits) || len == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
+    });
+    let nine = len == 9;
+    let routing = d.ids.routing.filter(|_| nine && validate::aba_routing(digits));
+    let ssn = d.ids.ssn.filter(|_| nine && validate::ssn(digits));
+    let ein = d.ids.ein.filter(|_| nine && validate::ein(digits));
+    let account = d.ids.account;
+    if phone.is_none() && routing.is_none() && ssn.is_none() && ein.is_none() && account.is_none() {
+        return None;
+    }
+    let gates = d.keywords.gates_before(input, v.start(s));
+    if gates == 0 {
+        return None;
+    }
+    [(phone, gate::PHONE), (routing, gate::ROUTING), (ssn, gate::SSN), (ein, gate::EIN), (account, gate::ACCOUNT)]
+        .into_iter()
+        .find_map(|(rule, g)| rule.filter(|_| gates & g != 0))
+}

@@ -1,0 +1,72 @@
+//! What the engine found: rule ids and byte spans, never the matched values.
+//!
+//! Front ends log and report from `Findings` alone, which is how logscrub keeps PII out of its own logs:
+//! there is no field here that could hold a matched value.
+
+/// Identifies a rule inside one [`Scrubber`](crate::Scrubber); turn it into a name with
+/// [`Scrubber::rule_name`](crate::Scrubber::rule_name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub(crate) u16);
+
+impl RuleId {
+    /// The rule's index in [`Scrubber::rules`](crate::Scrubber::rules).
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// One redacted range of the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset in the input.
+    pub start: usize,
+    /// Length in bytes of the input range that was replaced.
+    pub len: usize,
+    pub rule: RuleId,
+}
+
+impl Span {
+    pub fn end(&self) -> usize {
+        self.start + self.len
+    }
+}
+
+/// The spans one call to [`Scrubber::scrub`](crate::Scrubber::scrub) replaced, in input order and
+/// never overlapping.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    pub(crate) spans: Vec<Span>,
+}
+
+impl Findings {
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Number of replaced spans.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// How many spans `rule` replaced.
+    pub fn count(&self, rule: RuleId) -> usize {
+        self.spans.iter().filter(|s| s.rule == rule).count()
+    }
+
+    /// Adds these findings' counts into a per-rule tally indexed by [`RuleId::index`].
+    pub fn tally_into(&self, counts: &mut [u64]) {
+        for s in &self.spans {
+            if let Some(c) = counts.get_mut(s.rule.index()) {
+                *c += 1;
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.spans.clear();
+    }
+}

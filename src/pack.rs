@@ -1,0 +1,568 @@
+//! Rule packs: the TOML files that say which rules run, how they are cued and how they are replaced.
+//!
+//! A pack is data, not code. The built-in pack (`patterns/default.toml`) is embedded in the binary and
+//! names the built-in detectors (fast hand-written scanners); a user pack layered on top can retune a
+//! built-in rule (enable it, change its style, label or keywords) or add rules of its own, either as a
+//! regular expression (optionally cued by literal triggers and checked by a validator) or as a
+//! `key_value` rule that redacts the value after a list of key names.
+//!
+//! Everything that can be wrong with a pack is reported when it is loaded, with the file and line:
+//! unknown fields, unknown detectors and validators, regex syntax errors, regexes too big to compile.
+//! Nothing is left to fail at the first match.
+//!
+//! ```
+//! use logscrub::Pack;
+//! let mut pack = Pack::builtin().unwrap();
+//! pack.merge_str("[[rule]]\nid = \"EMPLOYEE_ID\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]\n", "extra.toml")
+//!     .unwrap();
+//! assert!(pack.rules().iter().any(|r| r.id == "EMPLOYEE_ID"));
+//! ```
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The built-in rule pack, embedded at compile time.
+pub const DEFAULT_PACK: &str = include_str!("../patterns/default.toml");
+
+/// Regexes in user packs are compiled with this size limit, so a pathological pattern is refused at
+/// load time with a clear error instead of eating memory.
+const USER_REGEX_SIZE_LIMIT: usize = 2 << 20;
+
+/// How a detected value is written in the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `[EMAIL]`: the rule's label in brackets.
+    Label,
+    /// Same length, separators kept, everything else `*`.
+    Mask,
+    /// Every digit but the last four masked (PCI DSS allows showing the last four of a card).
+    Last4,
+    /// `[EMAIL:3fa9c1d2]`: a keyed HMAC-SHA-256 token, stable for one key, so a customer can be followed
+    /// across logs without being exposed.
+    Hash,
+}
+
+impl Style {
+    /// Parses a style name as written in packs and on the command line.
+    pub fn parse(name: &str) -> Option<Style> {
+        match name {
+            "label" => Some(Style::Label),
+            "mask" => Some(Style::Mask),
+            "last4" => Some(Style::Last4),
+            "hash" => Some(Style::Hash),
+            _ => None,
+        }
+    }
+
+    /// The name used in packs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::Label => "label",
+            Style::Mask => "mask",
+            Style::Last4 => "last4",
+            Style::Hash => "hash",
+        }
+    }
+}
+
+/// The built-in detectors a rule can name with `detector = "..."`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detector {
+    Email,
+    Phone,
+    Card,
+    Iban,
+    Routing,
+    Account,
+    Ssn,
+    Ein,
+    Venmo,
+    Cashtag,
+    StripeKey,
+    AwsAccessKey,
+    Jwt,
+    AuthHeader,
+    UrlPassword,
+    GithubToken,
+    SlackToken,
+    PrivateKey,
+    KeyValue,
+    Ip,
+}
+
+impl Detector {
+    const ALL: &'static [(&'static str, Detector)] = &[
+        ("email", Detector::Email),
+        ("phone", Detector::Phone),
+        ("card", Detector::Card),
+        ("iban", Detector::Iban),
+        ("routing", Detector::Routing),
+        ("account", Detector::Account),
+        ("ssn", Detector::Ssn),
+        ("ein", Detector::Ein),
+        ("venmo", Detector::Venmo),
+        ("cashtag", Detector::Cashtag),
+        ("stripe_key", Detector::StripeKey),
+        ("aws_access_key", Detector::AwsAccessKey),
+        ("jwt", Detector::Jwt),
+        ("auth_header", Detector::AuthHeader),
+        ("url_password", Detector::UrlPassword),
+        ("github_token", Detector::GithubToken),
+        ("slack_token", Detector::SlackToken),
+        ("private_key", Detector::PrivateKey),
+        ("key_value", Detector::KeyValue),
+        ("ip", Detector::Ip),
+    ];
+
+    fn parse(name: &str) -> Option<Detector> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, d)| d)
+    }
+
+    /// The name used in packs.
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, d)| *d == self).map_or("?", |(n, _)| n)
+    }
+}
+
+/// Checks a user regex rule can ask for on the digits (or, for IBAN, the alphanumerics) of its match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validator {
+    Luhn,
+    Card,
+    Aba,
+    Iban,
+    Nanp,
+    Ssn,
+    Ein,
+}
+
+impl Validator {
+    fn parse(name: &str) -> Option<Validator> {
+        Some(match name {
+            "luhn" => Validator::Luhn,
+            "card" => Validator::Card,
+            "aba" => Validator::Aba,
+            "iban" => Validator::Iban,
+            "nanp" => Validator::Nanp,
+            "ssn" => Validator::Ssn,
+            "ein" => Validator::Ein,
+            _ => return None,
+        })
+    }
+}
+
+/// What a rule uses to find values.
+#[derive(Clone, Debug)]
+pub enum Matcher {
+    /// A built-in detector.
+    Builtin(Detector),
+    /// A user regex, run only on inputs that hold one of `triggers` (or on every input without triggers).
+    Regex {
+        regex: regex::bytes::Regex,
+        triggers: Vec<String>,
+        validator: Option<Validator>,
+    },
+}
+
+/// One rule after loading and merging: everything the scrubber needs to compile it.
+#[derive(Clone, Debug)]
+pub struct RuleSpec {
+    /// Upper-case identifier, e.g. `EMAIL`; used on the command line and in reports.
+    pub id: String,
+    /// What `label` style writes, e.g. `EMAIL` gives `[EMAIL]`.
+    pub label: String,
+    pub description: String,
+    pub enabled: bool,
+    pub style: Style,
+    pub matcher: Matcher,
+    /// Words that must appear shortly before a value for keyword-gated detectors (bare 9-digit runs etc.).
+    pub keywords: Vec<String>,
+    /// Keys that must stand right before the value (`to=`, `"from": `), for short, common words.
+    pub adjacent_keywords: Vec<String>,
+    /// Key names for `key_value` rules, snake_case; case variants are derived from them.
+    pub key_names: Vec<String>,
+    /// Where the rule was last defined or changed, `file:line`.
+    pub origin: String,
+}
+
+/// Pack-wide settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How many bytes before a candidate are searched for its keywords.
+    pub keyword_window: usize,
+}
+
+/// A loaded, validated rule pack: the built-in one plus any user packs merged on top.
+#[derive(Clone, Debug)]
+pub struct Pack {
+    rules: Vec<RuleSpec>,
+    settings: Settings,
+}
+
+/// A pack that could not be loaded: which file, which line, what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackError {
+    pub file: String,
+    /// 1-based; 0 when the problem has no line (the file could not be read).
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for PackError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    settings: Option<SettingsFile>,
+    #[serde(default)]
+    rule: Vec<Spanned<RuleFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    keyword_window: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    label: Option<Spanned<String>>,
+    description: Option<String>,
+    enabled: Option<bool>,
+    style: Option<Spanned<String>>,
+    detector: Option<Spanned<String>>,
+    regex: Option<Spanned<String>>,
+    triggers: Option<Vec<String>>,
+    validator: Option<Spanned<String>>,
+    keywords: Option<Vec<String>>,
+    adjacent_keywords: Option<Vec<String>>,
+    key_names: Option<Vec<Spanned<String>>>,
+}
+
+fn line_of(src: &str, offset: usize) -> usize {
+    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn is_rule_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && s.as_bytes()[0].is_ascii_uppercase()
+}
+
+impl Pack {
+    /// The embedded default pack.
+    pub fn builtin() -> Result<Pack, PackError> {
+        let mut pack = Pack { rules: Vec::new(), settings: Settings { keyword_window: 32 } };
+        pack.merge_str(DEFAULT_PACK, "patterns/default.toml")?;
+        Ok(pack)
+    }
+
+    /// An empty pack with default settings, for packs that stand alone.
+    pub fn empty() -> Pack {
+        Pack { rules: Vec::new(), settings: Settings { keyword_window: 32 } }
+    }
+
+    /// Reads a pack file and merges it on top of this one.
+    pub fn merge_file(&mut self, path: &Path) -> Result<(), PackError> {
+        let name = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| PackError {
+            file: name.clone(),
+            line: 0,
+            message: format!("cannot read rule pack: {e}"),
+        })?;
+        self.merge_str(&src, &name)
+    }
+
+    /// Merges pack source text on top of this pack. `file` names it in errors.
+    ///
+    /// A rule whose `id` already exists changes only the fields it sets; a new id adds a rule, which
+    /// must say how it matches (`regex`, or `detector = "key_value"` with `key_names`). On error the pack
+    /// is left unchanged.
+    pub fn merge_str(&mut self, src: &str, file: &str) -> Result<(), PackError> {
+        let err = |offset: usize, message: String| PackError {
+            file: file.to_string(),
+            line: line_of(src, offset),
+            message,
+        };
+        let parsed: PackFile = toml::from_str(src).map_err(|e| PackError {
+            file: file.to_string(),
+            line: e.span().map_or(0, |s| line_of(src, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        let mut next = self.clone();
+        if let Some(settings) = parsed.settings {
+            if let Some(w) = settings.keyword_window {
+                let value = *w.get_ref();
+                if !(1..=256).contains(&value) {
+                    return Err(err(w.span().start, format!("keyword_window must be 1..=256, not {value}")));
+                }
+                next.settings.keyword_window = value as usize;
+            }
+        }
+        for spanned in parsed.rule {
+            let at = spanned.span().start;
+            let rule = spanned.into_inner();
+            let id = rule.id.get_ref().clone();
+            if !is_rule_id(&id) {
+                return Err(err(
+                    rule.id.span().start,
+                    format!("rule id {id:?} must be UPPER_SNAKE_CASE (A-Z, 0-9, _), at most 40 characters"),
+                ));
+            }
+            let origin = format!("{file}:{}", line_of(src, at));
+            let existing = next.rules.iter().position(|r| r.id == id);
+            let matcher = compile_matcher(&rule, src, file)?;
+            let mut spec = match (existing, matcher) {
+                (Some(i), None) => next.rules[i].clone(),
+                (Some(i), Some(_)) => {
+                    return Err(err(
+                        at,
+                        format!(
+                            "rule {id} is already defined at {}; an override may not change its detector or regex",
+                            next.rules[i].origin
+                        ),
+                    ));
+                }
+                (None, Some(matcher)) => RuleSpec {
+                    id: id.clone(),
+                    label: id.clone(),
+                    description: String::new(),
+                    enabled: true,
+                    style: Style::Label,
+                    matcher,
+                    keywords: Vec::new(),
+                    adjacent_keywords: Vec::new(),
+                    key_names: Vec::new(),
+                    origin: origin.clone(),
+                },
+                (None, None) => {
+                    return Err(err(
+                        at,
+                        format!("rule {id} is new, so it needs `regex` or `detector` (no built-in rule has this id)"),
+                    ));
+                }
+            };
+            if let Some(label) = rule.label {
+                if !is_rule_id(label.get_ref()) {
+                    return Err(err(
+                        label.span().start,
+                        format!("label {:?} must be UPPER_SNAKE_CASE so replacements are never re-detected", label.get_ref()),
+                    ));
+                }
+                spec.label = label.into_inner();
+            }
+            if let Some(d) = rule.description {
+                spec.description = d;
+            }
+            if let Some(e) = rule.enabled {
+                spec.enabled = e;
+            }
+            if let Some(style) = rule.style {
+                spec.style = Style::parse(style.get_ref()).ok_or_else(|| {
+                    err(
+                        style.span().start,
+                        format!("unknown style {:?} (expected label, mask, last4 or hash)", style.get_ref()),
+                    )
+                })?;
+            }
+            if let Some(k) = rule.keywords {
+                spec.keywords = clean_words(k);
+            }
+            if let Some(k) = rule.adjacent_keywords {
+                spec.adjacent_keywords = clean_words(k);
+            }
+            if let Some(names) = rule.key_names {
+                for n in &names {
+                    let ok = !n.get_ref().is_empty()
+                        && n.get_ref().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                    if !ok {
+                        return Err(err(
+                            n.span().start,
+                            format!("key name {:?} must be lower snake_case (case variants are derived)", n.get_ref()),
+                        ));
+                    }
+                }
+                spec.key_names = names.into_iter().map(Spanned::into_inner).collect();
+            }
+            if matches!(spec.matcher, Matcher::Builtin(Detector::KeyValue)) && spec.key_names.is_empty() {
+                return Err(err(at, format!("rule {id} uses detector key_value but lists no key_names")));
+            }
+            spec.origin = origin;
+            match existing {
+                Some(i) => next.rules[i] = spec,
+                None => {
+                    if let Matcher::Builtin(d) = spec.matcher {
+                        if d != Detector::KeyValue {
+                            if let Some(other) = next.rules.iter().find(|r| matches!(r.matcher, Matcher::Builtin(x) if x == d)) {
+                                return Err(err(
+                                    at,
+                                    format!("detector {} is already used by rule {}; retune that rule instead", d.name(), other.id),
+                                ));
+                            }
+                        }
+                    }
+                    next.rules.push(spec)
+                }
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The rules, in pack order (which is also the order of overlap tie-breaks).
+    pub fn rules(&self) -> &[RuleSpec] {
+        &self.rules
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+fn clean_words(words: Vec<String>) -> Vec<String> {
+    words.into_iter().map(|w| w.trim().to_ascii_lowercase()).filter(|w| !w.is_empty()).collect()
+}
+
+fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matcher>, PackError> {
+    let err = |offset: usize, message: String| PackError {
+        file: file.to_string(),
+        line: line_of(src, offset),
+        message,
+    };
+    match (&rule.detector, &rule.regex) {
+        (Some(d), Some(_)) => Err(err(d.span().start, "a rule has either `detector` or `regex`, not both".into())),
+        (Some(d), None) => {
+            if rule.triggers.is_some() || rule.validator.is_some() {
+                return Err(err(d.span().start, "`triggers` and `validator` apply to regex rules only".into()));
+            }
+            let detector = Detector::parse(d.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = Detector::ALL.iter().map(|(n, _)| *n).collect();
+                err(d.span().start, format!("unknown detector {:?} (known: {})", d.get_ref(), names.join(", ")))
+            })?;
+            Ok(Some(Matcher::Builtin(detector)))
+        }
+        (None, Some(re)) => {
+            let regex = regex::bytes::RegexBuilder::new(re.get_ref())
+                .size_limit(USER_REGEX_SIZE_LIMIT)
+                .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| err(re.span().start, format!("invalid regex: {e}")))?;
+            if regex.is_match(b"") {
+                return Err(err(re.span().start, "regex matches the empty string, which would redact nothing".into()));
+            }
+            let validator = match &rule.validator {
+                None => None,
+                Some(v) => Some(Validator::parse(v.get_ref()).ok_or_else(|| {
+                    err(
+                        v.span().start,
+                        format!("unknown validator {:?} (known: luhn, card, aba, iban, nanp, ssn, ein)", v.get_ref()),
+                    )
+                })?),
+            };
+            let triggers = rule.triggers.clone().unwrap_or_default();
+            if triggers.iter().any(String::is_empty) {
+                return Err(err(re.span().start, "a trigger may not be empty".into()));
+            }
+            Ok(Some(Matcher::Regex { regex, triggers, validator }))
+        }
+        (None, None) => {
+            if let Some(v) = &rule.validator {
+                return Err(err(v.span().start, "`validator` applies to regex rules only".into()));
+            }
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(src: &str) -> Result<Pack, PackError> {
+        let mut p = Pack::builtin()?;
+        p.merge_str(src, "user.toml")?;
+        Ok(p)
+    }
+
+    #[test]
+    fn builtin_pack_loads() {
+        let p = Pack::builtin().unwrap();
+        assert!(p.rules().iter().any(|r| r.id == "EMAIL" && r.enabled));
+        assert!(p.rules().iter().any(|r| r.id == "IP" && !r.enabled), "IP is off by default");
+    }
+
+    #[test]
+    fn unknown_field_reports_line() {
+        let e = load("\n\n[[rule]]\nid = \"EMAIL\"\nenabeld = false\n").unwrap_err();
+        assert_eq!(e.file, "user.toml");
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.message.contains("enabeld"), "{e}");
+    }
+
+    #[test]
+    fn bad_regex_reports_line() {
+        let e = load("[[rule]]\nid = \"X\"\nregex = 'a(b'\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("invalid regex"), "{e}");
+    }
+
+    #[test]
+    fn huge_regex_is_refused() {
+        let e = load("[[rule]]\nid = \"X\"\nregex = '\\w{1000}\\w{1000}\\w{1000}'\n").unwrap_err();
+        assert!(e.message.contains("invalid regex"), "{e}");
+    }
+
+    #[test]
+    fn unknown_validator_and_detector_and_style() {
+        let e = load("[[rule]]\nid = \"X\"\nregex = 'x+'\nvalidator = \"crc\"\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("unknown validator"));
+        let e = load("[[rule]]\nid = \"X\"\ndetector = \"nope\"\n").unwrap_err();
+        assert!(e.message.contains("unknown detector"));
+        let e = load("[[rule]]\nid = \"EMAIL\"\nstyle = \"blur\"\n").unwrap_err();
+        assert!(e.message.contains("unknown style"));
+        assert_eq!(e.line, 3);
+    }
+
+    #[test]
+    fn new_rule_needs_a_matcher_and_overrides_keep_it() {
+        let e = load("[[rule]]\nid = \"NEW_THING\"\nenabled = true\n").unwrap_err();
+        assert!(e.message.contains("needs `regex`"), "{e}");
+        let e = load("[[rule]]\nid = \"EMAIL\"\nregex = 'x'\n").unwrap_err();
+        assert!(e.message.contains("already defined"), "{e}");
+        let p = load("[[rule]]\nid = \"EMAIL\"\nstyle = \"mask\"\n").unwrap();
+        let email = p.rules().iter().find(|r| r.id == "EMAIL").unwrap();
+        assert_eq!(email.style, Style::Mask);
+        assert!(matches!(email.matcher, Matcher::Builtin(Detector::Email)));
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let e = load("[[rule]]\nid = \"EMAIL\nstyle = 1\n").unwrap_err();
+        assert!(e.line >= 2, "{e}");
+    }
+
+    #[test]
+    fn failed_merge_leaves_pack_unchanged() {
+        let mut p = Pack::builtin().unwrap();
+        let before = p.rules().len();
+        assert!(p.merge_str("[[rule]]\nid = \"A\"\nregex = 'a'\n[[rule]]\nid = \"B\"\nregex = '('\n", "x").is_err());
+        assert_eq!(p.rules().len(), before);
+    }
+}

@@ -1,0 +1,300 @@
+//! The compiled engine: a rule pack turned into an immutable, shareable [`Scrubber`].
+//!
+//! `Scrubber::scrub` is the whole pipeline for one input: detect candidates, resolve overlaps, rewrite.
+//! Building does all the work that can fail (unknown rule names, a hash style without a key) so scrubbing
+//! itself has no error path.
+
+use std::fmt;
+
+use crate::detect::keywords::{KeywordIndex, gate};
+use crate::detect::secrets::SecretScanner;
+use crate::detect::{Builtins, Detectors, custom};
+use crate::findings::{Findings, RuleId};
+use crate::pack::{Detector, Matcher, Pack, PackError, Style};
+use crate::resolve::resolve;
+use crate::rewrite::{self, Replacement};
+
+/// Shortest HMAC key accepted for the `hash` style.
+pub const MIN_HASH_KEY_LEN: usize = 16;
+
+/// Choices made when building a scrubber on top of a pack.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Replaces every rule's style.
+    pub style: Option<Style>,
+    /// Rule ids to switch on (e.g. `IP`).
+    pub enable: Vec<String>,
+    /// Rule ids to switch off.
+    pub disable: Vec<String>,
+    /// Secret key for the `hash` style; required when any enabled rule uses it.
+    pub hash_key: Option<Vec<u8>>,
+}
+
+/// Why a scrubber could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    Pack(PackError),
+    UnknownRule(String),
+    HashKeyMissing(Vec<String>),
+    HashKeyTooShort(usize),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Pack(e) => write!(f, "{e}"),
+            BuildError::UnknownRule(id) => write!(f, "unknown rule {id:?} (see --list-rules)"),
+            BuildError::HashKeyMissing(rules) => write!(
+                f,
+                "the hash style needs a secret key (rules {}); set LOGSCRUB_HASH_KEY or --hash-key-file. \
+                 Unkeyed hashes of phone numbers can be reversed in minutes.",
+                rules.join(", ")
+            ),
+            BuildError::HashKeyTooShort(n) => {
+                write!(f, "the hash key is {n} bytes; use at least {MIN_HASH_KEY_LEN} random bytes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<PackError> for BuildError {
+    fn from(e: PackError) -> Self {
+        BuildError::Pack(e)
+    }
+}
+
+/// A rule as the scrubber runs it, for listings and reports.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub enabled: bool,
+    pub style: Style,
+    /// `email`, `phone`, ... or `regex`.
+    pub kind: String,
+    pub origin: String,
+}
+
+/// The redaction engine, compiled from a rule pack. Cheap to share: `Send + Sync`, no interior mutability.
+///
+/// ```
+/// use logscrub::Scrubber;
+/// let scrubber = Scrubber::builtin().unwrap();
+/// let mut out = Vec::new();
+/// let findings = scrubber.scrub(b"sms to +14155550132 for jane@example.com", &mut out);
+/// assert_eq!(out, b"sms to [PHONE] for [EMAIL]");
+/// assert_eq!(findings.len(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Scrubber {
+    rules: Vec<RuleInfo>,
+    replacements: Vec<Replacement>,
+    detectors: Detectors,
+    hash_key: Option<Vec<u8>>,
+}
+
+impl Scrubber {
+    /// The built-in pack with default options.
+    pub fn builtin() -> Result<Scrubber, BuildError> {
+        Scrubber::new(&Pack::builtin()?, &Options::default())
+    }
+
+    /// Compiles `pack` with `options`.
+    pub fn new(pack: &Pack, options: &Options) -> Result<Scrubber, BuildError> {
+        let specs = pack.rules();
+        for id in options.enable.iter().chain(&options.disable) {
+            if !specs.iter().any(|r| r.id == *id) {
+                return Err(BuildError::UnknownRule(id.clone()));
+            }
+        }
+        let mut rules = Vec::with_capacity(specs.len());
+        let mut replacements = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let enabled = (spec.enabled || options.enable.contains(&spec.id)) && !options.disable.contains(&spec.id);
+            let style = options.style.unwrap_or(spec.style);
+            let kind = match &spec.matcher {
+                Matcher::Builtin(d) => d.name().to_string(),
+                Matcher::Regex { .. } => "regex".to_string(),
+            };
+            let numeric = matches!(
+                spec.matcher,
+                Matcher::Builtin(
+                    Detector::Phone | Detector::Card | Detector::Routing | Detector::Account | Detector::Ssn | Detector::Ein
+                )
+            );
+            replacements.push(Replacement {
+                label: spec.label.clone(),
+                style,
+                hash_digits_only: numeric,
+                hash_fold_case: matches!(spec.matcher, Matcher::Builtin(Detector::Email)),
+            });
+            rules.push(RuleInfo {
+                id: spec.id.clone(),
+                label: spec.label.clone(),
+                description: spec.description.clone(),
+                enabled,
+                style,
+                kind,
+                origin: spec.origin.clone(),
+            });
+        }
+        let hashed: Vec<String> =
+            rules.iter().filter(|r| r.enabled && r.style == Style::Hash).map(|r| r.id.clone()).collect();
+        match &options.hash_key {
+            Some(k) if k.len() < MIN_HASH_KEY_LEN => return Err(BuildError::HashKeyTooShort(k.len())),
+            None if !hashed.is_empty() => return Err(BuildError::HashKeyMissing(hashed)),
+            _ => {}
+        }
+        let detectors = compile_detectors(pack, &rules);
+        Ok(Scrubber { rules, replacements, detectors, hash_key: options.hash_key.clone() })
+    }
+
+    /// Scrubs `input`, appending the result to `out`, and returns what was replaced.
+    ///
+    /// `input` is any bytes: one line, one event or many lines (keyword windows stop at line breaks). Bytes
+    /// outside the returned spans are copied unchanged, invalid UTF-8 included.
+    pub fn scrub(&self, input: &[u8], out: &mut Vec<u8>) -> Findings {
+        let mut findings = Findings::default();
+        self.scrub_into(input, out, &mut findings);
+        findings
+    }
+
+    /// Like [`Scrubber::scrub`], reusing `findings` (cleared first) to avoid an allocation per call.
+    pub fn scrub_into(&self, input: &[u8], out: &mut Vec<u8>, findings: &mut Findings) {
+        self.find_into(input, findings);
+        out.reserve(input.len());
+        let mut copied = 0;
+        for span in &findings.spans {
+            out.extend_from_slice(&input[copied..span.start]);
+            rewrite::write(
+                out,
+                &input[span.start..span.end()],
+                &self.replacements[span.rule.index()],
+                self.hash_key.as_deref(),
+            );
+            copied = span.end();
+        }
+        out.extend_from_slice(&input[copied..]);
+    }
+
+    /// Finds what [`Scrubber::scrub`] would replace without writing anything (audit mode).
+    pub fn find(&self, input: &[u8]) -> Findings {
+        let mut findings = Findings::default();
+        self.find_into(input, &mut findings);
+        findings
+    }
+
+    /// Like [`Scrubber::find`], reusing `findings` (cleared first).
+    pub fn find_into(&self, input: &[u8], findings: &mut Findings) {
+        findings.spans.clear();
+        self.detectors.find(input, &mut findings.spans);
+        resolve(&mut findings.spans);
+    }
+
+    /// Every rule of the pack, enabled or not, indexed by [`RuleId::index`].
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    /// The id of the rule named `name` (e.g. `"EMAIL"`).
+    pub fn rule_id(&self, name: &str) -> Option<RuleId> {
+        self.rules.iter().position(|r| r.id == name).map(|i| RuleId(i as u16))
+    }
+
+    /// The name of rule `id`.
+    pub fn rule_name(&self, id: RuleId) -> &str {
+        self.rules.get(id.index()).map_or("?", |r| r.id.as_str())
+    }
+}
+
+fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
+    let mut ids = Builtins::default();
+    let mut literal = Vec::new();
+    let mut key_values: Vec<(RuleId, &[String])> = Vec::new();
+    let mut user_triggers: Vec<&[String]> = Vec::new();
+    let mut custom_rules = Vec::new();
+    let mut gated: Vec<(u8, &[String], &[String])> = Vec::new();
+    for (i, spec) in pack.rules().iter().enumerate() {
+        if !rules[i].enabled {
+            continue;
+        }
+        let id = RuleId(i as u16);
+        match &spec.matcher {
+            Matcher::Builtin(d) => {
+                let slot = match d {
+                    Detector::Email => Some((&mut ids.email, 0)),
+                    Detector::Phone => Some((&mut ids.phone, gate::PHONE)),
+                    Detector::Card => Some((&mut ids.card, 0)),
+                    Detector::Iban => Some((&mut ids.iban, 0)),
+                    Detector::Routing => Some((&mut ids.routing, gate::ROUTING)),
+                    Detector::Account => Some((&mut ids.account, gate::ACCOUNT)),
+                    Detector::Ssn => Some((&mut ids.ssn, gate::SSN)),
+                    Detector::Ein => Some((&mut ids.ein, gate::EIN)),
+                    Detector::Venmo => Some((&mut ids.venmo, gate::VENMO)),
+                    Detector::Cashtag => Some((&mut ids.cashtag, gate::CASHTAG)),
+                    Detector::UrlPassword => Some((&mut ids.url_password, 0)),
+                    Detector::Ip => Some((&mut ids.ip, 0)),
+                    Detector::KeyValue => {
+                        key_values.push((id, spec.key_names.as_slice()));
+                        None
+                    }
+                    _ => {
+                        literal.push((*d, id));
+                        None
+                    }
+                };
+                if let Some((slot, g)) = slot {
+                    *slot = Some(id);
+                    if g != 0 {
+                        gated.push((g, spec.keywords.as_slice(), spec.adjacent_keywords.as_slice()));
+                    }
+                }
+            }
+            Matcher::Regex { regex, triggers, validator } => {
+                user_triggers.push(triggers.as_slice());
+                custom_rules.push(custom::CustomRule {
+                    rule: id,
+                    regex: regex.clone(),
+                    triggered: !triggers.is_empty(),
+                    validator: *validator,
+                });
+            }
+        }
+    }
+    Detectors {
+        keywords: KeywordIndex::new(&gated, pack.settings().keyword_window),
+        secrets: SecretScanner::new(&literal, &key_values, ids.email, &user_triggers),
+        custom: custom::CustomRules { rules: custom_rules },
+        ids,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrubber_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Scrubber>();
+    }
+
+    #[test]
+    fn hash_refuses_without_key() {
+        let pack = Pack::builtin().unwrap();
+        let opts = Options { style: Some(Style::Hash), ..Options::default() };
+        assert!(matches!(Scrubber::new(&pack, &opts), Err(BuildError::HashKeyMissing(_))));
+        let opts = Options { style: Some(Style::Hash), hash_key: Some(b"short".to_vec()), ..Options::default() };
+        assert_eq!(Scrubber::new(&pack, &opts).unwrap_err(), BuildError::HashKeyTooShort(5));
+    }
+
+    #[test]
+    fn unknown_rule_in_options() {
+        let pack = Pack::builtin().unwrap();
+        let opts = Options { disable: vec!["NOPE".into()], ..Options::default() };
+        assert_eq!(Scrubber::new(&pack, &opts).unwrap_err(), BuildError::UnknownRule("NOPE".into()));
+    }
+}
