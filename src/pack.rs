@@ -123,7 +123,10 @@ impl Detector {
 
     /// The name used in packs.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, d)| *d == self).map_or("?", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, d)| *d == self)
+            .map_or("?", |(n, _)| n)
     }
 }
 
@@ -255,27 +258,38 @@ struct RuleFile {
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn is_rule_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 40
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && s.as_bytes()[0].is_ascii_uppercase()
 }
 
 impl Pack {
     /// The embedded default pack.
     pub fn builtin() -> Result<Pack, PackError> {
-        let mut pack = Pack { rules: Vec::new(), settings: Settings { keyword_window: 32 } };
+        let mut pack = Pack {
+            rules: Vec::new(),
+            settings: Settings { keyword_window: 32 },
+        };
         pack.merge_str(DEFAULT_PACK, "patterns/default.toml")?;
         Ok(pack)
     }
 
     /// An empty pack with default settings, for packs that stand alone.
     pub fn empty() -> Pack {
-        Pack { rules: Vec::new(), settings: Settings { keyword_window: 32 } }
+        Pack {
+            rules: Vec::new(),
+            settings: Settings { keyword_window: 32 },
+        }
     }
 
     /// Reads a pack file and merges it on top of this one.
@@ -310,7 +324,10 @@ impl Pack {
             if let Some(w) = settings.keyword_window {
                 let value = *w.get_ref();
                 if !(1..=256).contains(&value) {
-                    return Err(err(w.span().start, format!("keyword_window must be 1..=256, not {value}")));
+                    return Err(err(
+                        w.span().start,
+                        format!("keyword_window must be 1..=256, not {value}"),
+                    ));
                 }
                 next.settings.keyword_window = value as usize;
             }
@@ -322,7 +339,9 @@ impl Pack {
             if !is_rule_id(&id) {
                 return Err(err(
                     rule.id.span().start,
-                    format!("rule id {id:?} must be UPPER_SNAKE_CASE (A-Z, 0-9, _), at most 40 characters"),
+                    format!(
+                        "rule id {id:?} must be UPPER_SNAKE_CASE (A-Z, 0-9, _), at most 40 characters"
+                    ),
                 ));
             }
             let origin = format!("{file}:{}", line_of(src, at));
@@ -354,7 +373,9 @@ impl Pack {
                 (None, None) => {
                     return Err(err(
                         at,
-                        format!("rule {id} is new, so it needs `regex` or `detector` (no built-in rule has this id)"),
+                        format!(
+                            "rule {id} is new, so it needs `regex` or `detector` (no built-in rule has this id)"
+                        ),
                     ));
                 }
             };
@@ -362,7 +383,10 @@ impl Pack {
                 if !is_rule_id(label.get_ref()) {
                     return Err(err(
                         label.span().start,
-                        format!("label {:?} must be UPPER_SNAKE_CASE so replacements are never re-detected", label.get_ref()),
+                        format!(
+                            "label {:?} must be UPPER_SNAKE_CASE so replacements are never re-detected",
+                            label.get_ref()
+                        ),
                     ));
                 }
                 spec.label = label.into_inner();
@@ -377,7 +401,10 @@ impl Pack {
                 spec.style = Style::parse(style.get_ref()).ok_or_else(|| {
                     err(
                         style.span().start,
-                        format!("unknown style {:?} (expected label, mask, last4 or hash)", style.get_ref()),
+                        format!(
+                            "unknown style {:?} (expected label, mask, last4 or hash)",
+                            style.get_ref()
+                        ),
                     )
                 })?;
             }
@@ -390,18 +417,28 @@ impl Pack {
             if let Some(names) = rule.key_names {
                 for n in &names {
                     let ok = !n.get_ref().is_empty()
-                        && n.get_ref().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                        && n.get_ref()
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
                     if !ok {
                         return Err(err(
                             n.span().start,
-                            format!("key name {:?} must be lower snake_case (case variants are derived)", n.get_ref()),
+                            format!(
+                                "key name {:?} must be lower snake_case (case variants are derived)",
+                                n.get_ref()
+                            ),
                         ));
                     }
                 }
                 spec.key_names = names.into_iter().map(Spanned::into_inner).collect();
             }
-            if matches!(spec.matcher, Matcher::Builtin(Detector::KeyValue)) && spec.key_names.is_empty() {
-                return Err(err(at, format!("rule {id} uses detector key_value but lists no key_names")));
+            if matches!(spec.matcher, Matcher::Builtin(Detector::KeyValue))
+                && spec.key_names.is_empty()
+            {
+                return Err(err(
+                    at,
+                    format!("rule {id} uses detector key_value but lists no key_names"),
+                ));
             }
             spec.origin = origin;
             match existing {
@@ -409,10 +446,18 @@ impl Pack {
                 None => {
                     if let Matcher::Builtin(d) = spec.matcher {
                         if d != Detector::KeyValue {
-                            if let Some(other) = next.rules.iter().find(|r| matches!(r.matcher, Matcher::Builtin(x) if x == d)) {
+                            if let Some(other) = next
+                                .rules
+                                .iter()
+                                .find(|r| matches!(r.matcher, Matcher::Builtin(x) if x == d))
+                            {
                                 return Err(err(
                                     at,
-                                    format!("detector {} is already used by rule {}; retune that rule instead", d.name(), other.id),
+                                    format!(
+                                        "detector {} is already used by rule {}; retune that rule instead",
+                                        d.name(),
+                                        other.id
+                                    ),
                                 ));
                             }
                         }
@@ -436,7 +481,11 @@ impl Pack {
 }
 
 fn clean_words(words: Vec<String>) -> Vec<String> {
-    words.into_iter().map(|w| w.trim().to_ascii_lowercase()).filter(|w| !w.is_empty()).collect()
+    words
+        .into_iter()
+        .map(|w| w.trim().to_ascii_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matcher>, PackError> {
@@ -446,14 +495,27 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
         message,
     };
     match (&rule.detector, &rule.regex) {
-        (Some(d), Some(_)) => Err(err(d.span().start, "a rule has either `detector` or `regex`, not both".into())),
+        (Some(d), Some(_)) => Err(err(
+            d.span().start,
+            "a rule has either `detector` or `regex`, not both".into(),
+        )),
         (Some(d), None) => {
             if rule.triggers.is_some() || rule.validator.is_some() {
-                return Err(err(d.span().start, "`triggers` and `validator` apply to regex rules only".into()));
+                return Err(err(
+                    d.span().start,
+                    "`triggers` and `validator` apply to regex rules only".into(),
+                ));
             }
             let detector = Detector::parse(d.get_ref()).ok_or_else(|| {
                 let names: Vec<&str> = Detector::ALL.iter().map(|(n, _)| *n).collect();
-                err(d.span().start, format!("unknown detector {:?} (known: {})", d.get_ref(), names.join(", ")))
+                err(
+                    d.span().start,
+                    format!(
+                        "unknown detector {:?} (known: {})",
+                        d.get_ref(),
+                        names.join(", ")
+                    ),
+                )
             })?;
             Ok(Some(Matcher::Builtin(detector)))
         }
@@ -464,14 +526,20 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
                 .build()
                 .map_err(|e| err(re.span().start, format!("invalid regex: {e}")))?;
             if regex.is_match(b"") {
-                return Err(err(re.span().start, "regex matches the empty string, which would redact nothing".into()));
+                return Err(err(
+                    re.span().start,
+                    "regex matches the empty string, which would redact nothing".into(),
+                ));
             }
             let validator = match &rule.validator {
                 None => None,
                 Some(v) => Some(Validator::parse(v.get_ref()).ok_or_else(|| {
                     err(
                         v.span().start,
-                        format!("unknown validator {:?} (known: luhn, card, aba, iban, nanp, ssn, ein)", v.get_ref()),
+                        format!(
+                            "unknown validator {:?} (known: luhn, card, aba, iban, nanp, ssn, ein)",
+                            v.get_ref()
+                        ),
                     )
                 })?),
             };
@@ -479,11 +547,18 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
             if triggers.iter().any(String::is_empty) {
                 return Err(err(re.span().start, "a trigger may not be empty".into()));
             }
-            Ok(Some(Matcher::Regex { regex, triggers, validator }))
+            Ok(Some(Matcher::Regex {
+                regex,
+                triggers,
+                validator,
+            }))
         }
         (None, None) => {
             if let Some(v) = &rule.validator {
-                return Err(err(v.span().start, "`validator` applies to regex rules only".into()));
+                return Err(err(
+                    v.span().start,
+                    "`validator` applies to regex rules only".into(),
+                ));
             }
             Ok(None)
         }
@@ -504,7 +579,10 @@ mod tests {
     fn builtin_pack_loads() {
         let p = Pack::builtin().unwrap();
         assert!(p.rules().iter().any(|r| r.id == "EMAIL" && r.enabled));
-        assert!(p.rules().iter().any(|r| r.id == "IP" && !r.enabled), "IP is off by default");
+        assert!(
+            p.rules().iter().any(|r| r.id == "IP" && !r.enabled),
+            "IP is off by default"
+        );
     }
 
     #[test]
@@ -562,7 +640,13 @@ mod tests {
     fn failed_merge_leaves_pack_unchanged() {
         let mut p = Pack::builtin().unwrap();
         let before = p.rules().len();
-        assert!(p.merge_str("[[rule]]\nid = \"A\"\nregex = 'a'\n[[rule]]\nid = \"B\"\nregex = '('\n", "x").is_err());
+        assert!(
+            p.merge_str(
+                "[[rule]]\nid = \"A\"\nregex = 'a'\n[[rule]]\nid = \"B\"\nregex = '('\n",
+                "x"
+            )
+            .is_err()
+        );
         assert_eq!(p.rules().len(), before);
     }
 }

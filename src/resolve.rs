@@ -12,7 +12,12 @@ pub(crate) fn resolve(spans: &mut Vec<Span>) {
     if spans.len() < 2 {
         return;
     }
-    spans.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.len.cmp(&a.len)).then(a.rule.cmp(&b.rule)));
+    spans.sort_unstable_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.len.cmp(&a.len))
+            .then(a.rule.cmp(&b.rule))
+    });
     let mut out = 0;
     for i in 1..spans.len() {
         let next = spans[i];
@@ -38,7 +43,11 @@ mod tests {
     use crate::findings::RuleId;
 
     fn s(start: usize, len: usize, rule: u16) -> Span {
-        Span { start, len, rule: RuleId(rule) }
+        Span {
+            start,
+            len,
+            rule: RuleId(rule),
+        }
     }
 
     #[test]

@@ -26,7 +26,10 @@ pub(crate) struct Replacement {
 }
 
 fn keep_in_mask(b: u8) -> bool {
-    matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'@' | b'_' | b'+' | b':' | b'/' | b'\n' | b'\r')
+    matches!(
+        b,
+        b' ' | b'-' | b'.' | b'(' | b')' | b'@' | b'_' | b'+' | b':' | b'/' | b'\n' | b'\r'
+    )
 }
 
 /// Writes the replacement of `value` into `out`.
@@ -48,9 +51,21 @@ pub(crate) fn write(out: &mut Vec<u8>, value: &[u8], rep: &Replacement, key: Opt
                 keep_line_breaks(out, value);
             }
             // The scrubber refuses to build a hash rule without a key; label is the safe fallback.
-            None => write(out, value, &Replacement { style: Style::Label, ..rep.clone() }, None),
+            None => write(
+                out,
+                value,
+                &Replacement {
+                    style: Style::Label,
+                    ..rep.clone()
+                },
+                None,
+            ),
         },
-        Style::Mask => out.extend(value.iter().map(|&b| if keep_in_mask(b) { b } else { b'*' })),
+        Style::Mask => out.extend(
+            value
+                .iter()
+                .map(|&b| if keep_in_mask(b) { b } else { b'*' }),
+        ),
         Style::Last4 => {
             let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
             // Showing four digits of a short value would show most of it.
@@ -90,7 +105,11 @@ fn hash_hex(key: &[u8], value: &[u8], rep: &Replacement) -> [u8; HASH_HEX_LEN] {
             if rep.hash_digits_only && !b.is_ascii_digit() {
                 continue;
             }
-            buf[n] = if rep.hash_fold_case { b.to_ascii_lowercase() } else { b };
+            buf[n] = if rep.hash_fold_case {
+                b.to_ascii_lowercase()
+            } else {
+                b
+            };
             n += 1;
         }
         mac.update(&buf[..n]);
@@ -110,12 +129,22 @@ mod tests {
     use super::*;
 
     fn rep(style: Style) -> Replacement {
-        Replacement { label: "CARD".into(), style, hash_digits_only: true, hash_fold_case: false }
+        Replacement {
+            label: "CARD".into(),
+            style,
+            hash_digits_only: true,
+            hash_fold_case: false,
+        }
     }
 
     fn w(value: &str, style: Style) -> String {
         let mut out = Vec::new();
-        write(&mut out, value.as_bytes(), &rep(style), Some(b"0123456789abcdef0123"));
+        write(
+            &mut out,
+            value.as_bytes(),
+            &rep(style),
+            Some(b"0123456789abcdef0123"),
+        );
         String::from_utf8(out).unwrap()
     }
 
@@ -123,11 +152,21 @@ mod tests {
     fn styles() {
         assert_eq!(w("4111-1111-1111-1111", Style::Label), "[CARD]");
         assert_eq!(w("4111-1111-1111-1111", Style::Mask), "****-****-****-****");
-        assert_eq!(w("4111-1111-1111-1111", Style::Last4), "****-****-****-1111");
+        assert_eq!(
+            w("4111-1111-1111-1111", Style::Last4),
+            "****-****-****-1111"
+        );
         assert_eq!(w("1234", Style::Last4), "****");
         let h = w("4111-1111-1111-1111", Style::Hash);
-        assert!(h.starts_with("[CARD:") && h.len() == "[CARD:]".len() + HASH_HEX_LEN, "{h}");
-        assert_eq!(h, w("4111 1111 1111 1111", Style::Hash), "digits-only hashing");
+        assert!(
+            h.starts_with("[CARD:") && h.len() == "[CARD:]".len() + HASH_HEX_LEN,
+            "{h}"
+        );
+        assert_eq!(
+            h,
+            w("4111 1111 1111 1111", Style::Hash),
+            "digits-only hashing"
+        );
         assert_ne!(h, w("4111111111111112", Style::Hash));
     }
 

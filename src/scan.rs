@@ -47,7 +47,13 @@ pub(crate) struct Triggers<'a> {
 
 impl<'a> Triggers<'a> {
     pub fn new(hay: &'a [u8]) -> Triggers<'a> {
-        Triggers { hay, block_at: 0, next_block: 0, bits: 0, floor: 0 }
+        Triggers {
+            hay,
+            block_at: 0,
+            next_block: 0,
+            bits: 0,
+            floor: 0,
+        }
     }
 
     /// Drops every position below `pos`: the caller has already examined those bytes.
@@ -111,7 +117,8 @@ mod tests {
         (floor..hay.len())
             .filter(|&i| {
                 let b = hay[i];
-                matches!(b, b'@' | b'%' | b'$') || (b.is_ascii_digit() && (i == 0 || !hay[i - 1].is_ascii_digit()))
+                matches!(b, b'@' | b'%' | b'$')
+                    || (b.is_ascii_digit() && (i == 0 || !hay[i - 1].is_ascii_digit()))
             })
             .collect()
     }
@@ -131,7 +138,9 @@ mod tests {
 
     #[test]
     fn skip_to_drops_earlier_positions() {
-        let hay: Vec<u8> = (0..1000).map(|i| if i % 3 == 0 { b'@' } else { b'a' }).collect();
+        let hay: Vec<u8> = (0..1000)
+            .map(|i| if i % 3 == 0 { b'@' } else { b'a' })
+            .collect();
         let mut t = Triggers::new(&hay);
         assert_eq!(t.next(), Some(0));
         t.skip_to(500);

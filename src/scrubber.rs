@@ -51,7 +51,10 @@ impl fmt::Display for BuildError {
                 rules.join(", ")
             ),
             BuildError::HashKeyTooShort(n) => {
-                write!(f, "the hash key is {n} bytes; use at least {MIN_HASH_KEY_LEN} random bytes")
+                write!(
+                    f,
+                    "the hash key is {n} bytes; use at least {MIN_HASH_KEY_LEN} random bytes"
+                )
             }
         }
     }
@@ -113,7 +116,8 @@ impl Scrubber {
         let mut rules = Vec::with_capacity(specs.len());
         let mut replacements = Vec::with_capacity(specs.len());
         for spec in specs {
-            let enabled = (spec.enabled || options.enable.contains(&spec.id)) && !options.disable.contains(&spec.id);
+            let enabled = (spec.enabled || options.enable.contains(&spec.id))
+                && !options.disable.contains(&spec.id);
             let style = options.style.unwrap_or(spec.style);
             let kind = match &spec.matcher {
                 Matcher::Builtin(d) => d.name().to_string(),
@@ -122,7 +126,12 @@ impl Scrubber {
             let numeric = matches!(
                 spec.matcher,
                 Matcher::Builtin(
-                    Detector::Phone | Detector::Card | Detector::Routing | Detector::Account | Detector::Ssn | Detector::Ein
+                    Detector::Phone
+                        | Detector::Card
+                        | Detector::Routing
+                        | Detector::Account
+                        | Detector::Ssn
+                        | Detector::Ein
                 )
             );
             replacements.push(Replacement {
@@ -141,15 +150,25 @@ impl Scrubber {
                 origin: spec.origin.clone(),
             });
         }
-        let hashed: Vec<String> =
-            rules.iter().filter(|r| r.enabled && r.style == Style::Hash).map(|r| r.id.clone()).collect();
+        let hashed: Vec<String> = rules
+            .iter()
+            .filter(|r| r.enabled && r.style == Style::Hash)
+            .map(|r| r.id.clone())
+            .collect();
         match &options.hash_key {
-            Some(k) if k.len() < MIN_HASH_KEY_LEN => return Err(BuildError::HashKeyTooShort(k.len())),
+            Some(k) if k.len() < MIN_HASH_KEY_LEN => {
+                return Err(BuildError::HashKeyTooShort(k.len()));
+            }
             None if !hashed.is_empty() => return Err(BuildError::HashKeyMissing(hashed)),
             _ => {}
         }
         let detectors = compile_detectors(pack, &rules);
-        Ok(Scrubber { rules, replacements, detectors, hash_key: options.hash_key.clone() })
+        Ok(Scrubber {
+            rules,
+            replacements,
+            detectors,
+            hash_key: options.hash_key.clone(),
+        })
     }
 
     /// Scrubs `input`, appending the result to `out`, and returns what was replaced.
@@ -201,7 +220,10 @@ impl Scrubber {
 
     /// The id of the rule named `name` (e.g. `"EMAIL"`).
     pub fn rule_id(&self, name: &str) -> Option<RuleId> {
-        self.rules.iter().position(|r| r.id == name).map(|i| RuleId(i as u16))
+        self.rules
+            .iter()
+            .position(|r| r.id == name)
+            .map(|i| RuleId(i as u16))
     }
 
     /// The name of rule `id`.
@@ -249,11 +271,19 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                 if let Some((slot, g)) = slot {
                     *slot = Some(id);
                     if g != 0 {
-                        gated.push((g, spec.keywords.as_slice(), spec.adjacent_keywords.as_slice()));
+                        gated.push((
+                            g,
+                            spec.keywords.as_slice(),
+                            spec.adjacent_keywords.as_slice(),
+                        ));
                     }
                 }
             }
-            Matcher::Regex { regex, triggers, validator } => {
+            Matcher::Regex {
+                regex,
+                triggers,
+                validator,
+            } => {
                 user_triggers.push(triggers.as_slice());
                 custom_rules.push(custom::CustomRule {
                     rule: id,
@@ -267,7 +297,9 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
     Detectors {
         keywords: KeywordIndex::new(&gated, pack.settings().keyword_window),
         secrets: SecretScanner::new(&literal, &key_values, ids.email, &user_triggers),
-        custom: custom::CustomRules { rules: custom_rules },
+        custom: custom::CustomRules {
+            rules: custom_rules,
+        },
         ids,
     }
 }
@@ -285,16 +317,35 @@ mod tests {
     #[test]
     fn hash_refuses_without_key() {
         let pack = Pack::builtin().unwrap();
-        let opts = Options { style: Some(Style::Hash), ..Options::default() };
-        assert!(matches!(Scrubber::new(&pack, &opts), Err(BuildError::HashKeyMissing(_))));
-        let opts = Options { style: Some(Style::Hash), hash_key: Some(b"short".to_vec()), ..Options::default() };
-        assert_eq!(Scrubber::new(&pack, &opts).unwrap_err(), BuildError::HashKeyTooShort(5));
+        let opts = Options {
+            style: Some(Style::Hash),
+            ..Options::default()
+        };
+        assert!(matches!(
+            Scrubber::new(&pack, &opts),
+            Err(BuildError::HashKeyMissing(_))
+        ));
+        let opts = Options {
+            style: Some(Style::Hash),
+            hash_key: Some(b"short".to_vec()),
+            ..Options::default()
+        };
+        assert_eq!(
+            Scrubber::new(&pack, &opts).unwrap_err(),
+            BuildError::HashKeyTooShort(5)
+        );
     }
 
     #[test]
     fn unknown_rule_in_options() {
         let pack = Pack::builtin().unwrap();
-        let opts = Options { disable: vec!["NOPE".into()], ..Options::default() };
-        assert_eq!(Scrubber::new(&pack, &opts).unwrap_err(), BuildError::UnknownRule("NOPE".into()));
+        let opts = Options {
+            disable: vec!["NOPE".into()],
+            ..Options::default()
+        };
+        assert_eq!(
+            Scrubber::new(&pack, &opts).unwrap_err(),
+            BuildError::UnknownRule("NOPE".into())
+        );
     }
 }

@@ -14,14 +14,33 @@ const DOMAIN_MAX: usize = 253;
 const USERINFO_MAX: usize = 256;
 
 fn local_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'!' | b'*' | b'^' | b'~')
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'.' | b'_' | b'%' | b'+' | b'-' | b'!' | b'*' | b'^' | b'~'
+        )
 }
 
 fn userinfo_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'-' | b'.' | b'_' | b'~' | b'%' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':'
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'%'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
         )
 }
 
@@ -51,9 +70,23 @@ pub(crate) fn percent(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
     if rest.starts_with(b"%2540") {
         return email(d, sink, q, 5).unwrap_or(q + 1);
     }
-    let encoded_plus = rest.len() > 3 && rest[1] == b'2' && matches!(rest[2], b'B' | b'b') && rest[3].is_ascii_digit();
-    if encoded_plus && d.ids.phone.is_some() && (q == 0 || !sink.input[q - 1].is_ascii_alphanumeric()) {
-        return numeric::token_at(d, sink, q + 3, Lead { paren: false, plus: Some(q) });
+    let encoded_plus = rest.len() > 3
+        && rest[1] == b'2'
+        && matches!(rest[2], b'B' | b'b')
+        && rest[3].is_ascii_digit();
+    if encoded_plus
+        && d.ids.phone.is_some()
+        && (q == 0 || !sink.input[q - 1].is_ascii_alphanumeric())
+    {
+        return numeric::token_at(
+            d,
+            sink,
+            q + 3,
+            Lead {
+                paren: false,
+                plus: Some(q),
+            },
+        );
     }
     q + 1
 }
@@ -76,7 +109,9 @@ pub(crate) fn email(d: &Detectors, sink: &mut Sink<'_>, a: usize, at_len: usize)
     if slashes % 2 == 1 {
         let unicode = input.get(start) == Some(&b'u')
             && input.len() >= start + 5
-            && input[start + 1..start + 5].iter().all(u8::is_ascii_hexdigit);
+            && input[start + 1..start + 5]
+                .iter()
+                .all(u8::is_ascii_hexdigit);
         start += if unicode { 5 } else { 1 };
     }
     while start < a && input[start] == b'.' {
@@ -106,7 +141,8 @@ fn domain_end(input: &[u8], ds: usize) -> Option<usize> {
             break;
         }
         labels += 1;
-        let tld = label.len() >= 2 && (label.iter().all(u8::is_ascii_alphabetic) || label.starts_with(b"xn--"));
+        let tld = label.len() >= 2
+            && (label.iter().all(u8::is_ascii_alphabetic) || label.starts_with(b"xn--"));
         if labels >= 2 && tld {
             good = Some(i);
         }
@@ -142,7 +178,10 @@ fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
         return None;
     }
     let mut end = a + 1;
-    while end < input.len() && end - a <= 31 && (input[end].is_ascii_alphanumeric() || matches!(input[end], b'_' | b'-')) {
+    while end < input.len()
+        && end - a <= 31
+        && (input[end].is_ascii_alphanumeric() || matches!(input[end], b'_' | b'-'))
+    {
         end += 1;
     }
     let len = end - a - 1;
@@ -158,7 +197,9 @@ fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
 
 /// `$` at `q`: a Cash App `$cashtag` after its keyword.
 pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
-    let Some(rule) = d.ids.cashtag else { return q + 1 };
+    let Some(rule) = d.ids.cashtag else {
+        return q + 1;
+    };
     let input = sink.input;
     if q > 0 && input[q - 1].is_ascii_alphanumeric() {
         return q + 1;
@@ -167,7 +208,10 @@ pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
         return q + 1;
     }
     let mut end = q + 1;
-    while end < input.len() && end - q <= 21 && (input[end].is_ascii_alphanumeric() || input[end] == b'_') {
+    while end < input.len()
+        && end - q <= 21
+        && (input[end].is_ascii_alphanumeric() || input[end] == b'_')
+    {
         end += 1;
     }
     if end - q > 21 || d.keywords.gates_before(input, q) & gate::CASHTAG == 0 {

@@ -6,9 +6,9 @@
 //! that group is redacted (`employee_id=(?P<value>\d{6})`). An optional validator (Luhn, ABA, IBAN, ...)
 //! checks the digits of the redacted text.
 
+use super::Sink;
 use super::secrets::Fired;
 use super::validate;
-use super::Sink;
 use crate::findings::RuleId;
 use crate::pack::Validator;
 
@@ -60,7 +60,11 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
     let mut buf = [0u8; 40];
     let mut n = 0;
     for &b in text {
-        let keep = if v == Validator::Iban { b.is_ascii_alphanumeric() } else { b.is_ascii_digit() };
+        let keep = if v == Validator::Iban {
+            b.is_ascii_alphanumeric()
+        } else {
+            b.is_ascii_digit()
+        };
         if keep {
             if n == buf.len() {
                 return false;
@@ -79,7 +83,10 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
                 && validate::iban_length([digits[0], digits[1]]) == Some(digits.len())
                 && validate::iban_mod97(digits)
         }
-        Validator::Nanp => validate::nanp(digits) || digits.len() == 11 && digits[0] == b'1' && validate::nanp(&digits[1..]),
+        Validator::Nanp => {
+            validate::nanp(digits)
+                || digits.len() == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
+        }
         Validator::Ssn => validate::ssn(digits),
         Validator::Ein => validate::ein(digits),
     }

@@ -25,7 +25,10 @@ pub(crate) fn at(input: &[u8], p: usize) -> Option<(usize, usize)> {
             compact[count] = b;
             count += 1;
             i += 1;
-        } else if b == b' ' && count % 4 == 0 && input.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        } else if b == b' '
+            && count % 4 == 0
+            && input.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
             i += 1;
         } else {
             break;
@@ -51,9 +54,18 @@ mod tests {
 
     #[test]
     fn compact_and_grouped() {
-        assert_eq!(find("iban=DE89370400440532013000,"), Some("DE89370400440532013000"));
-        assert_eq!(find("to DE89 3704 0044 0532 0130 00 ok"), Some("DE89 3704 0044 0532 0130 00"));
-        assert_eq!(find("GB82WEST12345698765432"), Some("GB82WEST12345698765432"));
+        assert_eq!(
+            find("iban=DE89370400440532013000,"),
+            Some("DE89370400440532013000")
+        );
+        assert_eq!(
+            find("to DE89 3704 0044 0532 0130 00 ok"),
+            Some("DE89 3704 0044 0532 0130 00")
+        );
+        assert_eq!(
+            find("GB82WEST12345698765432"),
+            Some("GB82WEST12345698765432")
+        );
     }
 
     #[test]

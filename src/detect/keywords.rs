@@ -50,7 +50,10 @@ impl KeywordIndex {
                         Some(i) if info[i].adjacent == is_adjacent => info[i].gates |= gate,
                         _ => {
                             patterns.push(w.clone());
-                            info.push(KeywordInfo { gates: gate, adjacent: is_adjacent });
+                            info.push(KeywordInfo {
+                                gates: gate,
+                                adjacent: is_adjacent,
+                            });
                         }
                     }
                 }
@@ -67,7 +70,11 @@ impl KeywordIndex {
                 .build(&patterns)
                 .ok()
         };
-        KeywordIndex { automaton, info: info.iter().map(|i| (i.gates, i.adjacent)).collect(), window }
+        KeywordIndex {
+            automaton,
+            info: info.iter().map(|i| (i.gates, i.adjacent)).collect(),
+            window,
+        }
     }
 
     /// The gates whose keywords stand before `start` in `input`, limited to the current line.
@@ -91,7 +98,8 @@ impl KeywordIndex {
             }
             let gap = &input[ke..start];
             let ok = if adjacent {
-                gap.iter().all(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\'))
+                gap.iter()
+                    .all(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\'))
             } else {
                 !gap.iter().any(u8::is_ascii_digit)
             };
@@ -125,7 +133,10 @@ mod tests {
         let phone = vec!["phone".to_string(), "tel".to_string()];
         let adj = vec!["to".to_string()];
         let acct = vec!["acct".to_string(), "account number".to_string()];
-        KeywordIndex::new(&[(gate::PHONE, &phone, &adj), (gate::ACCOUNT, &acct, &[])], 32)
+        KeywordIndex::new(
+            &[(gate::PHONE, &phone, &adj), (gate::ACCOUNT, &acct, &[])],
+            32,
+        )
     }
 
     fn gates(s: &str) -> u8 {
@@ -140,7 +151,11 @@ mod tests {
         assert_eq!(gates("PHONE_NUMBER #"), gate::PHONE);
         assert_eq!(gates("intel #"), 0, "tel inside a word");
         assert_eq!(gates("telemetry #"), 0, "tel starting a longer word");
-        assert_eq!(gates("acct_1Nv0FGQ amount=#"), 0, "digits between keyword and value");
+        assert_eq!(
+            gates("acct_1Nv0FGQ amount=#"),
+            0,
+            "digits between keyword and value"
+        );
         assert_eq!(gates("Account Number #"), gate::ACCOUNT);
     }
 

@@ -55,10 +55,17 @@ impl Sink<'_> {
     /// Records `[start, end)` for `rule`, unless it lies inside one of logscrub's own replacement tokens
     /// (`[EMAIL:3fa9c1d2]`), which must never be re-detected.
     pub fn push(&mut self, start: usize, end: usize, rule: RuleId) {
-        if end <= start || end > self.input.len() || inside_replacement_token(self.input, start, end) {
+        if end <= start
+            || end > self.input.len()
+            || inside_replacement_token(self.input, start, end)
+        {
             return;
         }
-        self.spans.push(Span { start, len: end - start, rule });
+        self.spans.push(Span {
+            start,
+            len: end - start,
+            rule,
+        });
     }
 }
 
@@ -66,7 +73,9 @@ impl Sink<'_> {
 fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
     let mut open = start;
     let lo = start.saturating_sub(48);
-    while open > lo && matches!(input[open - 1], b'A'..=b'Z' | b'0'..=b'9' | b'_' | b':' | b'a'..=b'f') {
+    while open > lo
+        && matches!(input[open - 1], b'A'..=b'Z' | b'0'..=b'9' | b'_' | b':' | b'a'..=b'f')
+    {
         open -= 1;
     }
     if open == 0 || input[open - 1] != b'[' {
@@ -87,8 +96,12 @@ fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
     };
     let label_ok = !label.is_empty()
         && label[0].is_ascii_uppercase()
-        && label.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
-    let hex_ok = hex.is_none_or(|h| h.len() == crate::rewrite::HASH_HEX_LEN && h.iter().all(|b| b.is_ascii_hexdigit()));
+        && label
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+    let hex_ok = hex.is_none_or(|h| {
+        h.len() == crate::rewrite::HASH_HEX_LEN && h.iter().all(|b| b.is_ascii_hexdigit())
+    });
     label_ok && hex_ok
 }
 

@@ -54,7 +54,8 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
     }
     let lead = Lead {
         paren: p > 0 && input[p - 1] == b'(',
-        plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !input[p - 2].is_ascii_alphanumeric())).then(|| p - 1),
+        plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !input[p - 2].is_ascii_alphanumeric()))
+            .then(|| p - 1),
     };
     token_at(d, sink, p, lead)
 }
@@ -79,7 +80,10 @@ fn is_sep(b: u8) -> bool {
 }
 
 fn tokenize(input: &[u8], p: usize) -> Token {
-    let mut tok = Token { groups: [(0, 0); MAX_GROUPS], n: 0 };
+    let mut tok = Token {
+        groups: [(0, 0); MAX_GROUPS],
+        n: 0,
+    };
     let mut i = p;
     loop {
         let start = i;
@@ -129,7 +133,9 @@ impl View<'_> {
     /// before a space.
     fn ends_ok(&self, e: usize) -> bool {
         if e + 1 == self.tok.n {
-            self.input.get(self.end(e)).is_none_or(|b| !b.is_ascii_alphanumeric())
+            self.input
+                .get(self.end(e))
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
         } else {
             self.sep(e)[0] == b' '
         }
@@ -150,7 +156,10 @@ impl View<'_> {
 }
 
 fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
-    let v = View { input: sink.input, tok };
+    let v = View {
+        input: sink.input,
+        tok,
+    };
     let n = tok.n;
     let mut s = 0;
     while s < n {
@@ -195,7 +204,10 @@ fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
 }
 
 fn phone_sep(sep: &[u8]) -> bool {
-    matches!(sep, b" " | b"-" | b"." | b" (" | b"(" | b") " | b")" | b")-" | b").")
+    matches!(
+        sep,
+        b" " | b"-" | b"." | b" (" | b"(" | b") " | b")" | b")-" | b")."
+    )
 }
 
 /// `+` and 8-15 digits in groups (E.164). Returns the last group.
@@ -234,7 +246,11 @@ fn grouped(
             && v.digits(s) == b"1"
             && s + 3 < n
             && matches!(v.sep(s), b"-" | b" " | b"." | b" (" | b"(");
-        let (t, paren_t) = if cc { (s + 1, v.sep(s).ends_with(b"(")) } else { (s, paren) };
+        let (t, paren_t) = if cc {
+            (s + 1, v.sep(s).ends_with(b"("))
+        } else {
+            (s, paren)
+        };
         if t + 2 < n && v.len(t) == 3 && v.len(t + 1) == 3 && v.len(t + 2) == 4 {
             let (s1, s2) = (v.sep(t), v.sep(t + 1));
             let seps_ok = if paren_t {
@@ -260,7 +276,11 @@ fn grouped(
     if s + 2 < n && v.len(s) == 3 && v.len(s + 1) == 2 && v.len(s + 2) == 4 {
         if let Some(rule) = d.ids.ssn {
             let (s1, s2) = (v.sep(s), v.sep(s + 1));
-            if s1 == s2 && matches!(s1, b"-" | b" ") && v.ends_ok(s + 2) && validate::ssn(v.concat(s, s + 2, &mut buf)?) {
+            if s1 == s2
+                && matches!(s1, b"-" | b" ")
+                && v.ends_ok(s + 2)
+                && validate::ssn(v.concat(s, s + 2, &mut buf)?)
+            {
                 return Some((s + 2, v.start(s), rule));
             }
         }
@@ -305,7 +325,12 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
     if s + 3 >= v.tok.n || !(s..s + 3).all(|g| v.sep(g) == b".") || !v.ends_ok(s + 3) {
         return None;
     }
-    let parts = [v.digits(s), v.digits(s + 1), v.digits(s + 2), v.digits(s + 3)];
+    let parts = [
+        v.digits(s),
+        v.digits(s + 1),
+        v.digits(s + 2),
+        v.digits(s + 3),
+    ];
     validate::ipv4_parts(&parts).then_some(s + 3)
 }
 
@@ -324,10 +349,14 @@ fn single(d: &Detectors, input: &[u8], v: &View<'_>, s: usize) -> Option<crate::
         return None;
     }
     let phone = d.ids.phone.filter(|_| {
-        len == 10 && validate::nanp(digits) || len == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
+        len == 10 && validate::nanp(digits)
+            || len == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
     });
     let nine = len == 9;
-    let routing = d.ids.routing.filter(|_| nine && validate::aba_routing(digits));
+    let routing = d
+        .ids
+        .routing
+        .filter(|_| nine && validate::aba_routing(digits));
     let ssn = d.ids.ssn.filter(|_| nine && validate::ssn(digits));
     let ein = d.ids.ein.filter(|_| nine && validate::ein(digits));
     let account = d.ids.account;
@@ -338,7 +367,13 @@ fn single(d: &Detectors, input: &[u8], v: &View<'_>, s: usize) -> Option<crate::
     if gates == 0 {
         return None;
     }
-    [(phone, gate::PHONE), (routing, gate::ROUTING), (ssn, gate::SSN), (ein, gate::EIN), (account, gate::ACCOUNT)]
-        .into_iter()
-        .find_map(|(rule, g)| rule.filter(|_| gates & g != 0))
+    [
+        (phone, gate::PHONE),
+        (routing, gate::ROUTING),
+        (ssn, gate::SSN),
+        (ein, gate::EIN),
+        (account, gate::ACCOUNT),
+    ]
+    .into_iter()
+    .find_map(|(rule, g)| rule.filter(|_| gates & g != 0))
 }

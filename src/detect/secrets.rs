@@ -19,7 +19,12 @@ use crate::pack::Detector;
 #[derive(Clone, Copy, Debug)]
 enum Kind {
     /// Prefix + body of `min`+ bytes of `class`, whole thing redacted.
-    Prefixed { rule: RuleId, class: BodyClass, min: usize, max: usize },
+    Prefixed {
+        rule: RuleId,
+        class: BodyClass,
+        min: usize,
+        max: usize,
+    },
     Jwt(RuleId),
     Bearer(RuleId),
     Basic(RuleId),
@@ -73,7 +78,9 @@ pub(crate) fn name_variants(snake: &str) -> Vec<String> {
     let parts: Vec<&str> = snake.split('_').filter(|p| !p.is_empty()).collect();
     let cap = |p: &str| {
         let mut c = p.chars();
-        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+            .unwrap_or_default()
     };
     let mut out = vec![
         parts.join("_"),
@@ -111,11 +118,22 @@ impl SecretScanner {
             match det {
                 Detector::StripeKey => add(
                     &["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"],
-                    Kind::Prefixed { rule, class: BodyClass::Alnum, min: 8, max: 256 },
+                    Kind::Prefixed {
+                        rule,
+                        class: BodyClass::Alnum,
+                        min: 8,
+                        max: 256,
+                    },
                 ),
-                Detector::AwsAccessKey => {
-                    add(&["AKIA", "ASIA"], Kind::Prefixed { rule, class: BodyClass::UpperAlnum, min: 16, max: 16 })
-                }
+                Detector::AwsAccessKey => add(
+                    &["AKIA", "ASIA"],
+                    Kind::Prefixed {
+                        rule,
+                        class: BodyClass::UpperAlnum,
+                        min: 16,
+                        max: 16,
+                    },
+                ),
                 Detector::Jwt => add(&["eyJ"], Kind::Jwt(rule)),
                 Detector::AuthHeader => {
                     add(&["Bearer ", "bearer ", "BEARER "], Kind::Bearer(rule));
@@ -124,14 +142,32 @@ impl SecretScanner {
                 Detector::GithubToken => {
                     add(
                         &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-                        Kind::Prefixed { rule, class: BodyClass::Alnum, min: 30, max: 255 },
+                        Kind::Prefixed {
+                            rule,
+                            class: BodyClass::Alnum,
+                            min: 30,
+                            max: 255,
+                        },
                     );
-                    add(&["github_pat_"], Kind::Prefixed { rule, class: BodyClass::AlnumUnderscore, min: 22, max: 255 });
+                    add(
+                        &["github_pat_"],
+                        Kind::Prefixed {
+                            rule,
+                            class: BodyClass::AlnumUnderscore,
+                            min: 22,
+                            max: 255,
+                        },
+                    );
                 }
                 Detector::SlackToken => {
                     add(
                         &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"],
-                        Kind::Prefixed { rule, class: BodyClass::AlnumDash, min: 10, max: 255 },
+                        Kind::Prefixed {
+                            rule,
+                            class: BodyClass::AlnumDash,
+                            min: 10,
+                            max: 255,
+                        },
                     );
                     add(&["hooks.slack.com/services/"], Kind::SlackWebhook(rule));
                 }
@@ -169,13 +205,21 @@ impl SecretScanner {
                 .build(pats.iter().map(|(p, _)| p.as_bytes()))
                 .ok()
         };
-        SecretScanner { automaton, kinds: pats.into_iter().map(|(_, k)| k).collect(), user_rules: user_triggers.len() }
+        SecretScanner {
+            automaton,
+            kinds: pats.into_iter().map(|(_, k)| k).collect(),
+            user_rules: user_triggers.len(),
+        }
     }
 
     /// Runs the search, records what it finds, and reports which user rules were triggered.
     pub fn find(&self, d: &Detectors, sink: &mut Sink<'_>) -> Fired {
-        let mut fired = Fired { bits: vec![false; self.user_rules] };
-        let Some(ac) = &self.automaton else { return fired };
+        let mut fired = Fired {
+            bits: vec![false; self.user_rules],
+        };
+        let Some(ac) = &self.automaton else {
+            return fired;
+        };
         let input = sink.input;
         let mut resume = 0;
         for m in ac.find_iter(input) {
@@ -188,19 +232,26 @@ impl SecretScanner {
                 continue;
             }
             resume = match kind {
-                Kind::Prefixed { rule, class, min, max } => prefixed(sink, m.start(), m.end(), rule, class, min, max),
+                Kind::Prefixed {
+                    rule,
+                    class,
+                    min,
+                    max,
+                } => prefixed(sink, m.start(), m.end(), rule, class, min, max),
                 Kind::Jwt(rule) => jwt(sink, m.start(), rule),
                 Kind::Bearer(rule) => auth_value(sink, m.end(), rule, false),
                 Kind::Basic(rule) => auth_value(sink, m.end(), rule, true),
                 Kind::SlackWebhook(rule) => {
-                    let end = run_end(input, m.end(), 255, |b| b.is_ascii_alphanumeric() || b == b'/' || b == b'_');
+                    let end = run_end(input, m.end(), 255, |b| {
+                        b.is_ascii_alphanumeric() || b == b'/' || b == b'_'
+                    });
                     if end - m.end() >= 10 {
                         sink.push(m.end(), end, rule);
                     }
                     end
                 }
                 Kind::Pem(rule) => pem(sink, m.start(), m.end(), rule),
-                Kind::KeyValue(rule) => key_value(sink, m.end(), rule),
+                Kind::KeyValue(rule) => key_value(sink, m.start(), m.end(), rule),
                 Kind::EscapedAt => at_sign::email(d, sink, m.start(), 6).unwrap_or(m.end()),
                 Kind::UserTrigger(_) => m.end(),
             };
@@ -218,7 +269,15 @@ fn run_end(input: &[u8], from: usize, max: usize, accept: impl Fn(u8) -> bool) -
     i
 }
 
-fn prefixed(sink: &mut Sink<'_>, start: usize, body: usize, rule: RuleId, class: BodyClass, min: usize, max: usize) -> usize {
+fn prefixed(
+    sink: &mut Sink<'_>,
+    start: usize,
+    body: usize,
+    rule: RuleId,
+    class: BodyClass,
+    min: usize,
+    max: usize,
+) -> usize {
     let input = sink.input;
     if start > 0 && input[start - 1].is_ascii_alphanumeric() {
         return body;
@@ -260,9 +319,13 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
     let input = sink.input;
     let from = run_end(input, from, 16, |b| b == b' ');
     let end = if basic {
-        run_end(input, from, 4096, |b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        run_end(input, from, 4096, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+        })
     } else {
-        run_end(input, from, 8192, |b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'='))
+        run_end(input, from, 8192, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')
+        })
     };
     let len = end - from;
     if len >= 8 && (!basic || len % 4 == 0) {
@@ -274,7 +337,9 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
 fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let head_end = (header + 64).min(input.len());
-    let Some(dash) = memchr::memmem::find(&input[header..head_end], b"-----") else { return header };
+    let Some(dash) = memchr::memmem::find(&input[header..head_end], b"-----") else {
+        return header;
+    };
     let label = &input[header..header + dash];
     if memchr::memmem::find(label, b"PRIVATE KEY").is_none() {
         return header + dash;
@@ -301,10 +366,11 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 /// After a key name ending at `ke`: `"key": "value"`, `key=value`, `\"key\":\"value\"`, `Key: value`.
-fn key_value(sink: &mut Sink<'_>, ke: usize, rule: RuleId) -> usize {
+fn key_value(sink: &mut Sink<'_>, ks: usize, ke: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let at = |i: usize| input.get(i).copied().unwrap_or(b'\n');
-    if is_ident_byte(at(ke)) {
+    // `:secret:` is a segment of an ARN or URN, not a field name.
+    if is_ident_byte(at(ke)) || ks > 0 && input[ks - 1] == b':' {
         return ke;
     }
     let mut j = ke;
@@ -324,15 +390,21 @@ fn key_value(sink: &mut Sink<'_>, ke: usize, rule: RuleId) -> usize {
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
     let (vs, ve) = if at(j) == b'\\' && at(j + 1) == b'"' {
         let vs = j + 2;
-        let line_end = memchr::memchr(b'\n', &input[vs.min(input.len())..]).map_or(input.len(), |e| vs + e);
-        let ve = memchr::memmem::find(&input[vs.min(line_end)..line_end], b"\\\"").map_or(line_end, |e| vs + e);
+        let line_end =
+            memchr::memchr(b'\n', &input[vs.min(input.len())..]).map_or(input.len(), |e| vs + e);
+        let ve = memchr::memmem::find(&input[vs.min(line_end)..line_end], b"\\\"")
+            .map_or(line_end, |e| vs + e);
         (vs, ve)
     } else if matches!(at(j), b'"' | b'\'') {
         let quote = at(j);
         let vs = j + 1;
         let mut i = vs;
         while i < input.len() && input[i] != quote && input[i] != b'\n' {
-            i += if input[i] == b'\\' && i + 1 < input.len() && input[i + 1] != b'\n' { 2 } else { 1 };
+            i += if input[i] == b'\\' && i + 1 < input.len() && input[i + 1] != b'\n' {
+                2
+            } else {
+                1
+            };
         }
         (vs, i.min(input.len()))
     } else {
@@ -340,7 +412,11 @@ fn key_value(sink: &mut Sink<'_>, ke: usize, rule: RuleId) -> usize {
             return j;
         }
         let ve = run_end(input, j, usize::MAX, |b| {
-            !b.is_ascii_whitespace() && !matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'' | b'<' | b'>' | b'\\')
+            !b.is_ascii_whitespace()
+                && !matches!(
+                    b,
+                    b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'' | b'<' | b'>' | b'\\'
+                )
         });
         (j, ve)
     };
@@ -348,7 +424,8 @@ fn key_value(sink: &mut Sink<'_>, ke: usize, rule: RuleId) -> usize {
         return ve.max(ke);
     }
     let value = &input[vs..ve];
-    let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil") || value.iter().all(|&b| b == b'*');
+    let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil")
+        || value.iter().all(|&b| b == b'*');
     if !trivial {
         sink.push(vs, ve, rule);
     }
@@ -362,7 +439,9 @@ mod tests {
     #[test]
     fn variants() {
         let v = name_variants("api_key");
-        for want in ["api_key", "API_KEY", "ApiKey", "apiKey", "api-key", "Api-Key", "apikey", "APIKEY"] {
+        for want in [
+            "api_key", "API_KEY", "ApiKey", "apiKey", "api-key", "Api-Key", "apikey", "APIKEY",
+        ] {
             assert!(v.iter().any(|x| x == want), "{want} missing from {v:?}");
         }
         assert_eq!(name_variants("token"), vec!["TOKEN", "Token", "token"]);

@@ -1,0 +1,565 @@
+//! Every built-in detector: what it must catch, and the hard negatives it must leave byte-identical.
+
+use logscrub::{Options, Pack, Scrubber, Style};
+
+fn scrubber() -> Scrubber {
+    Scrubber::builtin().expect("built-in pack")
+}
+
+fn scrub_with(s: &Scrubber, input: &str) -> String {
+    let mut out = Vec::new();
+    s.scrub(input.as_bytes(), &mut out);
+    String::from_utf8(out).expect("utf-8 in, utf-8 out")
+}
+
+fn scrub(input: &str) -> String {
+    scrub_with(&scrubber(), input)
+}
+
+/// Asserts each `(input, expected)` pair.
+fn check(cases: &[(&str, &str)]) {
+    let s = scrubber();
+    let mut failures = Vec::new();
+    for (input, want) in cases {
+        let got = scrub_with(&s, input);
+        if got != *want {
+            failures.push(format!("  input: {input}\n   want: {want}\n    got: {got}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Asserts each input passes through unchanged.
+fn untouched(inputs: &[&str]) {
+    let s = scrubber();
+    let changed: Vec<String> = inputs
+        .iter()
+        .filter_map(|i| {
+            let got = scrub_with(&s, i);
+            (got != *i).then(|| format!("  input: {i}\n    got: {got}"))
+        })
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "hard negatives changed:\n{}",
+        changed.join("\n")
+    );
+}
+
+#[test]
+fn email_positives() {
+    check(&[
+        (
+            "user jane.doe@example.com logged in",
+            "user [EMAIL] logged in",
+        ),
+        ("to: Jane.Doe+billing@Mail.Example.CO.UK.", "to: [EMAIL]."),
+        (
+            "{\"email\":\"ops-team_1@sub.example.io\"}",
+            "{\"email\":\"[EMAIL]\"}",
+        ),
+        (
+            "<a href=\"mailto:jane@example.com\">",
+            "<a href=\"mailto:[EMAIL]\">",
+        ),
+        (
+            "GET /u?email=jane.doe%40example.com&x=1",
+            "GET /u?email=[EMAIL]&x=1",
+        ),
+        ("GET /u?e=jane%2540example.com", "GET /u?e=[EMAIL]"),
+        (
+            "{\"msg\":\"jane\\u0040example.com\"}",
+            "{\"msg\":\"[EMAIL]\"}",
+        ),
+        (
+            "{\"msg\":\"line\\njane@example.com\"}",
+            "{\"msg\":\"line\\n[EMAIL]\"}",
+        ),
+        ("paypal=payee@xn--bcher-kva.example", "paypal=[EMAIL]"),
+    ]);
+}
+
+#[test]
+fn email_negatives() {
+    untouched(&[
+        "installed lodash@4.17.21 and react@18.2.0",
+        "npm i @types/node",
+        "user@localhost failed",
+        "ssh key for deploy@host",
+        "price 20%",
+        "@ 12:00",
+    ]);
+}
+
+#[test]
+fn phone_positives() {
+    check(&[
+        ("sms sent to +14155550132", "sms sent to [PHONE]"),
+        ("call +44 20 7946 0958 now", "call [PHONE] now"),
+        ("de: +49 30 1234567", "de: [PHONE]"),
+        ("q=%2B14155550132&x", "q=[PHONE]&x"),
+        ("(415) 555-0132", "[PHONE]"),
+        ("call (415) 555-0132 now", "call [PHONE] now"),
+        ("415-555-0132", "[PHONE]"),
+        ("415.555.0132", "[PHONE]"),
+        ("cust 415 555 0132 ok", "cust [PHONE] ok"),
+        ("toll 1-800-555-0199", "toll [PHONE]"),
+        ("x +1 (415) 555-0132 y", "x [PHONE] y"),
+        ("2026-11-23 415-555-0132 ok", "2026-11-23 [PHONE] ok"),
+        ("phone: 4155550132", "phone: [PHONE]"),
+        (
+            "{\"phone_number\":\"4155550132\"}",
+            "{\"phone_number\":\"[PHONE]\"}",
+        ),
+        (
+            "{\"customerPhone\": 14155550132}",
+            "{\"customerPhone\": [PHONE]}",
+        ),
+        (
+            "Twilio To=4155550132 From=4155550133",
+            "Twilio To=[PHONE] From=[PHONE]",
+        ),
+        ("mobile number is 4155550132", "mobile number is [PHONE]"),
+    ]);
+}
+
+#[test]
+fn phone_negatives() {
+    untouched(&[
+        "ts=1747731000 event=login",
+        "epoch 1747731000",
+        "from 1747731000 to 1747734600",
+        "id 4155550132",
+        "intel 4155550132",
+        "order 0155550132",
+        "offset +0000",
+        "v=+3600",
+        "uuid 110bcd25-a55d-453a-8046-1297901ea002",
+    ]);
+}
+
+#[test]
+fn card_positives() {
+    check(&[
+        ("card 4111111111111111 ok", "card [CARD] ok"),
+        ("pan=4111 1111 1111 1111;", "pan=[CARD];"),
+        ("pan=4111-1111-1111-1111", "pan=[CARD]"),
+        ("amex 3782 822463 10005", "amex [CARD]"),
+        ("amex 378282246310005", "amex [CARD]"),
+        ("mc 2221000000000009", "mc [CARD]"),
+        ("mc 5555555555554444", "mc [CARD]"),
+        ("disc 6011111111111117", "disc [CARD]"),
+        ("jcb 3530111333300000", "jcb [CARD]"),
+        ("diners 30569309025904", "diners [CARD]"),
+        ("up 6200000000000005", "up [CARD]"),
+        ("{\"card\":4111111111111111}", "{\"card\":[CARD]}"),
+        ("visa19 4111111111111111110", "visa19 [CARD]"),
+    ]);
+}
+
+#[test]
+fn card_negatives() {
+    untouched(&[
+        "order 4111111111111112 shipped",
+        "ts_ms=1748503543012",
+        "score 0.5227687358856201",
+        "eventId 31953106606966983378809025079804211143289615424298221568",
+        "ref 9111111111111111",
+        "sha 4111111111111111abc",
+    ]);
+}
+
+#[test]
+fn iban_positives() {
+    check(&[
+        ("iban DE89370400440532013000 ok", "iban [IBAN] ok"),
+        ("iban: DE89 3704 0044 0532 0130 00.", "iban: [IBAN]."),
+        ("GB82WEST12345698765432", "[IBAN]"),
+        (
+            "\"iban\":\"FR1420041010050500013M02606\"",
+            "\"iban\":\"[IBAN]\"",
+        ),
+    ]);
+    untouched(&[
+        "iban DE89370400440532013001",
+        "code DE12 done",
+        "XDE89370400440532013000",
+    ]);
+}
+
+#[test]
+fn routing_and_account() {
+    check(&[
+        ("routing number 021000021", "routing number [ROUTING]"),
+        (
+            "{\"routing_number\":\"011000015\"}",
+            "{\"routing_number\":\"[ROUTING]\"}",
+        ),
+        ("ABA: 021000021", "ABA: [ROUTING]"),
+        ("account number 000123456789", "account number [ACCOUNT]"),
+        (
+            "{\"accountNumber\":\"12345678\"}",
+            "{\"accountNumber\":\"[ACCOUNT]\"}",
+        ),
+        ("bank_account=98765432101", "bank_account=[ACCOUNT]"),
+        ("acct 4567", "acct [ACCOUNT]"),
+        ("checking: 123456789012", "checking: [ACCOUNT]"),
+    ]);
+    untouched(&[
+        "invoice 021000021",
+        "routing number 021000022",
+        "account 123456789012",
+        "aws account 123456789012 assumed role",
+        "arn:aws:iam::123456789012:role/deploy",
+        "{\"account_id\":\"123456789012\"}",
+        "{\"accountId\": 123456789012}",
+        "acct_1Nv0FGQ9RKHgCVdK amount=5000",
+    ]);
+}
+
+#[test]
+fn ssn_and_ein() {
+    check(&[
+        ("ssn 219-09-9999", "ssn [SSN]"),
+        ("219-09-9999", "[SSN]"),
+        ("tax form 219 09 9999", "tax form [SSN]"),
+        ("ssn: 219099999", "ssn: [SSN]"),
+        (
+            "social security number 219099999",
+            "social security number [SSN]",
+        ),
+        ("ein 12-3456789", "ein [EIN]"),
+        ("payer 12-3456789", "payer [EIN]"),
+        ("fein: 123456789", "fein: [EIN]"),
+        ("{\"tax_id\":\"123456789\"}", "{\"tax_id\":\"[EIN]\"}"),
+    ]);
+    untouched(&[
+        "zip 12345-6789",
+        "id 000-12-3456",
+        "id 666-12-3456",
+        "id 912-12-3456",
+        "id 219-00-9999",
+        "id 219-09-0000",
+        "mixed 219-09 9999",
+        "Invoice 100234567",
+        "ein 07-3456789",
+        "pid 219099999",
+    ]);
+}
+
+#[test]
+fn payout_handles() {
+    check(&[
+        ("venmo: @jane-doe-5", "venmo: [VENMO]"),
+        (
+            "{\"venmo_handle\":\"@JaneDoe_99\"}",
+            "{\"venmo_handle\":\"[VENMO]\"}",
+        ),
+        ("cash app $JaneDoe", "cash app [CASHTAG]"),
+        ("{\"cashtag\":\"$jdoe123\"}", "{\"cashtag\":\"[CASHTAG]\"}"),
+        ("paypal jane@example.com", "paypal [EMAIL]"),
+    ]);
+    untouched(&[
+        "mention @jane-doe-5",
+        "echo $HOME",
+        "price $12.50",
+        "cash app $1",
+    ]);
+}
+
+#[test]
+fn secrets() {
+    check(&[
+        ("key=sk_live_4eC39HqLyjWDarjtT1zdp7dc", "key=[STRIPE_KEY]"),
+        ("sk_test_4eC39HqLyjWDarjtT1zdp7dc", "[STRIPE_KEY]"),
+        ("rk_live_51H8abcdefghijklmnop", "[STRIPE_KEY]"),
+        ("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "[STRIPE_KEY]"),
+        ("AKIAIOSFODNN7EXAMPLE used", "[AWS_ACCESS_KEY] used"),
+        ("ASIAY34FZKBOKMUTVV7A", "[AWS_ACCESS_KEY]"),
+        (
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key = [AWS_SECRET_KEY]",
+        ),
+        (
+            "{\"SecretAccessKey\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}",
+            "{\"SecretAccessKey\":\"[AWS_SECRET_KEY]\"}",
+        ),
+        (
+            "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U end",
+            "token [JWT] end",
+        ),
+        (
+            "Authorization: Bearer abcdef0123456789xyz",
+            "Authorization: Bearer [AUTH_HEADER]",
+        ),
+        (
+            "Authorization: Basic dXNlcjpwYXNzd29yZA==",
+            "Authorization: Basic [AUTH_HEADER]",
+        ),
+        (
+            "db=postgres://admin:hunter2@db.example.com:5432/app",
+            "db=postgres://admin:[URL_PASSWORD]@db.example.com:5432/app",
+        ),
+        (
+            "TWILIO_AUTH_TOKEN=0123456789abcdef0123456789abcdef",
+            "TWILIO_AUTH_TOKEN=[SECRET]",
+        ),
+        (
+            "twilio api_key: SK0123456789abcdef0123456789abcdef",
+            "twilio api_key: [SECRET]",
+        ),
+        (
+            "gh ghp_16C7e42F292c6912E7710c838347Ae178B4a ok",
+            "gh [GITHUB_TOKEN] ok",
+        ),
+        (
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+            "[GITHUB_TOKEN]",
+        ),
+        (
+            "slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+            "slack [SLACK_TOKEN]",
+        ),
+        (
+            "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX",
+            "https://hooks.slack.com/services/[SLACK_TOKEN]",
+        ),
+        (
+            "{\"password\": \"hunter2\"}",
+            "{\"password\": \"[SECRET]\"}",
+        ),
+        (
+            "login user=bob password=hunter2 ok",
+            "login user=bob password=[SECRET] ok",
+        ),
+        (
+            "{\"msg\":\"{\\\"password\\\":\\\"hunter2\\\"}\"}",
+            "{\"msg\":\"{\\\"password\\\":\\\"[SECRET]\\\"}\"}",
+        ),
+        ("X-Api-Key: abcdef123456", "X-Api-Key: [SECRET]"),
+        ("client_secret=abc123def", "client_secret=[SECRET]"),
+        (
+            "?access_token=ya29.abcdef&x=1",
+            "?access_token=[SECRET]&x=1",
+        ),
+    ]);
+}
+
+#[test]
+fn private_key_block() {
+    let input = "key=-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY----- tail";
+    assert_eq!(scrub(input), "key=[PRIVATE_KEY]\n\n\n tail");
+    let escaped = "{\"k\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\"}";
+    assert_eq!(scrub(escaped), "{\"k\":\"[PRIVATE_KEY]\"}");
+    // No END line: everything after BEGIN is treated as key material.
+    assert_eq!(
+        scrub("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE"),
+        "[PRIVATE_KEY]\n"
+    );
+    untouched(&[
+        "-----BEGIN CERTIFICATE-----",
+        "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+    ]);
+}
+
+#[test]
+fn secret_negatives() {
+    untouched(&[
+        "pk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "charge ch_3MmlLrLkdIwHu7ix0snN0B15 pi_3MtwBwLkdIwHu7ix28a3tqPa acct_1032D82eZvKYlo2C",
+        "po_1OaFDn2eZvKYlo2CmNxNbMVN ba_1OaFDn2eZvKYlo2CmNxNbMVN btok_1OaFDn2eZvKYlo2C evt_1NG8Du2eZvKYlo2CUI79vXWy",
+        "task_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "tokens used: 1234",
+        "token_type=bearer",
+        "\"secretArn\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:x\"",
+        "password_reset=true",
+        "\"password\": null",
+        "Basic auth enabled",
+        "use a Bearer token",
+        "git 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+        "https://example.com/path?q=1",
+        "spoken=yes broken=true",
+    ]);
+}
+
+#[test]
+fn cloudwatch_hard_negatives() {
+    untouched(&[
+        "2026-11-23T17:59:21.123Z",
+        "2026-11-23T17:59:21.123456+00:00 INFO started",
+        "Nov 23 17:59:21 ip-10-0-0-1 sshd[1234]: Accepted",
+        "03/22 08:51:06 INFO :...read_physical_netif",
+        "START RequestId: 110bcd25-a55d-453a-8046-1297901ea002 Version: $LATEST",
+        "END RequestId: 110bcd25-a55d-453a-8046-1297901ea002",
+        "REPORT RequestId: 110bcd25-a55d-453a-8046-1297901ea002\tDuration: 395.99 ms\tBilled Duration: 662 ms\tMemory Size: 512 MB\tMax Memory Used: 301 MB\tInit Duration: 265.72 ms",
+        "XRAY TraceId: 1-5759e988-bd862e3fe1be46a994272793\tSegmentId: 53995c3f42cd8ad8\tSampled: true",
+        "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1",
+        "arn:aws:lambda:us-east-1:123456789012:function:payouts",
+        "src 10.0.12.7:443 dst 192.168.1.20:51234",
+        "client 2001:db8::8a2e:370:7334 connected",
+        "Chrome/139.0.0.0 Safari/537.36",
+        "release 1.128.1.0 and 389-ds-base-1.3.4.0",
+        "HTTP/1.1\" 200 5123 \"-\"",
+        "listening on port 8080",
+        "sent 1048576 bytes in 12.34 ms",
+        "Duration: 12.34 ms",
+        "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "File \"/var/task/app.py\", line 1234, in handler",
+        "at com.example.Service.run(Service.java:88)",
+        "eventId 31953106606966983378809025079804211143289615424298221568",
+        "ids 12345678901234567890123 and a1b2c3d4e5f60718293",
+        "order 4111111111111112 total 12.50",
+        "rpc.py os.system zeus.mtia.local",
+        "2026-11-23 12:34:56,789 WARNING retry 3/5 after 1500ms",
+        "dns serial 2026112301 ttl 86400",
+    ]);
+}
+
+#[test]
+fn ip_rule_is_off_by_default_and_available() {
+    untouched(&["src 10.0.12.7"]);
+    let s = Scrubber::new(
+        &Pack::builtin().unwrap(),
+        &Options {
+            enable: vec!["IP".into()],
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(scrub_with(&s, "src 10.0.12.7:443 ok"), "src [IP]:443 ok");
+    assert_eq!(scrub_with(&s, "v 1.2.3.999"), "v 1.2.3.999");
+}
+
+#[test]
+fn overlaps_email_in_url_in_json() {
+    check(&[
+        (
+            "{\"url\":\"https://x.example.com/cb?email=jane%40example.com&phone=%2B14155550132\"}",
+            "{\"url\":\"https://x.example.com/cb?email=[EMAIL]&phone=[PHONE]\"}",
+        ),
+        ("password=jane@example.com", "password=[EMAIL]"),
+        (
+            "redis://:s3cret@cache.example.com:6379",
+            "redis://:[URL_PASSWORD]@cache.example.com:6379",
+        ),
+    ]);
+}
+
+#[test]
+fn styles() {
+    let pack = Pack::builtin().unwrap();
+    let build = |style: Style, key: Option<&[u8]>| {
+        Scrubber::new(
+            &pack,
+            &Options {
+                style: Some(style),
+                hash_key: key.map(<[u8]>::to_vec),
+                ..Options::default()
+            },
+        )
+        .unwrap()
+    };
+    let line = "card 4111-1111-1111-1111 mail jane@example.com";
+    assert_eq!(
+        scrub_with(&build(Style::Label, None), line),
+        "card [CARD] mail [EMAIL]"
+    );
+    assert_eq!(
+        scrub_with(&build(Style::Mask, None), line),
+        "card ****-****-****-**** mail ****@*******.***"
+    );
+    assert_eq!(
+        scrub_with(&build(Style::Last4, None), line),
+        "card ****-****-****-1111 mail ****@*******.***"
+    );
+    let key: &[u8] = b"an-hmac-key-of-32-bytes-00000000";
+    let hashed = scrub_with(&build(Style::Hash, Some(key)), line);
+    assert!(
+        hashed.starts_with("card [CARD:") && hashed.contains(" mail [EMAIL:"),
+        "{hashed}"
+    );
+    let again = scrub_with(&build(Style::Hash, Some(key)), "mail JANE@example.com");
+    assert!(
+        hashed.ends_with(&again["mail ".len()..]),
+        "email hashing folds case: {hashed} / {again}"
+    );
+    let other_key = scrub_with(
+        &build(Style::Hash, Some(b"another-key-of-32-bytes-11111111")),
+        line,
+    );
+    assert_ne!(hashed, other_key, "token depends on the key");
+}
+
+#[test]
+fn user_rules() {
+    let mut pack = Pack::builtin().unwrap();
+    pack.merge_str(
+        r#"
+[[rule]]
+id = "EMPLOYEE_ID"
+regex = 'EMP-[0-9]{6}'
+triggers = ["EMP-"]
+
+[[rule]]
+id = "LOYALTY"
+regex = 'loyalty=(?P<value>[0-9]{12,19})'
+validator = "luhn"
+style = "mask"
+
+[[rule]]
+id = "PHONE"
+enabled = false
+
+[[rule]]
+id = "MEMBER_PIN"
+detector = "key_value"
+key_names = ["member_pin"]
+"#,
+        "user.toml",
+    )
+    .unwrap();
+    let s = Scrubber::new(&pack, &Options::default()).unwrap();
+    assert_eq!(scrub_with(&s, "by EMP-123456 ok"), "by [EMPLOYEE_ID] ok");
+    assert_eq!(
+        scrub_with(&s, "loyalty=9000123456789016 x"),
+        "loyalty=**************** x"
+    );
+    assert_eq!(
+        scrub_with(&s, "loyalty=9000123456789017 x"),
+        "loyalty=9000123456789017 x"
+    );
+    assert_eq!(scrub_with(&s, "sms to +14155550132"), "sms to +14155550132");
+    assert_eq!(
+        scrub_with(&s, "{\"memberPin\": \"1234\"}"),
+        "{\"memberPin\": \"[MEMBER_PIN]\"}"
+    );
+}
+
+#[test]
+fn bytes_outside_spans_are_untouched_including_invalid_utf8() {
+    let s = scrubber();
+    let input = b"\xff\xfe caf\xc3\xa9 jane@example.com \x80\r\n";
+    let mut out = Vec::new();
+    let f = s.scrub(input, &mut out);
+    assert_eq!(out, b"\xff\xfe caf\xc3\xa9 [EMAIL] \x80\r\n");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        &input[f.spans()[0].start..f.spans()[0].end()],
+        b"jane@example.com"
+    );
+}
+
+#[test]
+fn findings_count_per_rule() {
+    let s = scrubber();
+    let f = s.find(b"a@example.com b@example.com +14155550132");
+    let email = s.rule_id("EMAIL").unwrap();
+    let phone = s.rule_id("PHONE").unwrap();
+    assert_eq!(f.count(email), 2);
+    assert_eq!(f.count(phone), 1);
+}
