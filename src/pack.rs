@@ -320,17 +320,17 @@ impl Pack {
             message: e.message().trim().to_string(),
         })?;
         let mut next = self.clone();
-        if let Some(settings) = parsed.settings {
-            if let Some(w) = settings.keyword_window {
-                let value = *w.get_ref();
-                if !(1..=256).contains(&value) {
-                    return Err(err(
-                        w.span().start,
-                        format!("keyword_window must be 1..=256, not {value}"),
-                    ));
-                }
-                next.settings.keyword_window = value as usize;
+        if let Some(settings) = parsed.settings
+            && let Some(w) = settings.keyword_window
+        {
+            let value = *w.get_ref();
+            if !(1..=256).contains(&value) {
+                return Err(err(
+                    w.span().start,
+                    format!("keyword_window must be 1..=256, not {value}"),
+                ));
             }
+            next.settings.keyword_window = value as usize;
         }
         for spanned in parsed.rule {
             let at = spanned.span().start;
@@ -444,23 +444,21 @@ impl Pack {
             match existing {
                 Some(i) => next.rules[i] = spec,
                 None => {
-                    if let Matcher::Builtin(d) = spec.matcher {
-                        if d != Detector::KeyValue {
-                            if let Some(other) = next
-                                .rules
-                                .iter()
-                                .find(|r| matches!(r.matcher, Matcher::Builtin(x) if x == d))
-                            {
-                                return Err(err(
-                                    at,
-                                    format!(
-                                        "detector {} is already used by rule {}; retune that rule instead",
-                                        d.name(),
-                                        other.id
-                                    ),
-                                ));
-                            }
-                        }
+                    if let Matcher::Builtin(d) = spec.matcher
+                        && d != Detector::KeyValue
+                        && let Some(other) = next
+                            .rules
+                            .iter()
+                            .find(|r| matches!(r.matcher, Matcher::Builtin(x) if x == d))
+                    {
+                        return Err(err(
+                            at,
+                            format!(
+                                "detector {} is already used by rule {}; retune that rule instead",
+                                d.name(),
+                                other.id
+                            ),
+                        ));
                     }
                     next.rules.push(spec)
                 }

@@ -46,11 +46,11 @@ fn userinfo_byte(b: u8) -> bool {
 
 /// `@` at `a`.
 pub(crate) fn at(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> usize {
-    if let Some(rule) = d.ids.url_password {
-        if let Some(start) = url_password(sink.input, a) {
-            sink.push(start, a, rule);
-            return a + 1;
-        }
+    if let Some(rule) = d.ids.url_password
+        && let Some(start) = url_password(sink.input, a)
+    {
+        sink.push(start, a, rule);
+        return a + 1;
     }
     if let Some(end) = email(d, sink, a, 1) {
         return end;

@@ -43,10 +43,10 @@ impl CustomRules {
                 }
                 Some(g) => {
                     for caps in r.regex.captures_iter(sink.input) {
-                        if let Some(m) = caps.get(g) {
-                            if passes(r.validator, m.as_bytes()) {
-                                sink.push(m.start(), m.end(), r.rule);
-                            }
+                        if let Some(m) = caps.get(g)
+                            && passes(r.validator, m.as_bytes())
+                        {
+                            sink.push(m.start(), m.end(), r.rule);
                         }
                     }
                 }

@@ -39,11 +39,11 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
     if p > 0 {
         let prev = input[p - 1];
         if prev.is_ascii_alphabetic() {
-            if let Some(rule) = d.ids.iban {
-                if let Some((start, end)) = iban::at(input, p) {
-                    sink.push(start, end, rule);
-                    return end;
-                }
+            if let Some(rule) = d.ids.iban
+                && let Some((start, end)) = iban::at(input, p)
+            {
+                sink.push(start, end, rule);
+                return end;
             }
             return digits_end(input, p);
         }
@@ -173,14 +173,13 @@ fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
             s += 1;
             continue;
         }
-        if s == 0 {
-            if let (Some(plus), Some(rule)) = (lead.plus, d.ids.phone) {
-                if let Some(e) = e164(&v) {
-                    sink.push(plus, v.end(e), rule);
-                    s = e + 1;
-                    continue;
-                }
-            }
+        if s == 0
+            && let (Some(plus), Some(rule)) = (lead.plus, d.ids.phone)
+            && let Some(e) = e164(&v)
+        {
+            sink.push(plus, v.end(e), rule);
+            s = e + 1;
+            continue;
         }
         if let Some((e, start, rule)) = grouped(d, &v, s, paren) {
             sink.push(start, v.end(e), rule);
@@ -194,10 +193,10 @@ fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
             s = e + 1;
             continue;
         }
-        if v.ends_ok(s) {
-            if let Some(rule) = single(d, sink.input, &v, s) {
-                sink.push(v.start(s), v.end(s), rule);
-            }
+        if v.ends_ok(s)
+            && let Some(rule) = single(d, sink.input, &v, s)
+        {
+            sink.push(v.start(s), v.end(s), rule);
         }
         s += 1;
     }
@@ -273,46 +272,54 @@ fn grouped(
             }
         }
     }
-    if s + 2 < n && v.len(s) == 3 && v.len(s + 1) == 2 && v.len(s + 2) == 4 {
-        if let Some(rule) = d.ids.ssn {
-            let (s1, s2) = (v.sep(s), v.sep(s + 1));
-            if s1 == s2
-                && matches!(s1, b"-" | b" ")
-                && v.ends_ok(s + 2)
-                && validate::ssn(v.concat(s, s + 2, &mut buf)?)
-            {
-                return Some((s + 2, v.start(s), rule));
-            }
+    if s + 2 < n
+        && v.len(s) == 3
+        && v.len(s + 1) == 2
+        && v.len(s + 2) == 4
+        && let Some(rule) = d.ids.ssn
+    {
+        let (s1, s2) = (v.sep(s), v.sep(s + 1));
+        if s1 == s2
+            && matches!(s1, b"-" | b" ")
+            && v.ends_ok(s + 2)
+            && validate::ssn(v.concat(s, s + 2, &mut buf)?)
+        {
+            return Some((s + 2, v.start(s), rule));
         }
     }
-    if s + 1 < n && v.len(s) == 2 && v.len(s + 1) == 7 && v.sep(s) == b"-" && v.ends_ok(s + 1) {
-        if let Some(rule) = d.ids.ein {
-            if validate::ein(v.concat(s, s + 1, &mut buf)?) {
-                return Some((s + 1, v.start(s), rule));
-            }
-        }
+    if s + 1 < n
+        && v.len(s) == 2
+        && v.len(s + 1) == 7
+        && v.sep(s) == b"-"
+        && v.ends_ok(s + 1)
+        && let Some(rule) = d.ids.ein
+        && validate::ein(v.concat(s, s + 1, &mut buf)?)
+    {
+        return Some((s + 1, v.start(s), rule));
     }
-    if let Some(rule) = d.ids.card {
-        if s + 2 < n && v.len(s) == 4 && matches!(v.sep(s), b"-" | b" ") {
-            let sep = v.sep(s);
-            let mut e = s;
-            while e + 1 < n && e - s < 4 && v.sep(e) == sep {
-                e += 1;
+    if let Some(rule) = d.ids.card
+        && s + 2 < n
+        && v.len(s) == 4
+        && matches!(v.sep(s), b"-" | b" ")
+    {
+        let sep = v.sep(s);
+        let mut e = s;
+        while e + 1 < n && e - s < 4 && v.sep(e) == sep {
+            e += 1;
+        }
+        // Longest layout first: 4-4-4-4-x, 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners).
+        for last in (s + 2..=e).rev() {
+            let mut lens = [0usize; 5];
+            for (slot, g) in lens.iter_mut().zip(s..=last) {
+                *slot = v.len(g);
             }
-            // Longest layout first: 4-4-4-4-x, 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners).
-            for last in (s + 2..=e).rev() {
-                let mut lens = [0usize; 5];
-                for (slot, g) in lens.iter_mut().zip(s..=last) {
-                    *slot = v.len(g);
-                }
-                let lens = &lens[..=last - s];
-                let layout_ok = matches!(lens, [4, 4, 4, 4] | [4, 6, 5] | [4, 6, 4])
-                    || matches!(lens, [4, 4, 4, 4, x] if (1..=3).contains(x));
-                if layout_ok && v.ends_ok(last) {
-                    let digits = v.concat(s, last, &mut buf)?;
-                    if validate::luhn(digits) && validate::card_brand_ok(digits) {
-                        return Some((last, v.start(s), rule));
-                    }
+            let lens = &lens[..=last - s];
+            let layout_ok = matches!(lens, [4, 4, 4, 4] | [4, 6, 5] | [4, 6, 4])
+                || matches!(lens, [4, 4, 4, 4, x] if (1..=3).contains(x));
+            if layout_ok && v.ends_ok(last) {
+                let digits = v.concat(s, last, &mut buf)?;
+                if validate::luhn(digits) && validate::card_brand_ok(digits) {
+                    return Some((last, v.start(s), rule));
                 }
             }
         }
@@ -338,12 +345,12 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
 fn single(d: &Detectors, input: &[u8], v: &View<'_>, s: usize) -> Option<crate::findings::RuleId> {
     let digits = v.digits(s);
     let len = digits.len();
-    if (13..=19).contains(&len) {
-        if let Some(rule) = d.ids.card {
-            if validate::luhn(digits) && validate::card_brand_ok(digits) {
-                return Some(rule);
-            }
-        }
+    if (13..=19).contains(&len)
+        && let Some(rule) = d.ids.card
+        && validate::luhn(digits)
+        && validate::card_brand_ok(digits)
+    {
+        return Some(rule);
     }
     if !(4..=17).contains(&len) {
         return None;

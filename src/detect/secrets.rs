@@ -190,7 +190,7 @@ impl SecretScanner {
         }
         // Leftmost-first prefers earlier patterns at the same start: longest names first, so
         // `secret_access_key` wins over `secret`.
-        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
         pats.extend(names);
         for (i, triggers) in user_triggers.iter().enumerate() {
             for t in triggers.iter() {
