@@ -43,8 +43,10 @@ mod resolve;
 mod rewrite;
 mod scan;
 mod scrubber;
+mod stream;
 
 pub use detect::validate;
 pub use findings::{Findings, RuleId, Span};
 pub use pack::{Pack, PackError, Style};
 pub use scrubber::{BuildError, MIN_HASH_KEY_LEN, Options, RuleInfo, Scrubber};
+pub use stream::LongLine;

@@ -188,15 +188,20 @@ impl Scrubber {
         let mut copied = 0;
         for span in &findings.spans {
             out.extend_from_slice(&input[copied..span.start]);
-            rewrite::write(
-                out,
-                &input[span.start..span.end()],
-                &self.replacements[span.rule.index()],
-                self.hash_key.as_deref(),
-            );
+            self.write_replacement(out, &input[span.start..span.end()], span.rule);
             copied = span.end();
         }
         out.extend_from_slice(&input[copied..]);
+    }
+
+    /// Writes the replacement of `value` for `rule` in that rule's style.
+    pub(crate) fn write_replacement(&self, out: &mut Vec<u8>, value: &[u8], rule: RuleId) {
+        rewrite::write(
+            out,
+            value,
+            &self.replacements[rule.index()],
+            self.hash_key.as_deref(),
+        );
     }
 
     /// Finds what [`Scrubber::scrub`] would replace without writing anything (audit mode).
