@@ -46,19 +46,22 @@ fn userinfo_byte(b: u8) -> bool {
 
 /// `@` at `a`.
 pub(crate) fn at(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> usize {
-    if let Some(rule) = d.ids.url_password
-        && let Some(start) = url_password(sink.input, a)
-    {
-        sink.push(start, a, rule);
-        return a + 1;
+    match url_userinfo(sink.input, a) {
+        // In `scheme://user:password@host` the host is not an email domain and the user is not a
+        // mailbox (often a token, found by its own detector); only the password is this rule's.
+        Some(userinfo) => {
+            if let (Some(rule), Some(colon)) = (
+                d.ids.url_password,
+                memchr::memchr(b':', &sink.input[userinfo..a]),
+            ) {
+                sink.push(userinfo + colon + 1, a, rule);
+            }
+            a + 1
+        }
+        None => email(d, sink, a, 1)
+            .or_else(|| venmo(d, sink, a))
+            .unwrap_or(a + 1),
     }
-    if let Some(end) = email(d, sink, a, 1) {
-        return end;
-    }
-    if let Some(end) = venmo(d, sink, a) {
-        return end;
-    }
-    a + 1
 }
 
 /// `%` at `q`: an encoded `@` or `+`.
@@ -155,19 +158,15 @@ fn domain_end(input: &[u8], ds: usize) -> Option<usize> {
     good
 }
 
-/// `scheme://user:password@host`: the start of the password when the `@` at `a` ends URL user info.
-fn url_password(input: &[u8], a: usize) -> Option<usize> {
+/// When the `@` at `a` ends the user info of a URL (`scheme://user:password@`), the start of the
+/// user info.
+fn url_userinfo(input: &[u8], a: usize) -> Option<usize> {
     let lo = a.saturating_sub(USERINFO_MAX);
     let mut i = a;
     while i > lo && userinfo_byte(input[i - 1]) {
         i -= 1;
     }
-    if i < 3 || &input[i - 3..i] != b"://" {
-        return None;
-    }
-    let colon = memchr::memchr(b':', &input[i..a])?;
-    let start = i + colon + 1;
-    (start < a).then_some(start)
+    (i >= 3 && &input[i - 3..i] == b"://").then_some(i)
 }
 
 /// A Venmo `@handle` after the word venmo.

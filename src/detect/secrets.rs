@@ -217,12 +217,27 @@ impl SecretScanner {
         let mut fired = Fired {
             bits: vec![false; self.user_rules],
         };
-        let Some(ac) = &self.automaton else {
-            return fired;
-        };
+        if let Some(ac) = &self.automaton {
+            self.scan(ac, d, sink, 0..sink.input.len(), false, &mut fired);
+        }
+        fired
+    }
+
+    /// Searches `range`. The value of a key/value match is searched once more (`nested`), so a Slack
+    /// token or JWT in `token=...` is reported under its own, more specific rule; a nested search does
+    /// not look inside values again, so every byte is searched at most twice.
+    fn scan(
+        &self,
+        ac: &AhoCorasick,
+        d: &Detectors,
+        sink: &mut Sink<'_>,
+        range: std::ops::Range<usize>,
+        nested: bool,
+        fired: &mut Fired,
+    ) {
         let input = sink.input;
-        let mut resume = 0;
-        for m in ac.find_iter(input) {
+        let mut resume = range.start;
+        for m in ac.find_iter(aho_corasick::Input::new(input).range(range)) {
             let kind = self.kinds[m.pattern().as_usize()];
             if let Kind::UserTrigger(i) = kind {
                 fired.bits[i] = true;
@@ -239,6 +254,7 @@ impl SecretScanner {
                     max,
                 } => prefixed(sink, m.start(), m.end(), rule, class, min, max),
                 Kind::Jwt(rule) => jwt(sink, m.start(), rule),
+                // Resume at the value, not after it, so a JWT after `Bearer ` is still seen as one.
                 Kind::Bearer(rule) => auth_value(sink, m.end(), rule, false),
                 Kind::Basic(rule) => auth_value(sink, m.end(), rule, true),
                 Kind::SlackWebhook(rule) => {
@@ -251,12 +267,19 @@ impl SecretScanner {
                     end
                 }
                 Kind::Pem(rule) => pem(sink, m.start(), m.end(), rule),
-                Kind::KeyValue(rule) => key_value(sink, m.start(), m.end(), rule),
+                Kind::KeyValue(_) if nested => m.end(),
+                Kind::KeyValue(rule) => match key_value(sink, m.start(), m.end(), rule) {
+                    Ok(value) => {
+                        let end = value.end;
+                        self.scan(ac, d, sink, value, true, fired);
+                        end
+                    }
+                    Err(resume) => resume,
+                },
                 Kind::EscapedAt => at_sign::email(d, sink, m.start(), 6).unwrap_or(m.end()),
                 Kind::UserTrigger(_) => m.end(),
             };
         }
-        fired
     }
 }
 
@@ -331,7 +354,7 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
     if len >= 8 && (!basic || len % 4 == 0) {
         sink.push(from, end, rule);
     }
-    end
+    from
 }
 
 fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize {
@@ -366,12 +389,18 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 /// After a key name ending at `ke`: `"key": "value"`, `key=value`, `\"key\":\"value\"`, `Key: value`.
-fn key_value(sink: &mut Sink<'_>, ks: usize, ke: usize, rule: RuleId) -> usize {
+/// Returns the value's range when one was recorded, else where the search resumes.
+fn key_value(
+    sink: &mut Sink<'_>,
+    ks: usize,
+    ke: usize,
+    rule: RuleId,
+) -> Result<std::ops::Range<usize>, usize> {
     let input = sink.input;
     let at = |i: usize| input.get(i).copied().unwrap_or(b'\n');
     // `:secret:` is a segment of an ARN or URN, not a field name.
     if is_ident_byte(at(ke)) || ks > 0 && input[ks - 1] == b':' {
-        return ke;
+        return Err(ke);
     }
     let mut j = ke;
     if at(j) == b'\\' && at(j + 1) == b'"' {
@@ -381,7 +410,7 @@ fn key_value(sink: &mut Sink<'_>, ks: usize, ke: usize, rule: RuleId) -> usize {
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
     if !matches!(at(j), b':' | b'=') {
-        return ke;
+        return Err(ke);
     }
     j += 1;
     if at(j) == b'>' {
@@ -409,7 +438,7 @@ fn key_value(sink: &mut Sink<'_>, ks: usize, ke: usize, rule: RuleId) -> usize {
         (vs, i.min(input.len()))
     } else {
         if matches!(at(j), b'{' | b'[') {
-            return j;
+            return Err(j);
         }
         let ve = run_end(input, j, usize::MAX, |b| {
             !b.is_ascii_whitespace()
@@ -421,15 +450,16 @@ fn key_value(sink: &mut Sink<'_>, ks: usize, ke: usize, rule: RuleId) -> usize {
         (j, ve)
     };
     if ve <= vs {
-        return ve.max(ke);
+        return Err(ve.max(ke));
     }
     let value = &input[vs..ve];
     let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil")
         || value.iter().all(|&b| b == b'*');
-    if !trivial {
-        sink.push(vs, ve, rule);
+    if trivial {
+        return Err(ve);
     }
-    ve
+    sink.push(vs, ve, rule);
+    Ok(vs..ve)
 }
 
 #[cfg(test)]
