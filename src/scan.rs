@@ -12,25 +12,50 @@
 
 const BLOCK: usize = 64;
 
-/// Bit `i` of the first mask is set when `block[i]` is an ASCII digit; of the second when it is `@`, `%`
-/// or `$`.
+/// Per-byte classes of one 64-byte block, one bit per byte.
+#[derive(Clone, Copy, Default)]
+struct Masks {
+    digit: u64,
+    alpha: u64,
+    upper: u64,
+    /// `.` or `-`
+    dot_dash: u64,
+    /// `@`, `%` or `$`
+    special: u64,
+}
+
 #[inline(always)]
-fn block_masks(block: &[u8; BLOCK]) -> (u64, u64) {
-    let mut digits = 0u64;
-    let mut specials = 0u64;
+fn block_masks(block: &[u8; BLOCK]) -> Masks {
+    let mut m = Masks::default();
     // Two 32-byte halves keep the shifts in u32 lanes, which vectorises better than one 64-wide loop.
     for half in 0..2 {
-        let mut d = 0u32;
-        let mut s = 0u32;
+        let (mut d, mut a, mut u, mut p, mut s) = (0u32, 0u32, 0u32, 0u32, 0u32);
         for i in 0..32 {
             let b = block[half * 32 + i];
             d |= u32::from(b.wrapping_sub(b'0') < 10) << i;
+            a |= u32::from((b | 0x20).wrapping_sub(b'a') < 26) << i;
+            u |= u32::from(b.wrapping_sub(b'A') < 26) << i;
+            p |= u32::from((b == b'.') | (b == b'-')) << i;
             s |= u32::from((b == b'@') | (b == b'%') | (b == b'$')) << i;
         }
-        digits |= u64::from(d) << (half * 32);
-        specials |= u64::from(s) << (half * 32);
+        let shift = half * 32;
+        m.digit |= u64::from(d) << shift;
+        m.alpha |= u64::from(a) << shift;
+        m.upper |= u64::from(u) << shift;
+        m.dot_dash |= u64::from(p) << shift;
+        m.special |= u64::from(s) << shift;
     }
-    (digits, specials)
+    m
+}
+
+/// `mask` moved one (or two) positions later, with the bits of the bytes before the block shifted in.
+fn later(mask: u64, by: u32, before: [bool; 2]) -> u64 {
+    let carry = if by == 1 {
+        u64::from(before[0])
+    } else {
+        u64::from(before[0]) << 1 | u64::from(before[1])
+    };
+    (mask << by) | carry
 }
 
 /// Positions of digit-run starts and trigger bytes, in increasing order.
@@ -72,7 +97,7 @@ impl<'a> Triggers<'a> {
         }
         let at = self.next_block;
         let end = (at + BLOCK).min(self.hay.len());
-        let (digits, specials) = match self.hay[at..end].try_into() {
+        let m = match self.hay[at..end].try_into() {
             Ok(block) => block_masks(block),
             Err(_) => {
                 let mut padded = [0u8; BLOCK];
@@ -80,9 +105,34 @@ impl<'a> Triggers<'a> {
                 block_masks(&padded)
             }
         };
-        let carry = u64::from(at > 0 && self.hay[at - 1].is_ascii_digit());
-        let starts = digits & !((digits << 1) | carry);
-        self.bits = starts | specials;
+        // Classes of the two bytes before the block ([at - 1, at - 2]).
+        let prev = |k: usize, f: fn(&u8) -> bool| at >= k && f(&self.hay[at - k]);
+        let alnum = |b: &u8| b.is_ascii_alphanumeric();
+        let starts = m.digit & !later(m.digit, 1, [prev(1, u8::is_ascii_digit), false]);
+        // A digit run glued to a letter (`a55d`, `v2`, hex digests) is not a number; one after two capitals
+        // may still be an IBAN's check digits. A run after `.`/`-` that follows an alphanumeric is a
+        // decimal fraction or an id segment (`0.5227`, `8046-1297901`). Dropping these here, 64 bytes at
+        // a time, keeps UUIDs and hashes from costing a detector call per digit run.
+        let after_alpha = starts & later(m.alpha, 1, [prev(1, u8::is_ascii_alphabetic), false]);
+        let upper1 = later(m.upper, 1, [prev(1, u8::is_ascii_uppercase), false]);
+        let upper2 = later(
+            m.upper,
+            2,
+            [
+                prev(1, u8::is_ascii_uppercase),
+                prev(2, u8::is_ascii_uppercase),
+            ],
+        );
+        let iban = starts & upper1 & upper2;
+        let alnum2 = later(m.digit | m.alpha, 2, [prev(1, alnum), prev(2, alnum)]);
+        let dotted = starts
+            & later(
+                m.dot_dash,
+                1,
+                [prev(1, |b| *b == b'.' || *b == b'-'), false],
+            )
+            & alnum2;
+        self.bits = (starts & !after_alpha & !dotted) | iban | m.special;
         self.block_at = at;
         self.next_block = end;
         true
@@ -114,11 +164,15 @@ mod tests {
     use super::*;
 
     fn naive(hay: &[u8], floor: usize) -> Vec<usize> {
+        let at = |i: usize, k: usize| if i >= k { hay[i - k] } else { b' ' };
         (floor..hay.len())
             .filter(|&i| {
                 let b = hay[i];
-                matches!(b, b'@' | b'%' | b'$')
-                    || (b.is_ascii_digit() && (i == 0 || !hay[i - 1].is_ascii_digit()))
+                let start = b.is_ascii_digit() && !at(i, 1).is_ascii_digit();
+                let glued = at(i, 1).is_ascii_alphabetic();
+                let iban = at(i, 1).is_ascii_uppercase() && at(i, 2).is_ascii_uppercase();
+                let dotted = matches!(at(i, 1), b'.' | b'-') && at(i, 2).is_ascii_alphanumeric();
+                matches!(b, b'@' | b'%' | b'$') || start && (iban || !glued && !dotted)
             })
             .collect()
     }
@@ -127,11 +181,22 @@ mod tests {
     fn matches_naive_scan() {
         let mut hay = Vec::new();
         for i in 0..700u32 {
-            hay.extend_from_slice(format!("ab{}c@%$ {} x", i * 7919, i % 13).as_bytes());
+            hay.extend_from_slice(
+                format!(
+                    "ab{}c@%$ {} x DE{} 0.{} a-{} --{}",
+                    i * 7919,
+                    i % 13,
+                    i,
+                    i,
+                    i,
+                    i
+                )
+                .as_bytes(),
+            );
         }
         assert_eq!(Triggers::new(&hay).collect::<Vec<_>>(), naive(&hay, 0));
         // A digit run crossing a block boundary yields one start only.
-        let mut hay = vec![b'x'; 60];
+        let mut hay = vec![b' '; 60];
         hay.extend_from_slice(b"12345678");
         assert_eq!(Triggers::new(&hay).collect::<Vec<_>>(), vec![60]);
     }

@@ -11,7 +11,7 @@
 //! short common words like `to` and `from`, must be separated from the value by quotes, `:`, `=` and
 //! spaces only.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// One bit per keyword-gated detector.
 pub(crate) mod gate {
@@ -67,6 +67,7 @@ impl KeywordIndex {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
                 .ok()
         };
@@ -80,9 +81,16 @@ impl KeywordIndex {
     /// The gates whose keywords stand before `start` in `input`, limited to the current line.
     pub fn gates_before(&self, input: &[u8], start: usize) -> u8 {
         let Some(ac) = &self.automaton else { return 0 };
-        let mut lo = start.saturating_sub(self.window);
-        if let Some(nl) = memchr::memrchr(b'\n', &input[lo..start]) {
-            lo += nl + 1;
+        // A proximity keyword may not have a digit between it and the value, and no keyword contains a
+        // digit, so only the digit-free stretch before the value needs searching; in logs it is
+        // usually a few bytes (`bytes=`), which keeps this lookup cheap.
+        let floor = start.saturating_sub(self.window);
+        let mut lo = start;
+        while lo > floor && !matches!(input[lo - 1], b'0'..=b'9' | b'\n') {
+            lo -= 1;
+        }
+        if start - lo < 2 {
+            return 0;
         }
         let window = &input[lo..start];
         let mut gates = 0u8;

@@ -4,8 +4,10 @@
 //! `xoxb-`, `-----BEGIN `, `Bearer `) or with the name of the field that holds them (`password=`,
 //! `"api_key": "`). All of these literals — plus the triggers of user regex rules and the JSON escape
 //! `\u0040` — go into one Aho-Corasick automaton searched case-sensitively, which uses the Teddy SIMD
-//! prefilter and costs a fraction of a full-text case-insensitive search. Field names are expanded into the
-//! spellings logs use (`api_key`, `API_KEY`, `apiKey`, `ApiKey`, `api-key`, `Api-Key`, `apikey`).
+//! prefilter and costs a fraction of a full-text case-insensitive search. Teddy takes at most 64
+//! patterns, so key names are searched by their *last word* in its three spellings (`key`, `Key`, `KEY`)
+//! and the words before it are then checked backwards, case-insensitively and with or without `_`/`-`,
+//! which covers `api_key`, `API_KEY`, `apiKey`, `Api-Key` and `apikey` with three patterns.
 //!
 //! Every handler scans forward from its match and reports how far it read; matches inside that range are
 //! skipped, so a flood of prefixes is still read once.
@@ -30,7 +32,8 @@ enum Kind {
     Basic(RuleId),
     SlackWebhook(RuleId),
     Pem(RuleId),
-    KeyValue(RuleId),
+    /// The last word of one or more key names; index into `SecretScanner::last_words`.
+    KeyName(usize),
     EscapedAt,
     UserTrigger(usize),
 }
@@ -60,6 +63,15 @@ pub(crate) struct SecretScanner {
     automaton: Option<AhoCorasick>,
     kinds: Vec<Kind>,
     user_rules: usize,
+    /// Per distinct last word, the key names ending in it (longest first).
+    last_words: Vec<Vec<KeyName>>,
+}
+
+/// A key name split into lower-case words, e.g. `secret_access_key` → `secret`, `access`, `key`.
+#[derive(Clone, Debug)]
+struct KeyName {
+    words: Vec<Vec<u8>>,
+    rule: RuleId,
 }
 
 /// Which user regex rules had a trigger in the input.
@@ -73,30 +85,30 @@ impl Fired {
     }
 }
 
-/// The spellings of a snake_case key name that logs use.
-pub(crate) fn name_variants(snake: &str) -> Vec<String> {
-    let parts: Vec<&str> = snake.split('_').filter(|p| !p.is_empty()).collect();
-    let cap = |p: &str| {
-        let mut c = p.chars();
-        c.next()
-            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-            .unwrap_or_default()
-    };
-    let mut out = vec![
-        parts.join("_"),
-        parts.join("_").to_ascii_uppercase(),
-        parts.iter().map(|p| cap(p)).collect::<String>(),
-    ];
-    if parts.len() > 1 {
-        out.push(parts[0].to_string() + &parts[1..].iter().map(|p| cap(p)).collect::<String>());
-        out.push(parts.join("-"));
-        out.push(parts.iter().map(|p| cap(p)).collect::<Vec<_>>().join("-"));
-        out.push(parts.concat());
-        out.push(parts.concat().to_ascii_uppercase());
+/// The three spellings of a word searched for: `key`, `Key`, `KEY`.
+fn case_forms(word: &str) -> [String; 3] {
+    let mut cap = word.to_string();
+    if let Some(first) = cap.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
-    out.sort();
-    out.dedup();
-    out
+    [word.to_string(), cap, word.to_ascii_uppercase()]
+}
+
+/// Whether the words before the last one stand right before `at`, each optionally followed by `_`
+/// or `-`, compared case-insensitively: `api_key`, `apiKey`, `API-KEY`, `apikey`.
+/// Returns where the first of them starts.
+fn preceded_by_words(input: &[u8], at: usize, words: &[Vec<u8>]) -> Option<usize> {
+    let mut pos = at;
+    for w in words.iter().rev() {
+        if pos > 0 && matches!(input[pos - 1], b'_' | b'-') {
+            pos -= 1;
+        }
+        if pos < w.len() || !input[pos - w.len()..pos].eq_ignore_ascii_case(w) {
+            return None;
+        }
+        pos -= w.len();
+    }
+    Some(pos)
 }
 
 impl SecretScanner {
@@ -178,20 +190,34 @@ impl SecretScanner {
         if email.is_some() {
             add(&["\\u0040"], Kind::EscapedAt);
         }
-        let mut names: Vec<(String, Kind)> = Vec::new();
+        let mut last_words: Vec<(String, Vec<KeyName>)> = Vec::new();
         for &(rule, keys) in key_values {
             for key in keys {
-                for v in name_variants(key) {
-                    if !names.iter().any(|(n, _)| *n == v) {
-                        names.push((v, Kind::KeyValue(rule)));
-                    }
+                let words: Vec<Vec<u8>> = key
+                    .split('_')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| w.as_bytes().to_vec())
+                    .collect();
+                let Some(last) = words
+                    .last()
+                    .map(|w| String::from_utf8_lossy(w).into_owned())
+                else {
+                    continue;
+                };
+                let name = KeyName { words, rule };
+                match last_words.iter_mut().find(|(w, _)| *w == last) {
+                    Some((_, names)) => names.push(name),
+                    None => last_words.push((last, vec![name])),
                 }
             }
         }
-        // Leftmost-first prefers earlier patterns at the same start: longest names first, so
-        // `secret_access_key` wins over `secret`.
-        names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
-        pats.extend(names);
+        for (i, (word, names)) in last_words.iter_mut().enumerate() {
+            // Longest name first: `secret_access_key` must win over `secret_key`... and `key` alone.
+            names.sort_by_key(|n| std::cmp::Reverse(n.words.iter().map(Vec::len).sum::<usize>()));
+            for form in case_forms(word) {
+                pats.push((form, Kind::KeyName(i)));
+            }
+        }
         for (i, triggers) in user_triggers.iter().enumerate() {
             for t in triggers.iter() {
                 pats.push((t.clone(), Kind::UserTrigger(i)));
@@ -209,6 +235,7 @@ impl SecretScanner {
             automaton,
             kinds: pats.into_iter().map(|(_, k)| k).collect(),
             user_rules: user_triggers.len(),
+            last_words: last_words.into_iter().map(|(_, names)| names).collect(),
         }
     }
 
@@ -267,19 +294,36 @@ impl SecretScanner {
                     end
                 }
                 Kind::Pem(rule) => pem(sink, m.start(), m.end(), rule),
-                Kind::KeyValue(_) if nested => m.end(),
-                Kind::KeyValue(rule) => match key_value(sink, m.start(), m.end(), rule) {
-                    Ok(value) => {
-                        let end = value.end;
-                        self.scan(ac, d, sink, value, true, fired);
-                        end
-                    }
-                    Err(resume) => resume,
+                Kind::KeyName(_) if nested => m.end(),
+                Kind::KeyName(w) => match self.key_rule(input, m.start(), m.end(), w) {
+                    None => m.end(),
+                    Some((ks, rule)) => match key_value(sink, ks, m.end(), rule) {
+                        Ok(value) => {
+                            let end = value.end;
+                            self.scan(ac, d, sink, value, true, fired);
+                            end
+                        }
+                        Err(resume) => resume,
+                    },
                 },
                 Kind::EscapedAt => at_sign::email(d, sink, m.start(), 6).unwrap_or(m.end()),
                 Kind::UserTrigger(_) => m.end(),
             };
         }
+    }
+}
+
+impl SecretScanner {
+    /// Which key name, if any, ends with the word matched at `[ws, we)`: its start and rule.
+    fn key_rule(&self, input: &[u8], ws: usize, we: usize, word: usize) -> Option<(usize, RuleId)> {
+        // Most hits are words inside longer identifiers (`keys`, `tokenizer`): reject them first.
+        if input.get(we).is_some_and(|&b| is_ident_byte(b)) {
+            return None;
+        }
+        self.last_words[word].iter().find_map(|name| {
+            let before = &name.words[..name.words.len() - 1];
+            preceded_by_words(input, ws, before).map(|start| (start, name.rule))
+        })
     }
 }
 
@@ -464,16 +508,26 @@ fn key_value(
 
 #[cfg(test)]
 mod tests {
-    use super::name_variants;
+    use super::preceded_by_words;
 
     #[test]
-    fn variants() {
-        let v = name_variants("api_key");
-        for want in [
-            "api_key", "API_KEY", "ApiKey", "apiKey", "api-key", "Api-Key", "apikey", "APIKEY",
+    fn key_name_spellings() {
+        let words = [b"api".to_vec()];
+        for (text, at) in [
+            ("api_key", 4),
+            ("API_KEY", 4),
+            ("apiKey", 3),
+            ("Api-Key", 4),
+            ("apikey", 3),
         ] {
-            assert!(v.iter().any(|x| x == want), "{want} missing from {v:?}");
+            assert_eq!(
+                preceded_by_words(text.as_bytes(), at, &words),
+                Some(0),
+                "{text}"
+            );
         }
-        assert_eq!(name_variants("token"), vec!["TOKEN", "Token", "token"]);
+        assert_eq!(preceded_by_words(b"x_api_key", 6, &words), Some(2));
+        assert_eq!(preceded_by_words(b"cache_key", 6, &words), None);
+        assert_eq!(preceded_by_words(b"key", 0, &words), None);
     }
 }

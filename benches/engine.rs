@@ -1,0 +1,125 @@
+//! Engine throughput on generated CloudWatch-style logs, next to the naive baseline and a memchr newline
+//! scan (the practical upper bound) measured in the same run.
+//!
+//! `cargo bench --bench engine` reports MB/s of input for each; a summary line with the ratios is printed
+//! first. Corpora come from `tests/support/corpus.rs` (deterministic, nothing downloaded).
+
+#[path = "../tests/support/corpus.rs"]
+mod corpus;
+mod naive;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use logscrub::Scrubber;
+
+const CORPUS_BYTES: usize = 16 << 20;
+
+fn corpora() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("text_1pct", corpus::text(1, CORPUS_BYTES, 1)),
+        ("text_30pct", corpus::text(2, CORPUS_BYTES, 30)),
+        ("json_1pct", corpus::json_lines(3, CORPUS_BYTES, 1)),
+    ]
+}
+
+fn newline_count(data: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', data).count()
+}
+
+/// Scrubs line by line, as the Lambda does per event.
+fn scrub_lines(s: &Scrubber, data: &[u8], out: &mut Vec<u8>) {
+    let mut findings = logscrub::Findings::default();
+    for line in data.split_inclusive(|&b| b == b'\n') {
+        s.scrub_into(line, out, &mut findings);
+    }
+}
+
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn mbps(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+/// A quick side-by-side before criterion's detailed runs, so the ratios are on one screen.
+fn summary(s: &Scrubber, naive: &naive::Naive, corpora: &[(&str, Vec<u8>)]) {
+    eprintln!(
+        "\n{:<12} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11}",
+        "corpus", "memchr", "engine", "per-line", "naive", "vs naive", "vs memchr"
+    );
+    for (name, data) in corpora {
+        let mut out = Vec::with_capacity(data.len() * 2);
+        let t_memchr = best_of(5, || {
+            black_box(newline_count(data));
+        });
+        let t_engine = best_of(5, || {
+            out.clear();
+            s.scrub(data, &mut out);
+        });
+        let t_lines = best_of(3, || {
+            out.clear();
+            scrub_lines(s, data, &mut out);
+        });
+        let t_naive = best_of(1, || {
+            black_box(naive.scrub(data));
+        });
+        let (m, e, l, n) = (
+            mbps(data.len(), t_memchr),
+            mbps(data.len(), t_engine),
+            mbps(data.len(), t_lines),
+            mbps(data.len(), t_naive),
+        );
+        eprintln!(
+            "{name:<12} {m:>8.0}MB/s {e:>6.0}MB/s {l:>6.0}MB/s {n:>6.1}MB/s {:>8.1}x {:>10.1}x",
+            e / n,
+            m / e
+        );
+    }
+    eprintln!();
+}
+
+fn bench(c: &mut Criterion) {
+    let scrubber = Scrubber::builtin().expect("built-in pack");
+    let naive = naive::Naive::new();
+    let corpora = corpora();
+    if std::env::args().any(|a| a == "--bench") {
+        summary(&scrubber, &naive, &corpora);
+    }
+    for (name, data) in &corpora {
+        let mut g = c.benchmark_group(*name);
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.sample_size(10);
+        g.measurement_time(Duration::from_secs(3));
+        let mut out = Vec::with_capacity(data.len() * 2);
+        g.bench_function("memchr_newlines", |b| {
+            b.iter(|| newline_count(black_box(data)))
+        });
+        g.bench_function("engine", |b| {
+            b.iter(|| {
+                out.clear();
+                scrubber.scrub(black_box(data), &mut out)
+            })
+        });
+        g.bench_function("engine_per_line", |b| {
+            b.iter(|| {
+                out.clear();
+                scrub_lines(&scrubber, black_box(data), &mut out)
+            })
+        });
+        g.bench_function("naive_regex", |b| b.iter(|| naive.scrub(black_box(data))));
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
