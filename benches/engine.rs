@@ -92,7 +92,8 @@ fn bench(c: &mut Criterion) {
     let scrubber = Scrubber::builtin().expect("built-in pack");
     let naive = naive::Naive::new();
     let corpora = corpora();
-    if std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
         summary(&scrubber, &naive, &corpora);
     }
     for (name, data) in &corpora {

@@ -52,10 +52,16 @@ fn block_masks(block: &[u8; BLOCK]) -> Masks {
         let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
         let v = _mm_set_epi64x(hi as i64, lo as i64);
         m.digit |= bits(in_range(v, b'0', 10), lane);
-        m.alpha |= bits(in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26), lane);
+        m.alpha |= bits(
+            in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26),
+            lane,
+        );
         m.upper |= bits(in_range(v, b'A', 26), lane);
         m.dot_dash |= bits(_mm_or_si128(eq(v, b'.'), eq(v, b'-')), lane);
-        m.special |= bits(_mm_or_si128(_mm_or_si128(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')), lane);
+        m.special |= bits(
+            _mm_or_si128(_mm_or_si128(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')),
+            lane,
+        );
     }
     m
 }

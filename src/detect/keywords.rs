@@ -11,7 +11,9 @@
 //! short common words like `to` and `from`, must be separated from the value by quotes, `:`, `=` and
 //! spaces only.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 /// One bit per keyword-gated detector.
 pub(crate) mod gate {
@@ -33,7 +35,9 @@ struct KeywordInfo {
 /// The compiled keyword lists of every gated rule.
 #[derive(Clone, Debug)]
 pub(crate) struct KeywordIndex {
-    automaton: Option<AhoCorasick>,
+    /// Stepped by hand: the windows are a few bytes long, so a search iterator's setup would cost more
+    /// than the search.
+    automaton: Option<DFA>,
     info: Vec<(u8, bool)>,
     window: usize,
 }
@@ -64,10 +68,9 @@ impl KeywordIndex {
         } else {
             // Patterns are plain lower-case words; building cannot fail for them, but if it ever did,
             // no keyword would match, which only makes gated detectors stricter.
-            AhoCorasickBuilder::new()
+            DFA::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
                 .ok()
         };
@@ -80,7 +83,7 @@ impl KeywordIndex {
 
     /// The gates whose keywords stand before `start` in `input`, limited to the current line.
     pub fn gates_before(&self, input: &[u8], start: usize) -> u8 {
-        let Some(ac) = &self.automaton else { return 0 };
+        let Some(dfa) = &self.automaton else { return 0 };
         // A proximity keyword may not have a digit between it and the value, and no keyword contains a
         // digit, so only the digit-free stretch before the value needs searching; in logs it is
         // usually a few bytes (`bytes=`), which keeps this lookup cheap.
@@ -92,27 +95,29 @@ impl KeywordIndex {
         if start - lo < 2 {
             return 0;
         }
-        let window = &input[lo..start];
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return 0;
+        };
         let mut gates = 0u8;
-        for m in ac.find_overlapping_iter(window) {
-            let (g, adjacent) = self.info[m.pattern().as_usize()];
-            if gates & g == g {
+        for (ke, &b) in input.iter().enumerate().take(start).skip(lo) {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if !dfa.is_special(sid) || !dfa.is_match(sid) {
                 continue;
             }
-            let ks = lo + m.start();
-            let ke = lo + m.end();
-            if !word_start(input, ks) || !word_end(input, ke) {
-                continue;
-            }
-            let gap = &input[ke..start];
-            let ok = if adjacent {
-                gap.iter()
-                    .all(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\'))
-            } else {
-                !gap.iter().any(u8::is_ascii_digit)
-            };
-            if ok {
-                gates |= g;
+            let ke = ke + 1;
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                let (g, adjacent) = self.info[pid.as_usize()];
+                let ks = ke - dfa.pattern_len(pid);
+                if gates & g == g || !word_start(input, ks) || !word_end(input, ke) {
+                    continue;
+                }
+                // The stretch holds no digits, so a proximity keyword always qualifies; an adjacent one
+                // may only be followed by quotes, `:`, `=` and spaces.
+                let glue = |b: &u8| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\');
+                if !adjacent || input[ke..start].iter().all(glue) {
+                    gates |= g;
+                }
             }
         }
         gates

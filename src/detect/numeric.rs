@@ -52,6 +52,15 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
             return digits_end(input, p);
         }
     }
+    // Most digit runs in logs are short and stand alone (`17:59:21`, `status=200`): nothing that short is
+    // PII unless it starts a longer shape, which needs a separator after it.
+    let end = digits_end(input, p);
+    if end - p < 4
+        && !input.get(end).is_some_and(|&b| is_sep(b))
+        && !(p > 0 && input[p - 1] == b'+')
+    {
+        return end;
+    }
     let lead = Lead {
         paren: p > 0 && input[p - 1] == b'(',
         plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !input[p - 2].is_ascii_alphanumeric()))
@@ -62,13 +71,43 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
 
 /// Reads the token at `p` (a digit) and records what it holds. `lead` says how it was entered.
 pub(crate) fn token_at(d: &Detectors, sink: &mut Sink<'_>, p: usize, lead: Lead) -> usize {
+    let input = sink.input;
+    // Most tokens are one plain digit run (`bytes=5123`, an epoch, an id): decide those without building
+    // the group table.
+    let end = digits_end(input, p);
+    let continues = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
+    let grouped = input.get(end).is_some_and(|&b| is_sep(b))
+        && (continues(end + 1)
+            || input.get(end + 1).is_some_and(|&b| is_sep(b)) && continues(end + 2));
+    if !grouped && lead.plus.is_none() && !lead.paren {
+        if !input.get(end).is_some_and(u8::is_ascii_alphanumeric)
+            && let Some(rule) = single(d, input, p, end)
+        {
+            sink.push(p, end, rule);
+        }
+        return end;
+    }
     let tok = tokenize(sink.input, p);
     let end = tok.groups[tok.n - 1].1;
     classify(d, sink, &tok, lead);
     end
 }
 
+/// End of the digit run at `i`, eight bytes at a time: digit runs are a third of log bytes.
 fn digits_end(input: &[u8], mut i: usize) -> usize {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Digits become 0..=9; a byte is a non-digit when that value is 10 or more, which adding 0x76
+        // to its low seven bits (no carry between bytes) or its own high bit reveals.
+        let t = word ^ 0x3030_3030_3030_3030;
+        let non_digit = (((t & LOW7) + 0x7676_7676_7676_7676) | t) & HIGH;
+        if non_digit != 0 {
+            return i + (non_digit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
     while i < input.len() && input[i].is_ascii_digit() {
         i += 1;
     }
@@ -194,7 +233,7 @@ fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
             continue;
         }
         if v.ends_ok(s)
-            && let Some(rule) = single(d, sink.input, &v, s)
+            && let Some(rule) = single(d, sink.input, v.start(s), v.end(s))
         {
             sink.push(v.start(s), v.end(s), rule);
         }
@@ -342,8 +381,13 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
 }
 
 /// A standalone digit run: a card by itself, anything weaker only after its keyword.
-fn single(d: &Detectors, input: &[u8], v: &View<'_>, s: usize) -> Option<crate::findings::RuleId> {
-    let digits = v.digits(s);
+fn single(
+    d: &Detectors,
+    input: &[u8],
+    start: usize,
+    end: usize,
+) -> Option<crate::findings::RuleId> {
+    let digits = &input[start..end];
     let len = digits.len();
     if (13..=19).contains(&len)
         && let Some(rule) = d.ids.card
@@ -370,7 +414,7 @@ fn single(d: &Detectors, input: &[u8], v: &View<'_>, s: usize) -> Option<crate::
     if phone.is_none() && routing.is_none() && ssn.is_none() && ein.is_none() && account.is_none() {
         return None;
     }
-    let gates = d.keywords.gates_before(input, v.start(s));
+    let gates = d.keywords.gates_before(input, start);
     if gates == 0 {
         return None;
     }
