@@ -10,6 +10,12 @@ pub struct Naive {
     rules: Vec<(Regex, &'static [u8])>,
 }
 
+impl Default for Naive {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Naive {
     pub fn new() -> Naive {
         let pats: &[(&str, &[u8])] = &[

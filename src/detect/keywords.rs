@@ -70,6 +70,8 @@ impl KeywordIndex {
             // no keyword would match, which only makes gated detectors stricter.
             DFA::builder()
                 .ascii_case_insensitive(true)
+                .byte_classes(false)
+                .start_kind(aho_corasick::StartKind::Unanchored)
                 .match_kind(MatchKind::Standard)
                 .build(&patterns)
                 .ok()
@@ -89,7 +91,10 @@ impl KeywordIndex {
         // usually a few bytes (`bytes=`), which keeps this lookup cheap.
         let floor = start.saturating_sub(self.window);
         let mut lo = start;
-        while lo > floor && !matches!(input[lo - 1], b'0'..=b'9' | b'\n') {
+        // `]` and `*` end the stretch too: they close logscrub's own replacements (`[ACCOUNT]`,
+        // `********`), and a value redacted in front of a number must not let a keyword before it reach
+        // the number on a second pass, which would break idempotence.
+        while lo > floor && !matches!(input[lo - 1], b'0'..=b'9' | b'\n' | b']' | b'*') {
             lo -= 1;
         }
         if start - lo < 2 {

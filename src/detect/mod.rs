@@ -69,8 +69,11 @@ impl Sink<'_> {
     }
 }
 
-/// Whether `[start, end)` sits inside `[LABEL]` or `[LABEL:hex]` as written by the rewriter.
+/// Whether `[start, end)` is, or sits inside, `[LABEL]` or `[LABEL:hex]` as written by the rewriter.
 fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
+    if input[start] == b'[' && input[end - 1] == b']' {
+        return is_replacement_token(&input[start + 1..end - 1]);
+    }
     let mut open = start;
     let lo = start.saturating_sub(48);
     while open > lo
@@ -89,7 +92,11 @@ fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
     if close >= input.len() || input[close] != b']' {
         return false;
     }
-    let inner = &input[open..close];
+    is_replacement_token(&input[open..close])
+}
+
+/// `LABEL` or `LABEL:hex`, the inside of a replacement token.
+fn is_replacement_token(inner: &[u8]) -> bool {
     let (label, hex) = match memchr::memchr(b':', inner) {
         Some(c) => (&inner[..c], Some(&inner[c + 1..])),
         None => (inner, None),

@@ -296,9 +296,14 @@ fn grouped(
             } else {
                 s1 == s2 && matches!(s1, b"-" | b"." | b" ")
             };
+            // `202 200 1234` (a path id, a status, a size) has the 3-3-4 shape too: with spaces alone,
+            // and no `1` or `(` in front, the number needs a phone keyword before it.
+            let spaced = s1 == b" " && !cc && !paren_t;
             if seps_ok && v.ends_ok(t + 2) {
                 let digits = v.concat(t, t + 2, &mut buf)?;
-                if validate::nanp(digits) {
+                if validate::nanp(digits)
+                    && (!spaced || d.keywords.gates_before(v.input, v.start(t)) & gate::PHONE != 0)
+                {
                     let start = if cc {
                         v.start(s)
                     } else if paren_t {

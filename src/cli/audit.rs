@@ -1,0 +1,669 @@
+//! The audit: where is PII in these logs, without writing any of it.
+//!
+//! `logscrub audit logs/` reads like the filter (same rules, same chunking, all cores) but keeps only
+//! counts and the first few locations, so it can gate CI (exit status 3 when anything is found) or feed
+//! a code-scanning dashboard (SARIF). A report is something people paste into tickets, so a location
+//! carries a masked preview that cannot leak the value: the first character, separators, and for an
+//! email the first character of each side and the TLD (`j***@e******.com`).
+//!
+//! The three formats are documented shapes that scripts may rely on:
+//!
+//! * `table`: for people; not meant to be parsed.
+//! * `json`: `{"files":[{"path","lines","bytes","counts":{RULE:n}}],"totals":{RULE:n},
+//!   "locations":[{"path","line","column","rule","preview"}],"internal_errors":n}`. Counts list only
+//!   rules that were found, keys sorted; `line` and `column` are 1-based, `column` counts bytes;
+//!   standard input is the path `-`.
+//! * `sarif`: SARIF 2.1.0, one run, one result per listed location (level `error`), every enabled
+//!   rule in `tool.driver.rules`. `startColumn` counts bytes.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use crate::{Findings, LongLine, RuleId, Scrubber, Span};
+
+use super::filter::{Stats, count_lines};
+use super::input::Source;
+use super::pool::{LongLines, Sink, Task};
+
+/// Report formats for `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Sarif,
+}
+
+/// Longest preview; longer ones are cut and end with `...`.
+const PREVIEW_MAX: usize = 40;
+
+/// Bytes of a long line kept for previews of values found in it.
+const LONG_WINDOW: usize = 2 << 20;
+
+/// Expands the command-line paths: a directory becomes every regular file under it, recursively,
+/// sorted so reports are stable. No path means standard input.
+pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, (String, io::Error)> {
+    if paths.is_empty() {
+        return Ok(vec![Source { path: None }]);
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Source { path: None });
+            continue;
+        }
+        let meta = fs::metadata(path).map_err(|e| (path.display().to_string(), e))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)?;
+            files.sort();
+            out.extend(files.into_iter().map(|p| Source { path: Some(p) }));
+        } else {
+            out.push(Source {
+                path: Some(path.clone()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), (String, io::Error)> {
+    let fail = |e| (dir.display().to_string(), e);
+    for entry in fs::read_dir(dir).map_err(fail)? {
+        let entry = entry.map_err(fail)?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(fail)?;
+        if kind.is_dir() {
+            walk(&path, files)?;
+        } else if kind.is_file() {
+            files.push(path);
+        } else if kind.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            // A link to a file is read; a link to a directory is not followed (it could loop).
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// One location as found by a worker, its line relative to its chunk.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    /// 0-based line within the chunk.
+    line: u64,
+    /// 1-based byte column.
+    column: u64,
+    rule: RuleId,
+    preview: String,
+}
+
+/// What a chunk contributed to the report.
+#[derive(Default)]
+pub struct Found {
+    stats: Stats,
+    hits: Vec<Hit>,
+}
+
+/// Masks a value for display; see the module documentation. Never shows more than the first
+/// character (two for an email, plus its TLD), and output is ASCII.
+pub fn preview(value: &[u8], email: bool) -> String {
+    let mut s = String::new();
+    match email.then(|| split_email(value)).flatten() {
+        Some((local, at, domain)) => {
+            mask_into(&mut s, local, false);
+            s.push_str(&String::from_utf8_lossy(at));
+            match domain.iter().rposition(|&b| b == b'.') {
+                Some(dot)
+                    if dot + 1 < domain.len()
+                        && domain[dot + 1..].iter().all(u8::is_ascii_alphabetic) =>
+                {
+                    mask_into(&mut s, &domain[..dot], true);
+                    s.push('.');
+                    s.push_str(&String::from_utf8_lossy(&domain[dot + 1..]));
+                }
+                _ => mask_into(&mut s, domain, true),
+            }
+        }
+        None => mask_into(&mut s, value, true),
+    }
+    if s.len() > PREVIEW_MAX {
+        s.truncate(PREVIEW_MAX - 3);
+        s.push_str("...");
+    }
+    s
+}
+
+/// Splits an email at its `@`, plain or encoded (`%40`, `%2540`, `\u0040`).
+fn split_email(value: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let mut best: Option<(usize, usize)> = None;
+    for sep in [&b"@"[..], b"%40", b"%2540", b"\\u0040"] {
+        if let Some(i) = memchr::memmem::find(value, sep)
+            && best.is_none_or(|(j, _)| i < j)
+        {
+            best = Some((i, sep.len()));
+        }
+    }
+    let (i, n) = best?;
+    Some((&value[..i], &value[i..i + n], &value[i + n..]))
+}
+
+/// Writes `value` with its first character kept (if a letter or digit), every other character as
+/// `*`, and, when `separators`, punctuation that gives a value its shape kept as it is.
+fn mask_into(s: &mut String, value: &[u8], separators: bool) {
+    for (i, &b) in value.iter().enumerate() {
+        if (0x80..0xc0).contains(&b) {
+            continue; // UTF-8 continuation byte: one `*` per character
+        }
+        let keep = (i == 0 && b.is_ascii_alphanumeric())
+            || (separators
+                && matches!(
+                    b,
+                    b' ' | b'-' | b'.' | b'(' | b')' | b'@' | b'_' | b'+' | b':' | b'/'
+                ));
+        s.push(if keep { char::from(b) } else { '*' });
+    }
+}
+
+/// Finding values in chunks of whole lines on the worker threads.
+pub struct Find<'s> {
+    scrubber: &'s Scrubber,
+    /// Which rules are emails, for previews.
+    emails: Vec<bool>,
+    /// No chunk needs to report more locations than the report keeps.
+    max_hits: usize,
+}
+
+impl<'s> Find<'s> {
+    pub fn new(scrubber: &'s Scrubber, max_hits: usize) -> Find<'s> {
+        Find {
+            scrubber,
+            emails: email_rules(scrubber),
+            max_hits,
+        }
+    }
+}
+
+fn email_rules(scrubber: &Scrubber) -> Vec<bool> {
+    scrubber.rules().iter().map(|r| r.kind == "email").collect()
+}
+
+impl Task for Find<'_> {
+    type Out = Found;
+    type Scratch = Findings;
+
+    fn chunk(&self, input: &[u8], out: &mut Found, findings: &mut Findings) {
+        let lines = count_lines(input);
+        out.stats.lines += lines;
+        out.stats.bytes += input.len() as u64;
+        let ok = catch_unwind(AssertUnwindSafe(|| {
+            self.scrubber.find_into(input, findings)
+        }))
+        .is_ok();
+        if !ok {
+            out.stats.failed_lines += lines;
+            return;
+        }
+        out.stats
+            .tally(self.scrubber.rules().len(), findings.spans());
+        let (mut line, mut line_start, mut pos) = (0u64, 0usize, 0usize);
+        for span in findings.spans().iter().take(self.max_hits) {
+            for nl in memchr::memchr_iter(b'\n', &input[pos..span.start]) {
+                line += 1;
+                line_start = pos + nl + 1;
+            }
+            pos = span.start;
+            out.hits.push(Hit {
+                line,
+                column: (span.start - line_start + 1) as u64,
+                rule: span.rule,
+                preview: preview(&input[span.start..span.end()], self.is_email(span.rule)),
+            });
+        }
+    }
+
+    fn clear(out: &mut Found) {
+        out.stats.clear();
+        out.hits.clear();
+    }
+}
+
+impl Find<'_> {
+    fn is_email(&self, rule: RuleId) -> bool {
+        self.emails.get(rule.index()).copied().unwrap_or(false)
+    }
+}
+
+/// Finding values in a line too long to buffer, on the reader thread. The last [`LONG_WINDOW`] bytes
+/// of the line are kept so values found in it still get a preview.
+pub struct LongFind<'s> {
+    scrubber: &'s Scrubber,
+    line: LongLine<'s>,
+    emails: Vec<bool>,
+    max_hits: usize,
+    spans: Vec<Span>,
+    /// Scrubbed output, which the audit does not need.
+    discard: Vec<u8>,
+    window: Vec<u8>,
+    /// Offset in the line of `window[0]`.
+    window_start: usize,
+    failed: bool,
+}
+
+impl<'s> LongFind<'s> {
+    pub fn new(scrubber: &'s Scrubber, max_hits: usize) -> LongFind<'s> {
+        LongFind {
+            scrubber,
+            line: LongLine::new(scrubber),
+            emails: email_rules(scrubber),
+            max_hits,
+            spans: Vec::new(),
+            discard: Vec::new(),
+            window: Vec::new(),
+            window_start: 0,
+            failed: false,
+        }
+    }
+
+    fn step(&mut self, out: &mut Found, piece: Option<&[u8]>) {
+        let (line, spans, discard) = (&mut self.line, &mut self.spans, &mut self.discard);
+        let ok = catch_unwind(AssertUnwindSafe(|| match piece {
+            Some(piece) => line.feed(piece, discard, spans),
+            None => line.finish(discard, spans),
+        }))
+        .is_ok();
+        self.discard.clear();
+        if !ok {
+            out.stats.failed_lines += 1;
+            self.failed = true;
+            self.line = LongLine::new(self.scrubber);
+            self.spans.clear();
+            return;
+        }
+        out.stats.tally(self.scrubber.rules().len(), &self.spans);
+        for span in &self.spans {
+            if out.hits.len() >= self.max_hits {
+                break;
+            }
+            let email = self.emails.get(span.rule.index()).copied().unwrap_or(false);
+            let preview = match span.start.checked_sub(self.window_start) {
+                Some(at) if at + span.len <= self.window.len() => {
+                    preview(&self.window[at..at + span.len], email)
+                }
+                // Out of the window: show nothing of it.
+                _ => "****".to_string(),
+            };
+            out.hits.push(Hit {
+                line: 0,
+                column: span.start as u64 + 1,
+                rule: span.rule,
+                preview,
+            });
+        }
+        self.spans.clear();
+    }
+}
+
+impl LongLines<Found> for LongFind<'_> {
+    fn part(&mut self, piece: &[u8], out: &mut Found) {
+        out.stats.bytes += piece.len() as u64;
+        if self.failed {
+            return;
+        }
+        self.window.extend_from_slice(piece);
+        if self.window.len() > 2 * LONG_WINDOW {
+            let drop = self.window.len() - LONG_WINDOW;
+            self.window.drain(..drop);
+            self.window_start += drop;
+        }
+        self.step(out, Some(piece));
+    }
+
+    fn end(&mut self, newline: bool, out: &mut Found) {
+        if !self.failed {
+            self.step(out, None);
+        }
+        self.failed = false;
+        self.window.clear();
+        self.window_start = 0;
+        out.stats.lines += 1;
+        out.stats.bytes += u64::from(newline);
+    }
+}
+
+/// One reported location.
+#[derive(Clone, Debug)]
+pub struct Location {
+    file: usize,
+    line: u64,
+    column: u64,
+    rule: RuleId,
+    preview: String,
+}
+
+/// The report being assembled on the writer thread.
+pub struct Report {
+    names: Vec<String>,
+    files: Vec<Stats>,
+    locations: Vec<Location>,
+    max_locations: usize,
+    /// Lines of the current file before the next result.
+    current: usize,
+    line_base: u64,
+}
+
+impl Report {
+    pub fn new(sources: &[Source], max_locations: usize) -> Report {
+        Report {
+            names: sources.iter().map(Source::name).collect(),
+            files: vec![Stats::default(); sources.len()],
+            locations: Vec::new(),
+            max_locations,
+            current: 0,
+            line_base: 0,
+        }
+    }
+
+    fn totals(&self) -> Stats {
+        let mut t = Stats::default();
+        for f in &self.files {
+            t.add(f);
+        }
+        t
+    }
+
+    /// Whether anything was found (or could not be checked): the audit's exit status 3.
+    pub fn found_anything(&self) -> bool {
+        let t = self.totals();
+        t.counts.iter().any(|&n| n > 0) || t.failed_lines > 0
+    }
+
+    /// Renders the report in `format`.
+    pub fn render(&self, format: Format, scrubber: &Scrubber) -> String {
+        match format {
+            Format::Table => self.table(scrubber),
+            Format::Json => pretty(&self.json(scrubber)),
+            Format::Sarif => pretty(&self.sarif(scrubber)),
+        }
+    }
+
+    fn table(&self, scrubber: &Scrubber) -> String {
+        let totals = self.totals();
+        let found: u64 = totals.counts.iter().sum();
+        let display = |i: usize| match self.names[i].as_str() {
+            "-" => "(stdin)".to_string(),
+            name => name.to_string(),
+        };
+        let mut s = String::new();
+        let name_w = (0..self.names.len())
+            .map(|i| display(i).len())
+            .chain([4])
+            .max()
+            .unwrap_or(4);
+        let _ = writeln!(
+            s,
+            "{:<name_w$}  {:>10}  {:>12}  {:>8}",
+            "FILE", "LINES", "BYTES", "FINDINGS"
+        );
+        for (i, f) in self.files.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "{:<name_w$}  {:>10}  {:>12}  {:>8}",
+                display(i),
+                f.lines,
+                f.bytes,
+                f.counts.iter().sum::<u64>()
+            );
+        }
+        if self.files.len() > 1 {
+            let _ = writeln!(
+                s,
+                "{:<name_w$}  {:>10}  {:>12}  {:>8}",
+                "TOTAL", totals.lines, totals.bytes, found
+            );
+        }
+        if found > 0 {
+            let _ = writeln!(s, "\n{:<20}  {:>8}", "RULE", "COUNT");
+            for (i, n) in totals.counts.iter().enumerate() {
+                if *n > 0 {
+                    let _ = writeln!(s, "{:<20}  {n:>8}", scrubber.rules()[i].id);
+                }
+            }
+        }
+        if !self.locations.is_empty() {
+            let places: Vec<String> = self
+                .locations
+                .iter()
+                .map(|l| format!("{}:{}:{}", display(l.file), l.line, l.column))
+                .collect();
+            let place_w = places.iter().map(String::len).max().unwrap_or(8).max(8);
+            let _ = writeln!(s, "\n{:<place_w$}  {:<20}  PREVIEW", "LOCATION", "RULE");
+            for (place, l) in places.iter().zip(&self.locations) {
+                let _ = writeln!(
+                    s,
+                    "{place:<place_w$}  {:<20}  {}",
+                    scrubber.rule_name(l.rule),
+                    l.preview
+                );
+            }
+            if (self.locations.len() as u64) < found {
+                let _ = writeln!(
+                    s,
+                    "(first {} of {found} findings; --max-locations N lists more)",
+                    self.locations.len()
+                );
+            }
+        }
+        if totals.failed_lines > 0 {
+            let _ = writeln!(
+                s,
+                "\n{} lines could not be checked (internal error)",
+                totals.failed_lines
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n{}",
+            if found == 0 && totals.failed_lines == 0 {
+                format!(
+                    "no findings in {} lines of {} files",
+                    totals.lines,
+                    self.files.len()
+                )
+            } else {
+                format!(
+                    "{found} findings in {} lines of {} files",
+                    totals.lines,
+                    self.files.len()
+                )
+            }
+        );
+        s
+    }
+
+    fn json(&self, scrubber: &Scrubber) -> Value {
+        let totals = self.totals();
+        let files: Vec<Value> = self
+            .files
+            .iter()
+            .zip(&self.names)
+            .map(|(f, name)| {
+                json!({
+                    "path": name,
+                    "lines": f.lines,
+                    "bytes": f.bytes,
+                    "counts": counts(&f.counts, scrubber),
+                })
+            })
+            .collect();
+        let locations: Vec<Value> = self
+            .locations
+            .iter()
+            .map(|l| {
+                json!({
+                    "path": self.names[l.file],
+                    "line": l.line,
+                    "column": l.column,
+                    "rule": scrubber.rule_name(l.rule),
+                    "preview": l.preview,
+                })
+            })
+            .collect();
+        json!({
+            "files": files,
+            "totals": counts(&totals.counts, scrubber),
+            "locations": locations,
+            "internal_errors": totals.failed_lines,
+        })
+    }
+
+    fn sarif(&self, scrubber: &Scrubber) -> Value {
+        let enabled: Vec<usize> = (0..scrubber.rules().len())
+            .filter(|&i| scrubber.rules()[i].enabled)
+            .collect();
+        let rules: Vec<Value> = enabled
+            .iter()
+            .map(|&i| {
+                let r = &scrubber.rules()[i];
+                json!({ "id": r.id, "shortDescription": { "text": r.description } })
+            })
+            .collect();
+        let results: Vec<Value> = self
+            .locations
+            .iter()
+            .map(|l| {
+                let id = scrubber.rule_name(l.rule);
+                let mut result = json!({
+                    "ruleId": id,
+                    "level": "error",
+                    "message": { "text": format!("{id} found: {}", l.preview) },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": uri(&self.names[l.file]) },
+                            "region": { "startLine": l.line, "startColumn": l.column },
+                        }
+                    }],
+                });
+                if let Some(index) = enabled.iter().position(|&i| i == l.rule.index()) {
+                    result["ruleIndex"] = json!(index);
+                }
+                result
+            })
+            .collect();
+        let repository = env!("CARGO_PKG_REPOSITORY");
+        json!({
+            "version": "2.1.0",
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "runs": [{
+                "tool": {
+                    "driver": {
+                        "name": "logscrub",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "informationUri": if repository.is_empty() {
+                            "https://crates.io/crates/logscrub"
+                        } else {
+                            repository
+                        },
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }]
+        })
+    }
+}
+
+/// `{RULE: n}` for the rules with a count, sorted by id.
+fn counts(counts: &[u64], scrubber: &Scrubber) -> Value {
+    let mut map = Map::new();
+    for (i, n) in counts.iter().enumerate() {
+        if *n > 0 {
+            map.insert(scrubber.rules()[i].id.clone(), json!(n));
+        }
+    }
+    Value::Object(map)
+}
+
+fn pretty(value: &Value) -> String {
+    // Serializing a `Value` cannot fail (its map keys are strings).
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A path as a relative URI reference: `/` separators, everything outside the unreserved set
+/// percent-encoded.
+fn uri(path: &str) -> String {
+    let mut s = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            s.push(char::from(b));
+        } else {
+            let _ = write!(s, "%{b:02X}");
+        }
+    }
+    s
+}
+
+impl Sink<Found> for Report {
+    fn accept(&mut self, file: usize, found: &mut Found) -> io::Result<()> {
+        if file != self.current {
+            self.current = file;
+            self.line_base = 0;
+        }
+        for hit in found.hits.drain(..) {
+            if self.locations.len() >= self.max_locations {
+                break;
+            }
+            self.locations.push(Location {
+                file,
+                line: self.line_base + hit.line + 1,
+                column: hit.column,
+                rule: hit.rule,
+                preview: hit.preview,
+            });
+        }
+        self.line_base += found.stats.lines;
+        if let Some(stats) = self.files.get_mut(file) {
+            stats.add(&found.stats);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews() {
+        assert_eq!(preview(b"jane@example.com", true), "j***@e******.com");
+        assert_eq!(preview(b"jane%40example.com", true), "j***%40e******.com");
+        assert_eq!(
+            preview(b"a.b@mail.example.co.uk", true),
+            "a**@m***.*******.**.uk"
+        );
+        assert_eq!(
+            preview(b"4111-1111-1111-1111", false),
+            "4***-****-****-****"
+        );
+        assert_eq!(preview(b"+1 (415) 555-0132", false), "+* (***) ***-****");
+        assert_eq!(preview(b"sk_live_abcdef", false), "s*_****_******");
+        assert_eq!(preview("é1234".as_bytes(), false), "*****");
+        let long = preview(&[b'a'; 100], false);
+        assert_eq!(long.len(), PREVIEW_MAX);
+        assert!(long.ends_with("..."));
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("logs/app 1.log"), "logs/app%201.log");
+        assert_eq!(uri("-"), "-");
+    }
+}

@@ -1,0 +1,630 @@
+//! End-to-end tests of the `logscrub` binary: the real executable, real pipes, real files.
+//!
+//! These check what a pipeline depends on and unit tests cannot see: line-for-line output in input
+//! order across threads, byte-exact passthrough, bounded handling of a 100 MB line, a closed stdout, a
+//! live pipe, exit statuses, and that reports and messages never carry a matched value.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use logscrub::Scrubber;
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_logscrub"));
+    // The tests set what they need; nothing leaks in from the developer's shell.
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("LOGSCRUB_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// A fresh directory for one test.
+fn tmp(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the binary with `args`, feeding `input` on stdin from another thread.
+fn run(args: &[&str], input: &[u8]) -> Output {
+    run_cmd(bin().args(args), input)
+}
+
+fn run_cmd(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = thread::spawn(move || {
+        // The binary may exit without reading (a config error): a broken pipe here is fine.
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// 200k lines, each with its number and, on most, some PII.
+fn numbered_lines(n: usize) -> Vec<u8> {
+    let mut input = Vec::new();
+    for i in 0..n {
+        let line = match i % 5 {
+            0 => format!("{i} login user{i}@example.com ok\n"),
+            1 => format!("{i} charge card=4111 1111 1111 1111 amount={i}\n"),
+            2 => format!("{i} sms to +1415555{:04} sent\n", i % 10_000),
+            3 => format!("{i} nothing to see here\r\n"),
+            _ => format!("{i} token=Bearer abcdefghijklmnop{i} end\n"),
+        };
+        input.extend_from_slice(line.as_bytes());
+    }
+    input
+}
+
+/// The engine's own answer, one line at a time: what the binary must print, in this order.
+fn expected_lines(input: &[u8]) -> Vec<Vec<u8>> {
+    let scrubber = Scrubber::builtin().unwrap();
+    input
+        .split_inclusive(|&b| b == b'\n')
+        .map(|line| {
+            let mut out = Vec::new();
+            scrubber.scrub(line, &mut out);
+            out
+        })
+        .collect()
+}
+
+fn assert_same_lines(got: &[u8], want: &[Vec<u8>]) {
+    let got: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
+    assert_eq!(got.len(), want.len(), "line count");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            g == w,
+            "line {}: got {:?}, want {:?}",
+            i + 1,
+            String::from_utf8_lossy(g),
+            String::from_utf8_lossy(w)
+        );
+    }
+}
+
+#[test]
+fn order_is_kept_across_threads() {
+    let input = numbered_lines(200_000);
+    let want = expected_lines(&input);
+    assert!(want.iter().any(|l| l.windows(7).any(|w| w == b"[EMAIL]")));
+    let dir = tmp("order");
+    let file = dir.join("in.log");
+    std::fs::write(&file, &input).unwrap();
+    let file = file.to_str().unwrap();
+    // A regular file (throughput mode) with several workers, inline, and a pipe (live mode).
+    for args in [vec!["--threads", "4", file], vec!["--threads", "1", file]] {
+        let out = run(&args, b"");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_same_lines(&out.stdout, &want);
+    }
+    let out = run(&["--threads", "4"], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_same_lines(&out.stdout, &want);
+}
+
+#[test]
+fn bytes_outside_values_are_unchanged() {
+    // CRLF, invalid UTF-8, no final newline.
+    let input = b"mail jane@example.com\r\n\xff\xfe raw \xc3(\r\nlast line 4111 1111 1111 1111";
+    let out = run(&[], input);
+    assert!(out.status.success());
+    assert_eq!(
+        out.stdout,
+        b"mail [EMAIL]\r\n\xff\xfe raw \xc3(\r\nlast line [CARD]".to_vec()
+    );
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    let out = run(&[], b"");
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let out = run(&[], b"\n\n");
+    assert_eq!(out.stdout, b"\n\n");
+}
+
+#[test]
+fn a_100_mb_line_is_scrubbed_whole() {
+    const HALF: usize = 50 << 20;
+    let filler = b"lorem ipsum dolor sit amet ".repeat(4096);
+    let mut child = bin()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = thread::spawn(move || {
+        let mut sent = 0usize;
+        let mut send = |bytes: &[u8]| {
+            stdin.write_all(bytes).unwrap();
+            sent += bytes.len();
+        };
+        send(b"jane@example.com ");
+        for _ in 0..HALF / filler.len() {
+            send(&filler);
+        }
+        send(b" 4111 1111 1111 1111 ");
+        for _ in 0..HALF / filler.len() {
+            send(&filler);
+        }
+        send(b" +14155550132\n");
+        sent
+    });
+    // Read the output as a stream, keeping only a small overlap to search across reads.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0; 1 << 20];
+    let (mut total, mut newlines) = (0usize, 0usize);
+    let mut carry: Vec<u8> = Vec::new();
+    let mut head = Vec::new();
+    let (mut labels, mut leaks) = (Vec::new(), 0);
+    loop {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        if head.len() < 32 {
+            head.extend_from_slice(&buf[..n.min(32)]);
+        }
+        total += n;
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        let kept = carry.len();
+        carry.extend_from_slice(&buf[..n]);
+        for label in [&b"[EMAIL]"[..], b"[CARD]", b"[PHONE]"] {
+            for (i, w) in carry.windows(label.len()).enumerate() {
+                // Count each occurrence once: it must end in the new bytes.
+                if w == label && i + label.len() > kept {
+                    labels.push(String::from_utf8_lossy(label).into_owned());
+                }
+            }
+        }
+        for value in [&b"jane@example"[..], b"4111 1111", b"4155550132"] {
+            leaks += carry.windows(value.len()).filter(|w| *w == value).count();
+        }
+        let keep = carry.len().saturating_sub(32);
+        carry.drain(..keep);
+    }
+    let sent = feeder.join().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    assert!(head.starts_with(b"[EMAIL] lorem"));
+    assert!(carry.ends_with(b" [PHONE]\n"));
+    assert_eq!(labels, ["[EMAIL]", "[CARD]", "[PHONE]"]);
+    assert_eq!(leaks, 0);
+    assert_eq!(newlines, 1);
+    let removed = "jane@example.com".len() + "4111 1111 1111 1111".len() + "+14155550132".len();
+    let added = "[EMAIL]".len() + "[CARD]".len() + "[PHONE]".len();
+    assert_eq!(total, sent - removed + added);
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let dir = tmp("head");
+    let file = dir.join("big.log");
+    std::fs::write(&file, numbered_lines(300_000)).unwrap();
+    for threads in ["1", "2"] {
+        let mut child = bin()
+            .args(["--threads", threads])
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert_eq!(
+            line,
+            "0 login user0@example.com ok\n".replace("user0@example.com", "[EMAIL]")
+        );
+        drop(reader);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "status {:?}", out.status);
+        assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
+    }
+}
+
+/// Reads stdout lines on a thread so the test can wait for them with a timeout.
+fn line_reader(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn live_pipe_lines_come_out_before_input_ends() {
+    for threads in ["1", "2"] {
+        let mut child = bin()
+            .args(["--threads", threads])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let lines = line_reader(&mut child);
+        let wait = Duration::from_secs(10);
+        stdin.write_all(b"first jane@example.com\n").unwrap();
+        stdin.flush().unwrap();
+        assert_eq!(lines.recv_timeout(wait).unwrap(), "first [EMAIL]");
+        // A partial line waits for its newline, then comes out whole.
+        stdin.write_all(b"second 4111 1111 ").unwrap();
+        stdin.flush().unwrap();
+        stdin.write_all(b"1111 1111 done\n").unwrap();
+        stdin.flush().unwrap();
+        assert_eq!(lines.recv_timeout(wait).unwrap(), "second [CARD] done");
+        drop(stdin);
+        let status = child.wait().unwrap();
+        assert!(status.success());
+        assert!(lines.recv_timeout(wait).is_err(), "nothing more");
+    }
+}
+
+#[test]
+fn private_key_across_a_chunk_boundary_is_redacted() {
+    let mut input = Vec::new();
+    while input.len() < (1 << 20) - 200 {
+        input.extend_from_slice(b"filler line without secrets\n");
+    }
+    input.extend_from_slice(b"-----BEGIN RSA PRIVATE KEY-----\n");
+    for _ in 0..40 {
+        input.extend_from_slice(
+            b"MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfnygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n",
+        );
+    }
+    input.extend_from_slice(b"-----END RSA PRIVATE KEY-----\nafter\n");
+    let dir = tmp("pem");
+    let file = dir.join("key.log");
+    std::fs::write(&file, &input).unwrap();
+    let out = run(&[file.to_str().unwrap()], b"");
+    assert!(out.status.success());
+    assert!(!stdout(&out).contains("MIIEpAIBAAKCAQEA"));
+    assert_eq!(
+        out.stdout.iter().filter(|&&b| b == b'\n').count(),
+        input.iter().filter(|&&b| b == b'\n').count()
+    );
+    assert!(stdout(&out).ends_with("after\n"));
+}
+
+#[test]
+fn bad_rules_file_is_a_config_error_with_its_line() {
+    let dir = tmp("badrules");
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, "# mine\n[[rule]]\nid = \"EMP\"\nregex = 'EMP-('\n").unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["--rules", path], b"jane@example.com\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{path}:")), "{err}");
+    let line = err
+        .split(&format!("{path}:"))
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert!(matches!(line, Some(2..=4)), "{err}");
+
+    let out = run(&["--check-rules", path], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(&format!("{path}:")));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn check_rules_accepts_a_good_pack() {
+    let dir = tmp("goodrules");
+    let file = dir.join("good.toml");
+    std::fs::write(
+        &file,
+        "[[rule]]\nid = \"EMPLOYEE_ID\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]\n\n[[rule]]\nid = \"CARD\"\nstyle = \"last4\"\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["--check-rules", path], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ok: "), "{}", stdout(&out));
+    assert!(stdout(&out).contains(" rules"));
+    // And the pack works.
+    let out = run(
+        &["--rules", path],
+        b"id EMP-123456 card 4111 1111 1111 1111\n",
+    );
+    assert_eq!(stdout(&out), "id [EMPLOYEE_ID] card **** **** **** 1111\n");
+}
+
+#[test]
+fn unreadable_file_is_an_io_error_naming_it() {
+    let dir = tmp("missing");
+    let good = dir.join("good.log");
+    std::fs::write(&good, "jane@example.com\n").unwrap();
+    let missing = dir.join("missing.log");
+    let out = run(&[good.to_str().unwrap(), missing.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("missing.log"), "{err}");
+    assert!(err.contains("No such file or directory"), "{err}");
+    assert!(!err.contains("jane"), "{err}");
+    // Files before the bad one were scrubbed.
+    assert_eq!(stdout(&out), "[EMAIL]\n");
+}
+
+#[test]
+fn list_rules_shows_the_table() {
+    let out = run(&["--list-rules", "--enable", "IP"], b"");
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    for col in ["ID", "ENABLED", "STYLE", "KIND", "DESCRIPTION"] {
+        assert!(header.contains(col), "{header}");
+    }
+    let email = text.lines().find(|l| l.starts_with("EMAIL ")).unwrap();
+    assert!(email.contains("yes") && email.contains("label") && email.contains("email"));
+    let ip = text.lines().find(|l| l.starts_with("IP ")).unwrap();
+    assert!(ip.contains("yes"), "{ip}");
+}
+
+#[test]
+fn stats_report_counts_only() {
+    let input = b"a jane@example.com\nb 4111 1111 1111 1111 and bob@example.org\nc\n";
+    let out = run(&["--stats"], input);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"a [EMAIL]\nb [CARD] and [EMAIL]\nc\n");
+    let err = stderr(&out);
+    let value = |name: &str| -> Option<String> {
+        err.lines()
+            .map(str::trim)
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_string)
+    };
+    assert_eq!(value("lines").as_deref(), Some("3"));
+    assert_eq!(
+        value("bytes").as_deref(),
+        Some(input.len().to_string().as_str())
+    );
+    assert_eq!(value("redacted").as_deref(), Some("3"));
+    assert_eq!(value("EMAIL").as_deref(), Some("2"));
+    assert_eq!(value("CARD").as_deref(), Some("1"));
+    assert!(value("elapsed").is_some());
+    assert!(err.contains("MB/s"));
+    assert!(!err.contains("jane") && !err.contains("4111"), "{err}");
+}
+
+#[test]
+fn environment_configures_the_filter() {
+    let out = run_cmd(
+        bin()
+            .env("LOGSCRUB_STYLE", "mask")
+            .env("LOGSCRUB_THREADS", "1"),
+        b"mail jane@example.com\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "mail ****@*******.***\n");
+    // A flag wins over the environment.
+    let out = run_cmd(
+        bin()
+            .env("LOGSCRUB_STYLE", "mask")
+            .args(["--style", "label"]),
+        b"mail jane@example.com\n",
+    );
+    assert_eq!(stdout(&out), "mail [EMAIL]\n");
+    let out = run_cmd(
+        bin().env("LOGSCRUB_DISABLE", "EMAIL,PHONE"),
+        b"jane@example.com\n",
+    );
+    assert_eq!(stdout(&out), "jane@example.com\n");
+}
+
+#[test]
+fn hash_style_needs_a_key() {
+    let out = run(&["--style", "hash"], b"jane@example.com\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("LOGSCRUB_HASH_KEY"));
+    let out = run_cmd(
+        bin()
+            .env("LOGSCRUB_HASH_KEY", "0123456789abcdef0123456789abcdef")
+            .args(["--style", "hash"]),
+        b"a jane@example.com\nb JANE@example.com\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let tokens: Vec<&str> = text.lines().map(|l| &l[2..]).collect();
+    assert!(tokens[0].starts_with("[EMAIL:") && tokens[0].len() == "[EMAIL:12345678]".len());
+    assert_eq!(tokens[0], tokens[1], "emails hash case-insensitively");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let out = run(&["--style", "shout"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let out = run(&["--enable", "NO_SUCH_RULE"], b"x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("NO_SUCH_RULE"));
+    let out = run(&["--version"], b"");
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("logscrub "));
+}
+
+/// A directory with one dirty file (in a subdirectory) and one clean file.
+fn audit_tree(name: &str) -> PathBuf {
+    let dir = tmp(name);
+    std::fs::create_dir_all(dir.join("logs/sub")).unwrap();
+    std::fs::write(dir.join("logs/clean.log"), "all fine\nnothing here\n").unwrap();
+    std::fs::write(dir.join("logs/sub/app.log"), APP_LOG).unwrap();
+    dir
+}
+
+const APP_LOG: &str =
+    "start\nlogin jane@example.com ok\ncharge 4111-1111-1111-1111 sms +14155550132\n";
+
+const RAW_VALUES: [&str; 5] = [
+    "jane@example.com",
+    "jane",
+    "4111-1111-1111-1111",
+    "4155550132",
+    "example",
+];
+
+fn assert_no_raw_values(text: &str) {
+    for value in RAW_VALUES {
+        assert!(!text.contains(value), "{value:?} leaked:\n{text}");
+    }
+}
+
+#[test]
+fn audit_exit_codes() {
+    let dir = audit_tree("audit-codes");
+    let out = run(
+        &["audit", dir.join("logs/clean.log").to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("no findings"));
+    let out = run(&["audit", dir.join("logs").to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("app.log:2:7"), "{text}");
+    assert!(text.contains("j***@e******.com"), "{text}");
+    assert!(text.contains("4***-****-****-****"), "{text}");
+    assert_no_raw_values(&text);
+    assert_no_raw_values(&stderr(&out));
+    // Standard input, and a missing path.
+    let out = run(&["audit"], b"mail jane@example.com\n");
+    assert_eq!(out.status.code(), Some(3));
+    let out = run(&["audit"], b"fine\n");
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["audit", dir.join("nope").to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nope"));
+}
+
+#[test]
+fn audit_json_shape() {
+    let dir = audit_tree("audit-json");
+    let logs = dir.join("logs");
+    let out = run(&["audit", "--format", "json", logs.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(3));
+    assert_no_raw_values(&stdout(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    // Sorted walk: logs/clean.log before logs/sub/app.log.
+    assert!(files[0]["path"].as_str().unwrap().ends_with("clean.log"));
+    assert!(files[1]["path"].as_str().unwrap().ends_with("app.log"));
+    assert_eq!(files[0]["lines"], 2);
+    assert_eq!(files[0]["counts"].as_object().unwrap().len(), 0);
+    assert_eq!(files[1]["lines"], 3);
+    assert_eq!(files[1]["bytes"], APP_LOG.len());
+    assert_eq!(files[1]["counts"]["EMAIL"], 1);
+    assert_eq!(v["totals"]["EMAIL"], 1);
+    assert_eq!(v["totals"]["CARD"], 1);
+    assert_eq!(v["totals"]["PHONE"], 1);
+    let locations = v["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 3);
+    let first = &locations[0];
+    assert!(first["path"].as_str().unwrap().ends_with("app.log"));
+    assert_eq!(first["line"], 2);
+    assert_eq!(first["column"], 7);
+    assert_eq!(first["rule"], "EMAIL");
+    assert_eq!(first["preview"], "j***@e******.com");
+    assert_eq!(locations[2]["line"], 3);
+    // --max-locations limits the list, not the counts.
+    let out = run(
+        &[
+            "audit",
+            "--format",
+            "json",
+            "--max-locations",
+            "1",
+            logs.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["locations"].as_array().unwrap().len(), 1);
+    assert_eq!(v["totals"]["PHONE"], 1);
+}
+
+#[test]
+fn audit_sarif_has_the_required_fields() {
+    let dir = audit_tree("audit-sarif");
+    let out = run(
+        &[
+            "audit",
+            "--format",
+            "sarif",
+            dir.join("logs").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert_no_raw_values(&stdout(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif"));
+    let run = &v["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "logscrub");
+    assert!(driver["version"].is_string());
+    assert!(driver["informationUri"].is_string());
+    let rules = driver["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "EMAIL"));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["shortDescription"]["text"].is_string())
+    );
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        assert!(r["ruleId"].is_string());
+        assert!(r["message"]["text"].is_string());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(
+            loc["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("logs/sub/app.log")
+        );
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+}
