@@ -36,6 +36,8 @@ impl Span {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Findings {
     pub(crate) spans: Vec<Span>,
+    /// Starts of spans that replace a bare JSON value (number, object, array): written quoted.
+    pub(crate) quoted: Vec<usize>,
 }
 
 impl Findings {
@@ -45,6 +47,12 @@ impl Findings {
 
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// Whether `span` replaced a bare JSON value (a number, object or array), so its replacement was
+    /// written in quotes to keep the document valid.
+    pub fn is_quoted(&self, span: &Span) -> bool {
+        self.quoted.binary_search(&span.start).is_ok()
     }
 
     /// Number of replaced spans.
@@ -68,5 +76,6 @@ impl Findings {
 
     pub fn clear(&mut self) {
         self.spans.clear();
+        self.quoted.clear();
     }
 }

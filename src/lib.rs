@@ -40,6 +40,7 @@
 pub mod cli;
 mod detect;
 mod findings;
+mod json;
 pub mod pack;
 mod resolve;
 mod rewrite;
@@ -49,6 +50,7 @@ mod stream;
 
 pub use detect::validate;
 pub use findings::{Findings, RuleId, Span};
+pub use json::JsonMode;
 pub use pack::{Pack, PackError, Style};
 pub use scrubber::{BuildError, MIN_HASH_KEY_LEN, Options, RuleInfo, Scrubber};
 pub use stream::LongLine;

@@ -91,6 +91,8 @@ pub enum Detector {
     PrivateKey,
     KeyValue,
     Ip,
+    /// Matches nothing in text: the rule acts only through its `json_keys` and `json_paths`.
+    JsonKey,
 }
 
 impl Detector {
@@ -115,6 +117,7 @@ impl Detector {
         ("private_key", Detector::PrivateKey),
         ("key_value", Detector::KeyValue),
         ("ip", Detector::Ip),
+        ("json_key", Detector::JsonKey),
     ];
 
     fn parse(name: &str) -> Option<Detector> {
@@ -187,6 +190,12 @@ pub struct RuleSpec {
     pub adjacent_keywords: Vec<String>,
     /// Key names for `key_value` rules, snake_case; case variants are derived from them.
     pub key_names: Vec<String>,
+    /// JSON keys whose whole value this rule replaces, whatever its type (`email`, `phone_number`);
+    /// matched ignoring case, `_`, `-` and spaces, so `phoneNumber` and `Phone-Number` count.
+    pub json_keys: Vec<String>,
+    /// Dotted key paths, matched against the end of a value's path (`customer.name` catches
+    /// `{"customer":{"name":…}}` at any depth; array levels are transparent).
+    pub json_paths: Vec<String>,
     /// Where the rule was last defined or changed, `file:line`.
     pub origin: String,
 }
@@ -255,6 +264,8 @@ struct RuleFile {
     keywords: Option<Vec<String>>,
     adjacent_keywords: Option<Vec<String>>,
     key_names: Option<Vec<Spanned<String>>>,
+    json_keys: Option<Vec<Spanned<String>>>,
+    json_paths: Option<Vec<Spanned<String>>>,
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
@@ -368,6 +379,8 @@ impl Pack {
                     keywords: Vec::new(),
                     adjacent_keywords: Vec::new(),
                     key_names: Vec::new(),
+                    json_keys: Vec::new(),
+                    json_paths: Vec::new(),
                     origin: origin.clone(),
                 },
                 (None, None) => {
@@ -432,6 +445,49 @@ impl Pack {
                 }
                 spec.key_names = names.into_iter().map(Spanned::into_inner).collect();
             }
+            for (list, is_path) in [(rule.json_keys, false), (rule.json_paths, true)] {
+                let Some(list) = list else { continue };
+                let mut clean = Vec::with_capacity(list.len());
+                for k in list {
+                    let segments: Vec<&str> = k.get_ref().split('.').collect();
+                    if segments
+                        .iter()
+                        .any(|s| crate::json::normalize_key(s.as_bytes()).is_empty())
+                        || (!is_path && segments.len() > 1)
+                    {
+                        return Err(err(
+                            k.span().start,
+                            format!(
+                                "{} {:?} is empty or malformed{}",
+                                if is_path { "json path" } else { "json key" },
+                                k.get_ref(),
+                                if is_path {
+                                    ""
+                                } else {
+                                    " (use json_paths for dotted paths)"
+                                }
+                            ),
+                        ));
+                    }
+                    clean.push(k.into_inner());
+                }
+                if is_path {
+                    spec.json_paths = clean;
+                } else {
+                    spec.json_keys = clean;
+                }
+            }
+            if matches!(spec.matcher, Matcher::Builtin(Detector::JsonKey))
+                && spec.json_keys.is_empty()
+                && spec.json_paths.is_empty()
+            {
+                return Err(err(
+                    at,
+                    format!(
+                        "rule {id} uses detector json_key but lists no json_keys or json_paths"
+                    ),
+                ));
+            }
             if matches!(spec.matcher, Matcher::Builtin(Detector::KeyValue))
                 && spec.key_names.is_empty()
             {
@@ -446,6 +502,7 @@ impl Pack {
                 None => {
                     if let Matcher::Builtin(d) = spec.matcher
                         && d != Detector::KeyValue
+                        && d != Detector::JsonKey
                         && let Some(other) = next
                             .rules
                             .iter()

@@ -16,6 +16,9 @@ const BLOCK: usize = 64;
 #[derive(Clone, Copy, Default)]
 struct Masks {
     digit: u64,
+    /// Letters, and `]` and `*`, which end logscrub's own replacements (`[EMAIL]`, `****`): a digit run
+    /// after a replacement must be judged as it was after the replaced word, or a second pass would
+    /// find what the first did not.
     alpha: u64,
     upper: u64,
     /// `.` or `-`
@@ -52,8 +55,9 @@ fn block_masks(block: &[u8; BLOCK]) -> Masks {
         let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
         let v = _mm_set_epi64x(hi as i64, lo as i64);
         m.digit |= bits(in_range(v, b'0', 10), lane);
+        let letters = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
         m.alpha |= bits(
-            in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26),
+            _mm_or_si128(letters, _mm_or_si128(eq(v, b']'), eq(v, b'*'))),
             lane,
         );
         m.upper |= bits(in_range(v, b'A', 26), lane);
@@ -75,7 +79,7 @@ fn block_masks(block: &[u8; BLOCK]) -> Masks {
         if b.is_ascii_digit() {
             m.digit |= bit;
         }
-        if b.is_ascii_alphabetic() {
+        if b.is_ascii_alphabetic() || b == b']' || b == b'*' {
             m.alpha |= bit;
         }
         if b.is_ascii_uppercase() {
@@ -102,6 +106,10 @@ fn masks_of(block: &[u8; BLOCK]) -> Masks {
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     block_masks(block)
+}
+
+fn word_like(b: &u8) -> bool {
+    b.is_ascii_alphabetic() || *b == b']' || *b == b'*'
 }
 
 /// `mask` moved one (or two) positions later, with the bits of the bytes before the block shifted in.
@@ -163,13 +171,13 @@ impl<'a> Triggers<'a> {
         };
         // Classes of the two bytes before the block ([at - 1, at - 2]).
         let prev = |k: usize, f: fn(&u8) -> bool| at >= k && f(&self.hay[at - k]);
-        let alnum = |b: &u8| b.is_ascii_alphanumeric();
+        let alnum = |b: &u8| b.is_ascii_digit() || word_like(b);
         let starts = m.digit & !later(m.digit, 1, [prev(1, u8::is_ascii_digit), false]);
         // A digit run glued to a letter (`a55d`, `v2`, hex digests) is not a number; one after two capitals
         // may still be an IBAN's check digits. A run after `.`/`-` that follows an alphanumeric is a
         // decimal fraction or an id segment (`0.5227`, `8046-1297901`). Dropping these here, 64 bytes at
         // a time, keeps UUIDs and hashes from costing a detector call per digit run.
-        let after_alpha = starts & later(m.alpha, 1, [prev(1, u8::is_ascii_alphabetic), false]);
+        let after_alpha = starts & later(m.alpha, 1, [prev(1, word_like), false]);
         let upper1 = later(m.upper, 1, [prev(1, u8::is_ascii_uppercase), false]);
         let upper2 = later(
             m.upper,
@@ -225,9 +233,10 @@ mod tests {
             .filter(|&i| {
                 let b = hay[i];
                 let start = b.is_ascii_digit() && !at(i, 1).is_ascii_digit();
-                let glued = at(i, 1).is_ascii_alphabetic();
+                let glued = word_like(&at(i, 1));
                 let iban = at(i, 1).is_ascii_uppercase() && at(i, 2).is_ascii_uppercase();
-                let dotted = matches!(at(i, 1), b'.' | b'-') && at(i, 2).is_ascii_alphanumeric();
+                let dotted = matches!(at(i, 1), b'.' | b'-')
+                    && (at(i, 2).is_ascii_digit() || word_like(&at(i, 2)));
                 matches!(b, b'@' | b'%' | b'$') || start && (iban || !glued && !dotted)
             })
             .collect()

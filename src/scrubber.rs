@@ -9,7 +9,8 @@ use std::fmt;
 use crate::detect::keywords::{KeywordIndex, gate};
 use crate::detect::secrets::SecretScanner;
 use crate::detect::{Builtins, Detectors, custom};
-use crate::findings::{Findings, RuleId};
+use crate::findings::{Findings, RuleId, Span};
+use crate::json::{self, JsonMode, keys::KeyRules};
 use crate::pack::{Detector, Matcher, Pack, PackError, Style};
 use crate::resolve::resolve;
 use crate::rewrite::{self, Replacement};
@@ -28,6 +29,8 @@ pub struct Options {
     pub disable: Vec<String>,
     /// Secret key for the `hash` style; required when any enabled rule uses it.
     pub hash_key: Option<Vec<u8>>,
+    /// Structured scrubbing of JSON lines (on by default).
+    pub json: JsonMode,
 }
 
 /// Why a scrubber could not be built.
@@ -97,6 +100,8 @@ pub struct Scrubber {
     replacements: Vec<Replacement>,
     detectors: Detectors,
     hash_key: Option<Vec<u8>>,
+    json: JsonMode,
+    key_rules: KeyRules,
 }
 
 impl Scrubber {
@@ -163,11 +168,24 @@ impl Scrubber {
             _ => {}
         }
         let detectors = compile_detectors(pack, &rules);
+        let mut key_rules = KeyRules::default();
+        for (i, spec) in pack.rules().iter().enumerate() {
+            if rules[i].enabled {
+                for k in &spec.json_keys {
+                    key_rules.add_key(k, RuleId(i as u16));
+                }
+                for p in &spec.json_paths {
+                    key_rules.add_path(p, RuleId(i as u16));
+                }
+            }
+        }
         Ok(Scrubber {
             rules,
             replacements,
             detectors,
             hash_key: options.hash_key.clone(),
+            json: options.json,
+            key_rules,
         })
     }
 
@@ -188,7 +206,14 @@ impl Scrubber {
         let mut copied = 0;
         for span in &findings.spans {
             out.extend_from_slice(&input[copied..span.start]);
+            let quote = findings.is_quoted(span);
+            if quote {
+                out.push(b'"');
+            }
             self.write_replacement(out, &input[span.start..span.end()], span.rule);
+            if quote {
+                out.push(b'"');
+            }
             copied = span.end();
         }
         out.extend_from_slice(&input[copied..]);
@@ -213,9 +238,64 @@ impl Scrubber {
 
     /// Like [`Scrubber::find`], reusing `findings` (cleared first).
     pub fn find_into(&self, input: &[u8], findings: &mut Findings) {
-        findings.spans.clear();
+        findings.clear();
+        match self.json {
+            JsonMode::Off => self.detectors.find(input, &mut findings.spans),
+            JsonMode::Auto => self.find_structured(input, findings),
+        }
+        resolve(&mut findings.spans);
+        findings.quoted.sort_unstable();
+    }
+
+    /// Text detection only, whatever the JSON mode: for pieces of a line, which cannot be parsed.
+    pub(crate) fn find_text_into(&self, input: &[u8], findings: &mut Findings) {
+        findings.clear();
         self.detectors.find(input, &mut findings.spans);
         resolve(&mut findings.spans);
+    }
+
+    /// Lines that may hold JSON go through the JSON path; runs of other lines are scanned as text in
+    /// one call, so plain-text logs pay nothing for structured mode.
+    fn find_structured(&self, input: &[u8], findings: &mut Findings) {
+        let mut scratch = json::Scratch::default();
+        let mut text_from = 0;
+        let mut line_start = 0;
+        while line_start < input.len() {
+            let line_end =
+                memchr::memchr(b'\n', &input[line_start..]).map_or(input.len(), |i| line_start + i);
+            let line = &input[line_start..line_end];
+            if json::may_be_json(line) {
+                let before = findings.spans.len();
+                let structured = json::find_line(
+                    &self.detectors,
+                    &self.key_rules,
+                    line,
+                    line_start,
+                    &mut findings.spans,
+                    &mut findings.quoted,
+                    &mut scratch,
+                );
+                if structured.is_ok() {
+                    self.find_text_at(input, text_from, line_start, &mut findings.spans);
+                    text_from = line_end;
+                } else {
+                    findings.spans.truncate(before);
+                }
+            }
+            line_start = line_end + 1;
+        }
+        self.find_text_at(input, text_from, input.len(), &mut findings.spans);
+    }
+
+    fn find_text_at(&self, input: &[u8], from: usize, to: usize, spans: &mut Vec<Span>) {
+        if from >= to {
+            return;
+        }
+        let before = spans.len();
+        self.detectors.find(&input[from..to], spans);
+        for s in &mut spans[before..] {
+            s.start += from;
+        }
     }
 
     /// Every rule of the pack, enabled or not, indexed by [`RuleId::index`].

@@ -119,7 +119,7 @@ fn phone_positives() {
         ),
         (
             "{\"customerPhone\": 14155550132}",
-            "{\"customerPhone\": [PHONE]}",
+            "{\"customerPhone\": \"[PHONE]\"}",
         ),
         (
             "Twilio To=4155550132 From=4155550133",
@@ -160,7 +160,7 @@ fn card_positives() {
         ("jcb 3530111333300000", "jcb [CARD]"),
         ("diners 30569309025904", "diners [CARD]"),
         ("up 6200000000000005", "up [CARD]"),
-        ("{\"card\":4111111111111111}", "{\"card\":[CARD]}"),
+        ("{\"card\":4111111111111111}", "{\"card\":\"[CARD]\"}"),
         ("visa19 4111111111111111110", "visa19 [CARD]"),
     ]);
 }

@@ -34,9 +34,15 @@ fn rebuild(input: &[u8], f: &Findings) -> Vec<u8> {
     for span in f.spans() {
         assert!(span.start >= at, "spans sorted and disjoint");
         out.extend_from_slice(&input[at..span.start]);
+        if f.is_quoted(span) {
+            out.push(b'"');
+        }
         out.push(b'[');
         out.extend_from_slice(s.rules()[span.rule.index()].label.as_bytes());
         out.push(b']');
+        if f.is_quoted(span) {
+            out.push(b'"');
+        }
         out.extend(
             input[span.start..span.end()]
                 .iter()
@@ -90,7 +96,10 @@ fn pii() -> impl Strategy<Value = (&'static str, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    // 2,000 cases each by default; PROPTEST_CASES raises it for a longer local run.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    ))]
 
     #[test]
     fn pii_in_random_text_is_always_caught(pre in filler(), (rule, value) in pii(), post in filler()) {

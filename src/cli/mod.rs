@@ -28,7 +28,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::{Options, Pack, Scrubber, Style};
+use crate::{JsonMode, Options, Pack, Scrubber, Style};
 
 use audit::{Find, Format, LongFind, Report};
 use filter::{LongScrub, Output, Scrub};
@@ -147,10 +147,22 @@ struct EngineArgs {
     )]
     hash_key_file: Option<PathBuf>,
 
+    /// Structured logs: with `auto`, a line holding a JSON document is scrubbed as JSON (whole values
+    /// under sensitive keys such as email or customer.name are replaced, the output stays valid JSON);
+    /// `off` scrubs every line as text.
+    #[arg(long, value_enum, default_value_t = JsonArg::Auto, env = "LOGSCRUB_JSON", global = true)]
+    json: JsonArg,
+
     /// Worker threads [default: the number of CPUs].
     #[arg(long, value_name = "N", env = "LOGSCRUB_THREADS", global = true,
           value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum JsonArg {
+    Auto,
+    Off,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -324,6 +336,10 @@ fn options(engine: &EngineArgs, hash_key: Option<Vec<u8>>) -> Options {
         enable: engine.enable.clone(),
         disable: engine.disable.clone(),
         hash_key,
+        json: match engine.json {
+            JsonArg::Auto => JsonMode::Auto,
+            JsonArg::Off => JsonMode::Off,
+        },
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::keywords::gate;
 use super::numeric::{self, Lead};
-use super::{Detectors, Sink};
+use super::{Detectors, Sink, word_before};
 
 const LOCAL_MAX: usize = 64;
 const DOMAIN_MAX: usize = 253;
@@ -21,8 +21,12 @@ fn local_byte(b: u8) -> bool {
         )
 }
 
+/// URL user info bytes, plus `[` and `]` so a token already replaced in the user info
+/// (`https://[GITHUB_TOKEN]@host`) still reads as user info on a second pass.
 fn userinfo_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
+        || b == b'['
+        || b == b']'
         || matches!(
             b,
             b'-' | b'.'
@@ -77,10 +81,7 @@ pub(crate) fn percent(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
         && rest[1] == b'2'
         && matches!(rest[2], b'B' | b'b')
         && rest[3].is_ascii_digit();
-    if encoded_plus
-        && d.ids.phone.is_some()
-        && (q == 0 || !sink.input[q - 1].is_ascii_alphanumeric())
-    {
+    if encoded_plus && d.ids.phone.is_some() && (q == 0 || !word_before(sink.input[q - 1])) {
         return numeric::token_at(
             d,
             sink,
@@ -173,7 +174,7 @@ fn url_userinfo(input: &[u8], a: usize) -> Option<usize> {
 fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
     let rule = d.ids.venmo?;
     let input = sink.input;
-    if a > 0 && local_byte(input[a - 1]) {
+    if a > 0 && (local_byte(input[a - 1]) || word_before(input[a - 1])) {
         return None;
     }
     let mut end = a + 1;
@@ -184,7 +185,7 @@ fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
         end += 1;
     }
     let len = end - a - 1;
-    if !(5..=30).contains(&len) || input.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+    if !(5..=30).contains(&len) || input.get(end).is_some_and(super::word_after) {
         return None;
     }
     if d.keywords.gates_before(input, a) & gate::VENMO == 0 {
@@ -200,7 +201,7 @@ pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
         return q + 1;
     };
     let input = sink.input;
-    if q > 0 && input[q - 1].is_ascii_alphanumeric() {
+    if q > 0 && word_before(input[q - 1]) {
         return q + 1;
     }
     if !input.get(q + 1).is_some_and(u8::is_ascii_alphabetic) {
@@ -213,7 +214,7 @@ pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
     {
         end += 1;
     }
-    if end - q > 21 || d.keywords.gates_before(input, q) & gate::CASHTAG == 0 {
+    if end - q > 21 || input.get(end).is_some_and(super::word_after) || d.keywords.gates_before(input, q) & gate::CASHTAG == 0 {
         return q + 1;
     }
     sink.push(q, end, rule);

@@ -11,7 +11,7 @@ pub(crate) fn at(input: &[u8], p: usize) -> Option<(usize, usize)> {
     if p < 2 || !input[p - 2].is_ascii_uppercase() || !input[p - 1].is_ascii_uppercase() {
         return None;
     }
-    if p > 2 && input[p - 3].is_ascii_alphanumeric() {
+    if p > 2 && super::word_before(input[p - 3]) {
         return None;
     }
     let expected = validate::iban_length([input[p - 2], input[p - 1]])?;
@@ -37,7 +37,7 @@ pub(crate) fn at(input: &[u8], p: usize) -> Option<(usize, usize)> {
     if count != expected || !compact[2].is_ascii_digit() || !compact[3].is_ascii_digit() {
         return None;
     }
-    if input.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+    if input.get(i).is_some_and(super::word_after) {
         return None;
     }
     validate::iban_mod97(&compact[..count]).then_some((start, i))

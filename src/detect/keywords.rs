@@ -135,7 +135,8 @@ fn word_start(input: &[u8], at: usize) -> bool {
         return true;
     }
     let prev = input[at - 1];
-    !prev.is_ascii_alphabetic() || (prev.is_ascii_lowercase() && input[at].is_ascii_uppercase())
+    !(prev.is_ascii_alphabetic() || prev == b']' || prev == b'*')
+        || (prev.is_ascii_lowercase() && input[at].is_ascii_uppercase())
 }
 
 /// A keyword ends a word unless a lower-case letter follows (`cellular`), but `phoneNumber` counts.

@@ -69,6 +69,21 @@ impl Sink<'_> {
     }
 }
 
+/// Whether the byte before a candidate continues a word, so the candidate does not start one.
+///
+/// `]` and `*` count as word bytes because they end logscrub's own replacements (`[EMAIL]`, `****`):
+/// a candidate after a replacement must be judged as it was after the word that was replaced, or a
+/// second pass would find what the first did not (scrubbing must be idempotent).
+pub(crate) fn word_before(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b']' || b == b'*'
+}
+
+/// Whether the byte after a candidate continues a word, so the candidate does not end one. `[` and `*`
+/// count for the same reason as in [`word_before`]: they start logscrub's own replacements.
+pub(crate) fn word_after(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || *b == b'[' || *b == b'*'
+}
+
 /// Whether `[start, end)` is, or sits inside, `[LABEL]` or `[LABEL:hex]` as written by the rewriter.
 fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
     if input[start] == b'[' && input[end - 1] == b']' {
@@ -93,6 +108,14 @@ fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
         return false;
     }
     is_replacement_token(&input[open..close])
+}
+
+/// Whether `value` is a whole replacement token, `[LABEL]` or `[LABEL:hex]`.
+pub(crate) fn is_own_token(value: &[u8]) -> bool {
+    value.len() > 2
+        && value[0] == b'['
+        && value[value.len() - 1] == b']'
+        && is_replacement_token(&value[1..value.len() - 1])
 }
 
 /// `LABEL` or `LABEL:hex`, the inside of a replacement token.

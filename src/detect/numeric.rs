@@ -15,7 +15,7 @@
 
 use super::keywords::gate;
 use super::validate;
-use super::{Detectors, Sink, iban};
+use super::{Detectors, Sink, iban, word_after, word_before};
 
 /// Enough groups for every shape (`+1 (415) 555-0132` is four); longer dotted or spaced runs are read in
 /// pieces of this size, which keeps the work per token constant.
@@ -38,7 +38,8 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
     let input = sink.input;
     if p > 0 {
         let prev = input[p - 1];
-        if prev.is_ascii_alphabetic() {
+        // `]` and `*` end replacements: judged like the letters they replaced (see `scan`).
+        if prev.is_ascii_alphabetic() || prev == b']' || prev == b'*' {
             if let Some(rule) = d.ids.iban
                 && let Some((start, end)) = iban::at(input, p)
             {
@@ -48,7 +49,7 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
             return digits_end(input, p);
         }
         // A decimal fraction (`0.52`) or the next segment of a dashed id (`8046-1297901`, `a55d-453a`).
-        if matches!(prev, b'.' | b'-') && p >= 2 && input[p - 2].is_ascii_alphanumeric() {
+        if matches!(prev, b'.' | b'-') && p >= 2 && word_before(input[p - 2]) {
             return digits_end(input, p);
         }
     }
@@ -63,7 +64,7 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
     }
     let lead = Lead {
         paren: p > 0 && input[p - 1] == b'(',
-        plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !input[p - 2].is_ascii_alphanumeric()))
+        plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !word_before(input[p - 2])))
             .then(|| p - 1),
     };
     token_at(d, sink, p, lead)
@@ -80,7 +81,7 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Sink<'_>, p: usize, lead: Lead)
         && (continues(end + 1)
             || input.get(end + 1).is_some_and(|&b| is_sep(b)) && continues(end + 2));
     if !grouped && lead.plus.is_none() && !lead.paren {
-        if !input.get(end).is_some_and(u8::is_ascii_alphanumeric)
+        if !input.get(end).is_some_and(word_after)
             && let Some(rule) = single(d, input, p, end)
         {
             sink.push(p, end, rule);
@@ -174,7 +175,7 @@ impl View<'_> {
         if e + 1 == self.tok.n {
             self.input
                 .get(self.end(e))
-                .is_none_or(|b| !b.is_ascii_alphanumeric())
+                .is_none_or(|b| !word_after(b))
         } else {
             self.sep(e)[0] == b' '
         }

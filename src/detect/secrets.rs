@@ -346,12 +346,12 @@ fn prefixed(
     max: usize,
 ) -> usize {
     let input = sink.input;
-    if start > 0 && input[start - 1].is_ascii_alphanumeric() {
+    if start > 0 && super::word_before(input[start - 1]) {
         return body;
     }
     let end = run_end(input, body, max + 1, |b| class.accepts(b));
     let len = end - body;
-    let boundary = input.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+    let boundary = input.get(end).is_none_or(|b| !super::word_after(b));
     if len >= min && len <= max && boundary {
         sink.push(start, end, rule);
     }
@@ -364,7 +364,11 @@ fn base64url(b: u8) -> bool {
 
 fn jwt(sink: &mut Sink<'_>, start: usize, rule: RuleId) -> usize {
     let input = sink.input;
-    if start > 0 && (base64url(input[start - 1]) || input[start - 1] == b'.') {
+    if start > 0
+        && (base64url(input[start - 1])
+            || super::word_before(input[start - 1])
+            || input[start - 1] == b'.')
+    {
         return start + 3;
     }
     let e1 = run_end(input, start, usize::MAX, base64url);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The README's test command: every test of the project, on a fresh machine.
+#
+#   bash scripts/test.sh
+#
+# Installs what the tests need that cargo does not (kept in .venv: moto, cargo-lambda, cfn-lint, zig),
+# builds, runs all tests, and checks that the benchmarks compile (they are never a timed gate).
+#
+# The Lambda's tests run against real AWS APIs served by moto on 127.0.0.1 (never a real account):
+# moto is started here, the cargo tests and scripts/lambda-e2e.sh are pointed at it, and it is stopped
+# on exit whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+REQUIREMENTS=scripts/requirements-test.txt
+started=$SECONDS
+
+step() {
+    echo "== $* ($((SECONDS - started)) s)"
+}
+
+step "python tools in $VENV ($REQUIREMENTS)"
+stamp="$VENV/.requirements"
+if ! cmp -s "$REQUIREMENTS" "$stamp" 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+    cp "$REQUIREMENTS" "$stamp"
+fi
+
+step "cfn-lint template.yaml"
+"$VENV/bin/cfn-lint" template.yaml
+
+moto_pid=""
+cleanup() {
+    if [ -n "$moto_pid" ]; then
+        kill "$moto_pid" 2>/dev/null || true
+        wait "$moto_pid" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+
+moto_port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+step "moto_server on 127.0.0.1:$moto_port"
+moto_log=$(mktemp)
+"$VENV/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$moto_log" 2>&1 &
+moto_pid=$!
+endpoint="http://127.0.0.1:$moto_port"
+if ! "$VENV/bin/python" - "$endpoint" <<'EOF'; then
+import sys, time, urllib.request
+for _ in range(60):
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=2)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.5)
+sys.exit(1)
+EOF
+    cat "$moto_log" >&2
+    echo "moto_server did not answer on $endpoint within 30 s" >&2
+    exit 1
+fi
+
+# Standard AWS configuration, pointing at moto: the code under test finds it exactly as it finds AWS.
+export AWS_ENDPOINT_URL="$endpoint" LOGSCRUB_MOTO_ENDPOINT="$endpoint"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
+
+step "cargo test (unit, integration, property, CLI and Lambda end-to-end against moto, doc tests)"
+cargo test --locked --all-targets
+cargo test --locked --doc
+
+step "benchmarks compile (cargo bench --no-run)"
+# The benchmarks use the engine only: without the Lambda feature, the AWS SDK is not built a second
+# time in the bench profile.
+cargo bench --locked --no-run --no-default-features
+
+step "lean CLI builds without the Lambda feature"
+cargo build --locked --no-default-features --bin logscrub
+
+step "the bootstrap through the Lambda runtime (cargo lambda watch / invoke)"
+VENV="$VENV" bash scripts/lambda-e2e.sh
+
+step "cargo lambda build --release (the deployable bootstrap)"
+PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --bin bootstrap
+artifact=target/lambda/bootstrap/bootstrap
+[ -x "$artifact" ] || { echo "cargo lambda build did not produce $artifact" >&2; exit 1; }
+echo "built $artifact ($(du -h "$artifact" | cut -f1))"
+# The release binary starts, compiles the rule pack and says how long init took, then fails to reach
+# the (absent) runtime API; only the init line matters here.
+init_line=$(AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 AWS_LAMBDA_FUNCTION_NAME=init-probe \
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION=1 MODE=firehose \
+    timeout 20 "$artifact" 2>/dev/null | grep '"event":"init"' || true)
+[ -n "$init_line" ] || { echo "the release bootstrap did not start (no init line)" >&2; exit 1; }
+echo "release init: $init_line"
+
+if rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu; then
+    step "cargo lambda build --release --arm64"
+    PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 --bin bootstrap
+else
+    echo "SKIPPED arm64 build: the aarch64-unknown-linux-gnu std target is not installed" \
+        "(rustup target add aarch64-unknown-linux-gnu; see docs-lambda.md)"
+fi
+
+step "all tests passed"

@@ -1,0 +1,147 @@
+//! Sensitive JSON keys and key paths: which rule owns the whole value under a key.
+//!
+//! Keys are compared *normalized* — ASCII lower case with `_`, `-`, spaces and dots removed — so one
+//! pack entry `phone_number` covers `phoneNumber`, `PhoneNumber`, `Phone-Number` and `PHONE_NUMBER`.
+//! A path such as `customer.name` matches a value whose key is `name` inside an object whose key is
+//! `customer`, at any depth; arrays are transparent (`{"recipients":[{"name":…}]}` matches
+//! `recipients.name`).
+
+use std::collections::HashMap;
+
+use crate::findings::RuleId;
+
+/// Longest normalized key compared; longer keys are never sensitive (no pack key is that long).
+pub(crate) const KEY_MAX: usize = 48;
+
+/// A normalized key held inline, so parsing allocates nothing per key.
+#[derive(Clone, Copy)]
+pub(crate) struct NormKey {
+    buf: [u8; KEY_MAX],
+    len: u8,
+    /// Longer than `KEY_MAX` after normalizing: matches nothing.
+    overflow: bool,
+}
+
+impl NormKey {
+    pub const EMPTY: NormKey = NormKey {
+        buf: [0; KEY_MAX],
+        len: 0,
+        overflow: false,
+    };
+
+    pub fn new(raw: &[u8]) -> NormKey {
+        let mut k = NormKey::EMPTY;
+        for &b in raw {
+            if matches!(b, b'_' | b'-' | b' ' | b'.' | b'\\') {
+                continue;
+            }
+            if usize::from(k.len) == KEY_MAX {
+                k.overflow = true;
+                break;
+            }
+            k.buf[usize::from(k.len)] = b.to_ascii_lowercase();
+            k.len += 1;
+        }
+        k
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
+    pub fn is_usable(&self) -> bool {
+        self.len > 0 && !self.overflow
+    }
+}
+
+/// Normalizes a key as the matcher does (used to validate packs).
+pub(crate) fn normalize(raw: &[u8]) -> Vec<u8> {
+    NormKey::new(raw).as_bytes().to_vec()
+}
+
+/// The compiled `json_keys` and `json_paths` of every enabled rule.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KeyRules {
+    keys: HashMap<Vec<u8>, RuleId>,
+    /// Paths as normalized segments, last segment first.
+    paths: Vec<(Vec<Vec<u8>>, RuleId)>,
+}
+
+impl KeyRules {
+    pub fn add_key(&mut self, key: &str, rule: RuleId) {
+        self.keys.entry(normalize(key.as_bytes())).or_insert(rule);
+    }
+
+    pub fn add_path(&mut self, path: &str, rule: RuleId) {
+        let segments: Vec<Vec<u8>> = path
+            .split('.')
+            .rev()
+            .map(|s| normalize(s.as_bytes()))
+            .collect();
+        self.paths.push((segments, rule));
+    }
+
+    /// The rule for a value under `key`, whose enclosing objects' keys are `parents`, innermost first.
+    pub fn rule_for<'a>(
+        &self,
+        key: &NormKey,
+        parents: impl Iterator<Item = &'a NormKey> + Clone,
+    ) -> Option<RuleId> {
+        if !key.is_usable() {
+            return None;
+        }
+        if let Some(&rule) = self.keys.get(key.as_bytes()) {
+            return Some(rule);
+        }
+        self.paths.iter().find_map(|(segments, rule)| {
+            let (last, before) = segments.split_first()?;
+            if last.as_slice() != key.as_bytes() {
+                return None;
+            }
+            let mut up = parents.clone();
+            before
+                .iter()
+                .all(|seg| {
+                    up.next()
+                        .is_some_and(|p| p.is_usable() && p.as_bytes() == seg.as_slice())
+                })
+                .then_some(*rule)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_styles_normalize_alike() {
+        for k in [
+            "phone_number",
+            "phoneNumber",
+            "PhoneNumber",
+            "Phone-Number",
+            "PHONE_NUMBER",
+            "phone number",
+        ] {
+            assert_eq!(normalize(k.as_bytes()), b"phonenumber", "{k}");
+        }
+    }
+
+    #[test]
+    fn keys_and_paths() {
+        let mut rules = KeyRules::default();
+        rules.add_key("email", RuleId(1));
+        rules.add_path("customer.name", RuleId(2));
+        let k = |s: &str| NormKey::new(s.as_bytes());
+        assert_eq!(rules.rule_for(&k("Email"), [].iter()), Some(RuleId(1)));
+        assert_eq!(
+            rules.rule_for(&k("name"), [k("customer")].iter()),
+            Some(RuleId(2))
+        );
+        assert_eq!(rules.rule_for(&k("name"), [k("product")].iter()), None);
+        assert_eq!(rules.rule_for(&k("name"), [].iter()), None);
+        let long = "x".repeat(KEY_MAX + 5);
+        assert_eq!(rules.rule_for(&k(&long), [].iter()), None);
+    }
+}

@@ -1,0 +1,174 @@
+//! Structured logs: key-aware scrubbing of JSON lines that keeps them valid JSON.
+//!
+//! Pattern detectors miss PII that has no shape — a name, a street address — but in a structured log the
+//! key says what the value is. A line that holds a JSON document (from a leading `[`, or from one of
+//! its first few `{`, to the end of the line: pino, structlog, zap, Lambda Powertools, or Lambda's
+//! `timestamp requestId LEVEL {…}` format) is parsed by a small validating scanner, and:
+//!
+//! * the whole value under a sensitive key (`email`, `phoneNumber`, `customer.name`, …; see
+//!   [`keys`]) is replaced, whatever its type — objects, arrays and numbers become a quoted token;
+//! * every other string and number still goes through the text detectors, whose spans are clipped to
+//!   the string or number they fall in, so JSON punctuation is never rewritten (key names are never
+//!   replaced by key rules; only a key that is itself PII, such as an email used as a map key, is
+//!   redacted inside its quotes);
+//! * strings holding escapes are also scanned decoded (`jane\u0040example.com`), and spans are widened
+//!   to whole escape sequences, so the output stays valid JSON.
+//!
+//! A line that only looks like JSON (or nests deeper than the scanner allows) is scrubbed as text: the
+//! fall-back is always the full text scrub, never a pass-through.
+
+pub(crate) mod escape;
+pub(crate) mod keys;
+pub(crate) mod parse;
+
+use crate::detect::Detectors;
+use crate::findings::Span;
+use keys::KeyRules;
+use parse::{NotJson, Parsed};
+
+pub(crate) use keys::normalize as normalize_key;
+
+/// Whether lines holding JSON are scrubbed structurally.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum JsonMode {
+    /// Every line is text.
+    Off,
+    /// A line holding a JSON document (starting with `{` or `[`, or text followed by `{…}` to the end of
+    /// the line) is scrubbed as JSON; any other line, or a line whose JSON is invalid, as text.
+    #[default]
+    Auto,
+}
+
+impl JsonMode {
+    pub fn parse(name: &str) -> Option<JsonMode> {
+        match name {
+            "off" => Some(JsonMode::Off),
+            "auto" => Some(JsonMode::Auto),
+            _ => None,
+        }
+    }
+}
+
+/// Buffers reused across the lines of one call.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    parsed: Parsed,
+    text: Vec<Span>,
+    decoded: Vec<u8>,
+    map: Vec<usize>,
+    sub: Vec<Span>,
+}
+
+/// How many `{` positions are tried as the start of a line's document.
+const MAX_STARTS: usize = 4;
+
+/// The first start (a leading `{` or `[`, else one of the first `MAX_STARTS` `{`) from which the rest
+/// of the line parses as one JSON document. Trying a few keeps `token=x{… {"json": …}` structured, and
+/// bounds the work to a few passes over the line.
+fn parse_from_some_start(line: &[u8], keys: &KeyRules, parsed: &mut Parsed) -> Result<usize, NotJson> {
+    let first = line.iter().position(|b| !matches!(b, b' ' | b'\t')).ok_or(NotJson)?;
+    if line[first] == b'[' && parse::parse(line, first, keys, parsed).is_ok() {
+        return Ok(first);
+    }
+    for start in memchr::memchr_iter(b'{', &line[first..]).take(MAX_STARTS) {
+        if parse::parse(line, first + start, keys, parsed).is_ok() {
+            return Ok(first + start);
+        }
+    }
+    Err(NotJson)
+}
+
+/// Whether `line` may be scrubbed as JSON: cheap, so text lines skip the JSON path.
+pub(crate) fn may_be_json(line: &[u8]) -> bool {
+    memchr::memchr(b'{', line).is_some()
+        || line.iter().find(|b| !matches!(b, b' ' | b'\t')) == Some(&b'[')
+}
+
+/// Finds the spans of `line` (at offset `base` of the input) as JSON. Returns `Err` and adds nothing
+/// when the line is not JSON. Spans whose replacement must be quoted (they replace a number, object or
+/// array) have their start recorded in `quoted`.
+pub(crate) fn find_line(
+    det: &Detectors,
+    keys: &KeyRules,
+    line: &[u8],
+    base: usize,
+    spans: &mut Vec<Span>,
+    quoted: &mut Vec<usize>,
+    scratch: &mut Scratch,
+) -> Result<(), NotJson> {
+    let start = parse_from_some_start(line, keys, &mut scratch.parsed)?;
+    let tokens = &scratch.parsed.tokens;
+    let mut push = |s: usize, e: usize, rule, bare: bool| {
+        // Clipping can cut a span down to one of logscrub's own tokens, which must stay as it is.
+        if e > s && !crate::detect::is_own_token(&line[s..e]) {
+            spans.push(Span {
+                start: base + s,
+                len: e - s,
+                rule,
+            });
+            if bare {
+                quoted.push(base + s);
+            }
+        }
+    };
+
+    // Text detectors over the whole line (keys give context to keyword-gated numbers), clipped to the
+    // prefix before the document and to the values inside it.
+    scratch.text.clear();
+    det.find(line, &mut scratch.text);
+    for sp in &scratch.text {
+        let (mut s, e) = (sp.start, sp.end());
+        if s < start {
+            push(s, e.min(start), sp.rule, false);
+            s = start;
+        }
+        let mut i = tokens.partition_point(|t| t.end <= s);
+        while i < tokens.len() && tokens[i].start < e {
+            let t = tokens[i];
+            if t.string {
+                let (a, b) = (s.max(t.start), e.min(t.end));
+                if a < b {
+                    let (a, b) = if t.escaped {
+                        let (x, y) = escape::widen_to_escapes(
+                            &line[t.start..t.end],
+                            a - t.start,
+                            b - t.start,
+                        );
+                        (t.start + x, t.start + y)
+                    } else {
+                        (a, b)
+                    };
+                    push(a, b, sp.rule, false);
+                }
+            } else {
+                // Part of a number cannot be replaced inside the number: the whole number becomes a string.
+                push(t.start, t.end, sp.rule, true);
+            }
+            i += 1;
+        }
+    }
+
+    // Escaped strings, scanned again decoded.
+    for t in tokens.iter().filter(|t| t.escaped) {
+        let raw = &line[t.start..t.end];
+        escape::decode(raw, &mut scratch.decoded, &mut scratch.map);
+        scratch.sub.clear();
+        det.find(&scratch.decoded, &mut scratch.sub);
+        for sp in &scratch.sub {
+            let (a, b) = escape::raw_range(&scratch.map, raw.len(), sp.start, sp.end());
+            push(t.start + a, t.start + b, sp.rule, false);
+        }
+    }
+
+    for k in &scratch.parsed.keyed {
+        let value = &line[k.start..k.end];
+        // Already scrubbed (a replacement token or a mask): leave it, so scrubbing twice changes nothing.
+        let done = !k.bare
+            && (value.iter().all(|&b| b == b'*')
+                || value.first() == Some(&b'[') && crate::detect::is_own_token(value));
+        if !done {
+            push(k.start, k.end, k.rule, k.bare);
+        }
+    }
+    Ok(())
+}

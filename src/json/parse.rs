@@ -1,0 +1,414 @@
+//! A validating, non-recursive JSON scanner that records where values are, not what they are.
+//!
+//! Scrubbing needs byte ranges, not a DOM: the content range of every string value, the range of every
+//! number, and the range of every value that stands under a sensitive key. The scanner keeps an explicit
+//! stack (bounded by `MAX_DEPTH`), so a 10,000-deep array is refused with an error instead of overflowing
+//! the call stack, and anything that is not valid JSON is refused the same way, so the caller falls
+//! back to text scrubbing.
+
+use super::keys::{KeyRules, NormKey};
+use crate::findings::RuleId;
+
+/// Deeper documents are scrubbed as text instead.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// A token the text detectors may rewrite inside: the content of a string (a value or a key, quotes
+/// excluded) or a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// A string (as opposed to a number).
+    pub string: bool,
+    /// A string holding backslash escapes.
+    pub escaped: bool,
+}
+
+/// A value under a sensitive key, to be replaced whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct KeyedValue {
+    pub start: usize,
+    pub end: usize,
+    pub rule: RuleId,
+    /// Not a string's content (a number, object or array): the replacement must be quoted.
+    pub bare: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub tokens: Vec<Token>,
+    pub keyed: Vec<KeyedValue>,
+}
+
+/// Why a line is not scrubbed as JSON (it is then scrubbed as text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NotJson;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Value,
+    /// Right after `[`: a value or `]`.
+    ValueOrClose,
+    /// Right after `{`: a key or `}`.
+    KeyOrClose,
+    Key,
+    Colon,
+    CommaOrClose,
+    Done,
+}
+
+struct Frame {
+    object: bool,
+    /// The key this container stands under (for arrays, the key of the entry holding the array).
+    key: NormKey,
+    open: usize,
+    rule: Option<RuleId>,
+}
+
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while i < line.len() && matches!(line[i], b' ' | b'\t' | b'\r' | b'\n') {
+        i += 1;
+    }
+    i
+}
+
+/// Scans the string starting with the quote at `i`; returns the end of its content (the closing
+/// quote's position) and whether it holds escapes.
+fn string_end(line: &[u8], i: usize) -> Result<(usize, bool), NotJson> {
+    let mut j = i + 1;
+    let mut escaped = false;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', &line[j..]).ok_or(NotJson)?;
+        j += k;
+        if line[j] == b'"' {
+            return Ok((j, escaped));
+        }
+        escaped = true;
+        match line.get(j + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
+            Some(b'u')
+                if line.len() >= j + 6 && line[j + 2..j + 6].iter().all(u8::is_ascii_hexdigit) =>
+            {
+                j += 6
+            }
+            _ => return Err(NotJson),
+        }
+    }
+}
+
+fn number_end(line: &[u8], mut i: usize) -> Result<usize, NotJson> {
+    let digits = |line: &[u8], mut i: usize| {
+        let s = i;
+        while i < line.len() && line[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i, i - s)
+    };
+    if line[i] == b'-' {
+        i += 1;
+    }
+    let (e, n) = digits(line, i);
+    if n == 0 || (n > 1 && line[i] == b'0') {
+        return Err(NotJson);
+    }
+    i = e;
+    if line.get(i) == Some(&b'.') {
+        let (e, n) = digits(line, i + 1);
+        if n == 0 {
+            return Err(NotJson);
+        }
+        i = e;
+    }
+    if matches!(line.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(line.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let (e, n) = digits(line, i);
+        if n == 0 {
+            return Err(NotJson);
+        }
+        i = e;
+    }
+    Ok(i)
+}
+
+/// Parses the JSON document starting at `start` and running to the end of `line` (trailing whitespace
+/// allowed), recording value tokens and values under sensitive keys.
+pub(crate) fn parse(
+    line: &[u8],
+    start: usize,
+    rules: &KeyRules,
+    out: &mut Parsed,
+) -> Result<(), NotJson> {
+    out.tokens.clear();
+    out.keyed.clear();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect = Expect::Value;
+    let mut key = NormKey::EMPTY;
+    let mut i = start;
+    loop {
+        i = skip_ws(line, i);
+        if i >= line.len() {
+            break;
+        }
+        let b = line[i];
+        match expect {
+            Expect::Done => return Err(NotJson),
+            Expect::Colon => {
+                if b != b':' {
+                    return Err(NotJson);
+                }
+                i += 1;
+                expect = Expect::Value;
+            }
+            Expect::Key | Expect::KeyOrClose => {
+                if b == b'}' && expect == Expect::KeyOrClose {
+                    close(&mut stack, &mut out.keyed, i)?;
+                    i += 1;
+                    expect = after_value(&stack);
+                    continue;
+                }
+                if b != b'"' {
+                    return Err(NotJson);
+                }
+                let (end, escaped) = string_end(line, i)?;
+                key = NormKey::new(&line[i + 1..end]);
+                // Key rules never rewrite keys, but a key that is itself PII (a map keyed by email)
+                // must not pass through: pattern detectors still see key content.
+                out.tokens.push(Token { start: i + 1, end, string: true, escaped });
+                i = end + 1;
+                expect = Expect::Colon;
+            }
+            Expect::CommaOrClose => {
+                let object = stack.last().is_some_and(|f| f.object);
+                match b {
+                    b',' => expect = if object { Expect::Key } else { Expect::Value },
+                    b'}' if object => {
+                        close(&mut stack, &mut out.keyed, i)?;
+                        expect = after_value(&stack);
+                    }
+                    b']' if !object => {
+                        close(&mut stack, &mut out.keyed, i)?;
+                        expect = after_value(&stack);
+                    }
+                    _ => return Err(NotJson),
+                }
+                i += 1;
+            }
+            Expect::Value | Expect::ValueOrClose => {
+                if b == b']' && expect == Expect::ValueOrClose {
+                    close(&mut stack, &mut out.keyed, i)?;
+                    i += 1;
+                    expect = after_value(&stack);
+                    continue;
+                }
+                let in_object = stack.last().is_some_and(|f| f.object);
+                // The key a value stands under; array elements stand under the array's key.
+                let own_key = if in_object {
+                    key
+                } else {
+                    stack.last().map_or(NormKey::EMPTY, |f| f.key)
+                };
+                let rule = if in_object {
+                    let parents = stack.iter().rev().filter(|f| f.object).map(|f| &f.key);
+                    rules.rule_for(&key, parents)
+                } else {
+                    None
+                };
+                match b {
+                    b'"' => {
+                        let (end, escaped) = string_end(line, i)?;
+                        out.tokens.push(Token {
+                            start: i + 1,
+                            end,
+                            string: true,
+                            escaped,
+                        });
+                        if let Some(rule) = rule
+                            && end > i + 1
+                        {
+                            out.keyed.push(KeyedValue {
+                                start: i + 1,
+                                end,
+                                rule,
+                                bare: false,
+                            });
+                        }
+                        i = end + 1;
+                        expect = after_value(&stack);
+                    }
+                    b'{' | b'[' => {
+                        if stack.len() == MAX_DEPTH {
+                            return Err(NotJson);
+                        }
+                        stack.push(Frame {
+                            object: b == b'{',
+                            key: own_key,
+                            open: i,
+                            rule,
+                        });
+                        i += 1;
+                        expect = if b == b'{' {
+                            Expect::KeyOrClose
+                        } else {
+                            Expect::ValueOrClose
+                        };
+                    }
+                    b'-' | b'0'..=b'9' => {
+                        let end = number_end(line, i)?;
+                        out.tokens.push(Token {
+                            start: i,
+                            end,
+                            string: false,
+                            escaped: false,
+                        });
+                        if let Some(rule) = rule {
+                            out.keyed.push(KeyedValue {
+                                start: i,
+                                end,
+                                rule,
+                                bare: true,
+                            });
+                        }
+                        i = end;
+                        expect = after_value(&stack);
+                    }
+                    _ => {
+                        // true, false and null carry no personal data: never replaced.
+                        let rest = &line[i..];
+                        let len = [&b"true"[..], b"false", b"null"]
+                            .iter()
+                            .find(|lit| rest.starts_with(lit))
+                            .map(|lit| lit.len())
+                            .ok_or(NotJson)?;
+                        i += len;
+                        expect = after_value(&stack);
+                    }
+                }
+            }
+        }
+    }
+    if expect == Expect::Done {
+        Ok(())
+    } else {
+        Err(NotJson)
+    }
+}
+
+fn after_value(stack: &[Frame]) -> Expect {
+    if stack.is_empty() {
+        Expect::Done
+    } else {
+        Expect::CommaOrClose
+    }
+}
+
+fn close(stack: &mut Vec<Frame>, keyed: &mut Vec<KeyedValue>, at: usize) -> Result<(), NotJson> {
+    let frame = stack.pop().ok_or(NotJson)?;
+    if let Some(rule) = frame.rule {
+        keyed.push(KeyedValue {
+            start: frame.open,
+            end: at + 1,
+            rule,
+            bare: true,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> bool {
+        parse(
+            s.as_bytes(),
+            0,
+            &KeyRules::default(),
+            &mut Parsed::default(),
+        )
+        .is_ok()
+    }
+
+    #[test]
+    fn accepts_valid_json() {
+        for s in [
+            "{}",
+            "[]",
+            "{\"a\":1}",
+            " { \"a\" : [1, -2.5e3, \"x\\u0040y\", true, false, null, {}] } \r",
+            "\"just a string\"",
+            "-0",
+            "[[[[]]]]",
+        ] {
+            assert!(ok(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_json() {
+        for s in [
+            "",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[1,]",
+            "[1 2]",
+            "{a:1}",
+            "{\"a\":01}",
+            "{\"a\":1} x",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":tru}",
+            "[1}",
+            "{\"a\":\"unterminated}",
+        ] {
+            assert!(!ok(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursion() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(!ok(&deep));
+        let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(ok(&fine));
+    }
+
+    #[test]
+    fn records_tokens_and_keyed_values() {
+        let mut rules = KeyRules::default();
+        rules.add_key("email", RuleId(0));
+        rules.add_key("address", RuleId(1));
+        rules.add_path("customer.name", RuleId(2));
+        let s = br#"{"email":"a@b.co","n":12,"address":{"street":"x"},"customer":{"name":"Jo"},"tags":["t"]}"#;
+        let mut p = Parsed::default();
+        parse(s, 0, &rules, &mut p).unwrap();
+        let text = |t: &Token| std::str::from_utf8(&s[t.start..t.end]).unwrap().to_string();
+        let values: Vec<String> = p.tokens.iter().map(text).collect();
+        assert_eq!(
+            values,
+            ["email", "a@b.co", "n", "12", "address", "street", "x", "customer", "name", "Jo", "tags", "t"]
+        );
+        let keyed: Vec<(String, u16, bool)> = p
+            .keyed
+            .iter()
+            .map(|k| {
+                (
+                    std::str::from_utf8(&s[k.start..k.end]).unwrap().to_string(),
+                    k.rule.0,
+                    k.bare,
+                )
+            })
+            .collect();
+        assert_eq!(
+            keyed,
+            [
+                ("a@b.co".into(), 0, false),
+                ("{\"street\":\"x\"}".into(), 1, true),
+                ("Jo".into(), 2, false)
+            ]
+        );
+    }
+}
