@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use logscrub::Scrubber;
+use logscrub::{JsonMode, Options, Pack, Scrubber};
 
 const CORPUS_BYTES: usize = 16 << 20;
 
@@ -52,7 +52,7 @@ fn mbps(bytes: usize, d: Duration) -> f64 {
 }
 
 /// A quick side-by-side before criterion's detailed runs, so the ratios are on one screen.
-fn summary(s: &Scrubber, naive: &naive::Naive, corpora: &[(&str, Vec<u8>)]) {
+fn summary(s: &Scrubber, text_only: &Scrubber, naive: &naive::Naive, corpora: &[(&str, Vec<u8>)]) {
     eprintln!(
         "\n{:<12} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11}",
         "corpus", "memchr", "engine", "per-line", "naive", "vs naive", "vs memchr"
@@ -73,6 +73,15 @@ fn summary(s: &Scrubber, naive: &naive::Naive, corpora: &[(&str, Vec<u8>)]) {
         let t_naive = best_of(1, || {
             black_box(naive.scrub(data));
         });
+        let t_text = best_of(5, || {
+            out.clear();
+            text_only.scrub(data, &mut out);
+        });
+        eprintln!(
+            "{name:<12} text mode (JSON off): {:.0} MB/s; JSON mode costs {:.2}x",
+            mbps(data.len(), t_text),
+            t_engine.as_secs_f64() / t_text.as_secs_f64()
+        );
         let (m, e, l, n) = (
             mbps(data.len(), t_memchr),
             mbps(data.len(), t_engine),
@@ -90,11 +99,19 @@ fn summary(s: &Scrubber, naive: &naive::Naive, corpora: &[(&str, Vec<u8>)]) {
 
 fn bench(c: &mut Criterion) {
     let scrubber = Scrubber::builtin().expect("built-in pack");
+    let text_only = Scrubber::new(
+        &Pack::builtin().expect("built-in pack"),
+        &Options {
+            json: JsonMode::Off,
+            ..Options::default()
+        },
+    )
+    .expect("scrubber");
     let naive = naive::Naive::new();
     let corpora = corpora();
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
-        summary(&scrubber, &naive, &corpora);
+        summary(&scrubber, &text_only, &naive, &corpora);
     }
     for (name, data) in &corpora {
         let mut g = c.benchmark_group(*name);
@@ -109,6 +126,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 scrubber.scrub(black_box(data), &mut out)
+            })
+        });
+        g.bench_function("engine_json_off", |b| {
+            b.iter(|| {
+                out.clear();
+                text_only.scrub(black_box(data), &mut out)
             })
         });
         g.bench_function("engine_per_line", |b| {

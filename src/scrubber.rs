@@ -254,48 +254,75 @@ impl Scrubber {
         resolve(&mut findings.spans);
     }
 
-    /// Lines that may hold JSON go through the JSON path; runs of other lines are scanned as text in
-    /// one call, so plain-text logs pay nothing for structured mode.
+    /// The text detectors run once over the whole input, as in text mode; then each line that holds a
+    /// JSON document is parsed and the text spans falling in it are clipped to its strings and
+    /// numbers, and its sensitive keys add theirs. Plain-text lines cost nothing extra.
     fn find_structured(&self, input: &[u8], findings: &mut Findings) {
+        let mut text = Vec::new();
+        self.detectors.find(input, &mut text);
+        resolve(&mut text);
+        let mut rest = text.into_iter();
+        let mut next = rest.next();
         let mut scratch = json::Scratch::default();
-        let mut text_from = 0;
+        let mut piece: Vec<Span> = Vec::new();
         let mut line_start = 0;
         while line_start < input.len() {
             let line_end =
                 memchr::memchr(b'\n', &input[line_start..]).map_or(input.len(), |i| line_start + i);
             let line = &input[line_start..line_end];
             if json::may_be_json(line) {
-                let before = findings.spans.len();
+                // Split off the text spans that fall in this line.
+                piece.clear();
+                while let Some(sp) = next {
+                    if sp.end() <= line_start {
+                        findings.spans.push(sp);
+                    } else if sp.start >= line_end {
+                        break;
+                    } else {
+                        if sp.start < line_start {
+                            findings.spans.push(Span {
+                                start: sp.start,
+                                len: line_start - sp.start,
+                                rule: sp.rule,
+                            });
+                        }
+                        let a = sp.start.max(line_start);
+                        let b = sp.end().min(line_end);
+                        if b > a {
+                            piece.push(Span {
+                                start: a,
+                                len: b - a,
+                                rule: sp.rule,
+                            });
+                        }
+                        if sp.end() > line_end {
+                            next = Some(Span {
+                                start: line_end,
+                                len: sp.end() - line_end,
+                                rule: sp.rule,
+                            });
+                            break;
+                        }
+                    }
+                    next = rest.next();
+                }
                 let structured = json::find_line(
                     &self.detectors,
                     &self.key_rules,
                     line,
                     line_start,
-                    &mut findings.spans,
-                    &mut findings.quoted,
+                    &piece,
+                    findings,
                     &mut scratch,
                 );
-                if structured.is_ok() {
-                    self.find_text_at(input, text_from, line_start, &mut findings.spans);
-                    text_from = line_end;
-                } else {
-                    findings.spans.truncate(before);
+                if structured.is_err() {
+                    findings.spans.extend_from_slice(&piece);
                 }
             }
             line_start = line_end + 1;
         }
-        self.find_text_at(input, text_from, input.len(), &mut findings.spans);
-    }
-
-    fn find_text_at(&self, input: &[u8], from: usize, to: usize, spans: &mut Vec<Span>) {
-        if from >= to {
-            return;
-        }
-        let before = spans.len();
-        self.detectors.find(&input[from..to], spans);
-        for s in &mut spans[before..] {
-            s.start += from;
-        }
+        findings.spans.extend(next);
+        findings.spans.extend(rest);
     }
 
     /// Every rule of the pack, enabled or not, indexed by [`RuleId::index`].

@@ -167,7 +167,9 @@ fn url_userinfo(input: &[u8], a: usize) -> Option<usize> {
     while i > lo && userinfo_byte(input[i - 1]) {
         i -= 1;
     }
-    (i >= 3 && &input[i - 3..i] == b"://").then_some(i)
+    // `:\/\/` is the same separator inside a JSON string.
+    let url = input[..i].ends_with(b"://") || input[..i].ends_with(br":\/\/");
+    url.then_some(i)
 }
 
 /// A Venmo `@handle` after the word venmo.
@@ -214,7 +216,10 @@ pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
     {
         end += 1;
     }
-    if end - q > 21 || input.get(end).is_some_and(super::word_after) || d.keywords.gates_before(input, q) & gate::CASHTAG == 0 {
+    if end - q > 21
+        || input.get(end).is_some_and(super::word_after)
+        || d.keywords.gates_before(input, q) & gate::CASHTAG == 0
+    {
         return q + 1;
     }
     sink.push(q, end, rule);

@@ -173,9 +173,7 @@ impl View<'_> {
     /// before a space.
     fn ends_ok(&self, e: usize) -> bool {
         if e + 1 == self.tok.n {
-            self.input
-                .get(self.end(e))
-                .is_none_or(|b| !word_after(b))
+            self.input.get(self.end(e)).is_none_or(|b| !word_after(b))
         } else {
             self.sep(e)[0] == b' '
         }

@@ -7,8 +7,67 @@
 //! `recipients.name`).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::findings::RuleId;
+
+/// FxHash (as in rustc): keys are short, trusted pack data, so a fast non-keyed hash is right here.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<V> = HashMap<Vec<u8>, V, BuildHasherDefault<FxHasher>>;
+
+/// A filter over (length, first, second and last byte) of the sensitive keys: almost every key in a
+/// log is not sensitive, and one bit test says so without hashing the key.
+#[derive(Clone, Debug)]
+struct QuickFilter {
+    bits: Vec<u64>,
+}
+
+const QUICK_BITS: usize = 1 << 15;
+
+impl Default for QuickFilter {
+    fn default() -> Self {
+        QuickFilter {
+            bits: vec![0; QUICK_BITS / 64],
+        }
+    }
+}
+
+impl QuickFilter {
+    fn slot(key: &[u8]) -> Option<(usize, u64)> {
+        let (&first, &last) = (key.first()?, key.last()?);
+        let second = key.get(1).copied().unwrap_or(0);
+        let h = (key.len() as u64) << 24
+            | u64::from(first) << 16
+            | u64::from(second) << 8
+            | u64::from(last);
+        let bit = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 49) as usize % QUICK_BITS;
+        Some((bit / 64, 1 << (bit % 64)))
+    }
+    fn add(&mut self, key: &[u8]) {
+        if let Some((i, b)) = Self::slot(key) {
+            self.bits[i] |= b;
+        }
+    }
+    fn may_contain(&self, key: &[u8]) -> bool {
+        Self::slot(key).is_some_and(|(i, b)| self.bits[i] & b != 0)
+    }
+}
 
 /// Longest normalized key compared; longer keys are never sensitive (no pack key is that long).
 pub(crate) const KEY_MAX: usize = 48;
@@ -30,19 +89,27 @@ impl NormKey {
     };
 
     pub fn new(raw: &[u8]) -> NormKey {
-        let mut k = NormKey::EMPTY;
+        let mut buf = [0u8; KEY_MAX];
+        let mut len = 0;
         for &b in raw {
             if matches!(b, b'_' | b'-' | b' ' | b'.' | b'\\') {
                 continue;
             }
-            if usize::from(k.len) == KEY_MAX {
-                k.overflow = true;
-                break;
+            if len == KEY_MAX {
+                return NormKey {
+                    buf,
+                    len: len as u8,
+                    overflow: true,
+                };
             }
-            k.buf[usize::from(k.len)] = b.to_ascii_lowercase();
-            k.len += 1;
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
         }
-        k
+        NormKey {
+            buf,
+            len: len as u8,
+            overflow: false,
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -62,14 +129,18 @@ pub(crate) fn normalize(raw: &[u8]) -> Vec<u8> {
 /// The compiled `json_keys` and `json_paths` of every enabled rule.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyRules {
-    keys: HashMap<Vec<u8>, RuleId>,
+    keys: FxMap<RuleId>,
     /// Paths as normalized segments, last segment first.
     paths: Vec<(Vec<Vec<u8>>, RuleId)>,
+    /// Every normalized key and every path's last segment.
+    quick: QuickFilter,
 }
 
 impl KeyRules {
     pub fn add_key(&mut self, key: &str, rule: RuleId) {
-        self.keys.entry(normalize(key.as_bytes())).or_insert(rule);
+        let k = normalize(key.as_bytes());
+        self.quick.add(&k);
+        self.keys.entry(k).or_insert(rule);
     }
 
     pub fn add_path(&mut self, path: &str, rule: RuleId) {
@@ -78,6 +149,9 @@ impl KeyRules {
             .rev()
             .map(|s| normalize(s.as_bytes()))
             .collect();
+        if let Some(last) = segments.first() {
+            self.quick.add(last);
+        }
         self.paths.push((segments, rule));
     }
 
@@ -87,7 +161,7 @@ impl KeyRules {
         key: &NormKey,
         parents: impl Iterator<Item = &'a NormKey> + Clone,
     ) -> Option<RuleId> {
-        if !key.is_usable() {
+        if !key.is_usable() || !self.quick.may_contain(key.as_bytes()) {
             return None;
         }
         if let Some(&rule) = self.keys.get(key.as_bytes()) {

@@ -22,7 +22,7 @@ pub(crate) mod keys;
 pub(crate) mod parse;
 
 use crate::detect::Detectors;
-use crate::findings::Span;
+use crate::findings::{Findings, Span};
 use keys::KeyRules;
 use parse::{NotJson, Parsed};
 
@@ -53,7 +53,6 @@ impl JsonMode {
 #[derive(Default)]
 pub(crate) struct Scratch {
     parsed: Parsed,
-    text: Vec<Span>,
     decoded: Vec<u8>,
     map: Vec<usize>,
     sub: Vec<Span>,
@@ -65,8 +64,15 @@ const MAX_STARTS: usize = 4;
 /// The first start (a leading `{` or `[`, else one of the first `MAX_STARTS` `{`) from which the rest
 /// of the line parses as one JSON document. Trying a few keeps `token=x{… {"json": …}` structured, and
 /// bounds the work to a few passes over the line.
-fn parse_from_some_start(line: &[u8], keys: &KeyRules, parsed: &mut Parsed) -> Result<usize, NotJson> {
-    let first = line.iter().position(|b| !matches!(b, b' ' | b'\t')).ok_or(NotJson)?;
+fn parse_from_some_start(
+    line: &[u8],
+    keys: &KeyRules,
+    parsed: &mut Parsed,
+) -> Result<usize, NotJson> {
+    let first = line
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .ok_or(NotJson)?;
     if line[first] == b'[' && parse::parse(line, first, keys, parsed).is_ok() {
         return Ok(first);
     }
@@ -84,20 +90,22 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
         || line.iter().find(|b| !matches!(b, b' ' | b'\t')) == Some(&b'[')
 }
 
-/// Finds the spans of `line` (at offset `base` of the input) as JSON. Returns `Err` and adds nothing
-/// when the line is not JSON. Spans whose replacement must be quoted (they replace a number, object or
-/// array) have their start recorded in `quoted`.
+/// Finds the spans of `line` (at offset `base` of the input) as JSON, given the text detectors' spans
+/// within it (`text`, absolute offsets). Returns `Err` and adds nothing when the line is not JSON.
+/// Spans whose replacement must be quoted (they replace a number, object or array) have their start
+/// recorded in `found.quoted`.
 pub(crate) fn find_line(
     det: &Detectors,
     keys: &KeyRules,
     line: &[u8],
     base: usize,
-    spans: &mut Vec<Span>,
-    quoted: &mut Vec<usize>,
+    text: &[Span],
+    found: &mut Findings,
     scratch: &mut Scratch,
 ) -> Result<(), NotJson> {
     let start = parse_from_some_start(line, keys, &mut scratch.parsed)?;
     let tokens = &scratch.parsed.tokens;
+    let (spans, quoted) = (&mut found.spans, &mut found.quoted);
     let mut push = |s: usize, e: usize, rule, bare: bool| {
         // Clipping can cut a span down to one of logscrub's own tokens, which must stay as it is.
         if e > s && !crate::detect::is_own_token(&line[s..e]) {
@@ -112,12 +120,10 @@ pub(crate) fn find_line(
         }
     };
 
-    // Text detectors over the whole line (keys give context to keyword-gated numbers), clipped to the
-    // prefix before the document and to the values inside it.
-    scratch.text.clear();
-    det.find(line, &mut scratch.text);
-    for sp in &scratch.text {
-        let (mut s, e) = (sp.start, sp.end());
+    // The text detectors' spans (run over the whole input, so keys gave context to keyword-gated
+    // numbers), clipped to the prefix before the document and to the strings and numbers inside it.
+    for sp in text {
+        let (mut s, e) = (sp.start - base, sp.end() - base);
         if s < start {
             push(s, e.min(start), sp.rule, false);
             s = start;

@@ -176,7 +176,12 @@ pub(crate) fn parse(
                 key = NormKey::new(&line[i + 1..end]);
                 // Key rules never rewrite keys, but a key that is itself PII (a map keyed by email)
                 // must not pass through: pattern detectors still see key content.
-                out.tokens.push(Token { start: i + 1, end, string: true, escaped });
+                out.tokens.push(Token {
+                    start: i + 1,
+                    end,
+                    string: true,
+                    escaped,
+                });
                 i = end + 1;
                 expect = Expect::Colon;
             }
@@ -204,12 +209,6 @@ pub(crate) fn parse(
                     continue;
                 }
                 let in_object = stack.last().is_some_and(|f| f.object);
-                // The key a value stands under; array elements stand under the array's key.
-                let own_key = if in_object {
-                    key
-                } else {
-                    stack.last().map_or(NormKey::EMPTY, |f| f.key)
-                };
                 let rule = if in_object {
                     let parents = stack.iter().rev().filter(|f| f.object).map(|f| &f.key);
                     rules.rule_for(&key, parents)
@@ -242,6 +241,12 @@ pub(crate) fn parse(
                         if stack.len() == MAX_DEPTH {
                             return Err(NotJson);
                         }
+                        // The key a container stands under; array elements stand under the array's key.
+                        let own_key = if in_object {
+                            key
+                        } else {
+                            stack.last().map_or(NormKey::EMPTY, |f| f.key)
+                        };
                         stack.push(Frame {
                             object: b == b'{',
                             key: own_key,
@@ -389,7 +394,10 @@ mod tests {
         let values: Vec<String> = p.tokens.iter().map(text).collect();
         assert_eq!(
             values,
-            ["email", "a@b.co", "n", "12", "address", "street", "x", "customer", "name", "Jo", "tags", "t"]
+            [
+                "email", "a@b.co", "n", "12", "address", "street", "x", "customer", "name", "Jo",
+                "tags", "t"
+            ]
         );
         let keyed: Vec<(String, u16, bool)> = p
             .keyed

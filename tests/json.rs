@@ -1,0 +1,342 @@
+//! Structured (JSON) mode: sensitive keys in every style, values of every type, paths, escapes, embedded
+//! documents, fall-back to text for invalid JSON, deep nesting, and output validity on a generated corpus.
+
+mod support;
+
+use logscrub::{JsonMode, Options, Pack, Scrubber, Style};
+use support::corpus::{self, Rng};
+
+fn scrubber_with(style: Option<Style>, json: JsonMode) -> Scrubber {
+    let options = Options {
+        style,
+        json,
+        ..Options::default()
+    };
+    Scrubber::new(&Pack::builtin().expect("pack"), &options).expect("scrubber")
+}
+
+fn scrub_with(s: &Scrubber, input: &str) -> String {
+    let mut out = Vec::new();
+    s.scrub(input.as_bytes(), &mut out);
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn scrub(input: &str) -> String {
+    scrub_with(&scrubber_with(None, JsonMode::Auto), input)
+}
+
+fn check(cases: &[(&str, &str)]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(input, want)| {
+            let got = scrub(input);
+            (got != *want).then(|| format!("  input: {input}\n   want: {want}\n    got: {got}"))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_key_style() {
+    check(&[
+        (
+            r#"{"phone_number":"call me"}"#,
+            r#"{"phone_number":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"phoneNumber":"call me"}"#,
+            r#"{"phoneNumber":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"PhoneNumber":"call me"}"#,
+            r#"{"PhoneNumber":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"Phone-Number":"call me"}"#,
+            r#"{"Phone-Number":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"PHONE_NUMBER":"call me"}"#,
+            r#"{"PHONE_NUMBER":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"phone number":"call me"}"#,
+            r#"{"phone number":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"firstName":"Jane","LAST_NAME":"Doe","full-name":"Jane Doe"}"#,
+            r#"{"firstName":"[NAME]","LAST_NAME":"[NAME]","full-name":"[NAME]"}"#,
+        ),
+        (r#"{"Email":"not an address"}"#, r#"{"Email":"[EMAIL]"}"#),
+    ]);
+}
+
+#[test]
+fn values_of_every_type() {
+    check(&[
+        (r#"{"phone":4155550132}"#, r#"{"phone":"[PHONE]"}"#),
+        (r#"{"phone":-1.5e3}"#, r#"{"phone":"[PHONE]"}"#),
+        (
+            r#"{"address":{"street":"1 Main St","city":"Springfield"},"ok":1}"#,
+            r#"{"address":"[ADDRESS]","ok":1}"#,
+        ),
+        (
+            r#"{"phone":["+14155550132","+14155550133"]}"#,
+            r#"{"phone":"[PHONE]"}"#,
+        ),
+        (
+            r#"{"email":null,"phone":true,"ssn":false,"password":""}"#,
+            r#"{"email":null,"phone":true,"ssn":false,"password":""}"#,
+        ),
+        (
+            r#"{"dob":"1990-01-02","cvv":"123"}"#,
+            r#"{"dob":"[DOB]","cvv":"[CVV]"}"#,
+        ),
+    ]);
+}
+
+#[test]
+fn nested_and_array_paths() {
+    check(&[
+        (
+            r#"{"customer":{"name":"Jane Doe","id":"cus_1"}}"#,
+            r#"{"customer":{"name":"[NAME]","id":"cus_1"}}"#,
+        ),
+        (
+            r#"{"data":{"recipient":{"name":"Jo Bloggs"}}}"#,
+            r#"{"data":{"recipient":{"name":"[NAME]"}}}"#,
+        ),
+        (
+            r#"{"recipients":[{"name":"A"},{"name":"B"}]}"#,
+            r#"{"recipients":[{"name":"[NAME]"},{"name":"[NAME]"}]}"#,
+        ),
+        (
+            r#"{"product":{"name":"Widget"}}"#,
+            r#"{"product":{"name":"Widget"}}"#,
+        ),
+        (
+            r#"{"name":"checkout-service"}"#,
+            r#"{"name":"checkout-service"}"#,
+        ),
+        (
+            r#"[{"email":"x"},{"user":{"email":"y"}}]"#,
+            r#"[{"email":"[EMAIL]"},{"user":{"email":"[EMAIL]"}}]"#,
+        ),
+    ]);
+}
+
+#[test]
+fn other_values_still_get_pattern_detection_and_keys_are_kept() {
+    check(&[
+        (
+            r#"{"msg":"sms to +14155550132 sent","n":1}"#,
+            r#"{"msg":"sms to [PHONE] sent","n":1}"#,
+        ),
+        (r#"{"order":4111111111111111}"#, r#"{"order":"[CARD]"}"#),
+        (
+            r#"{"amount":5000,"account_id":"123456789012","ts":1747731000}"#,
+            r#"{"amount":5000,"account_id":"123456789012","ts":1747731000}"#,
+        ),
+        (
+            r#"{"jane@example.com":{"visits":3}}"#,
+            r#"{"[EMAIL]":{"visits":3}}"#,
+        ),
+    ]);
+}
+
+#[test]
+fn escapes_are_understood_and_kept_valid() {
+    check(&[
+        (r#"{"msg":"jane\u0040example.com"}"#, r#"{"msg":"[EMAIL]"}"#),
+        (
+            r#"{"msg":"he said \"call +14155550132\""}"#,
+            r#"{"msg":"he said \"call [PHONE]\""}"#,
+        ),
+        (
+            r#"{"url":"postgres:\/\/app:hunter2@db.example.com\/x"}"#,
+            r#"{"url":"postgres:\/\/app:[URL_PASSWORD]@db.example.com\/x"}"#,
+        ),
+        (
+            r#"{"msg":"line1\njane@example.com"}"#,
+            r#"{"msg":"line1\n[EMAIL]"}"#,
+        ),
+        (
+            r#"{"msg":"{\"card\":\"4111111111111111\"}"}"#,
+            r#"{"msg":"{\"card\":\"[CARD]\"}"}"#,
+        ),
+    ]);
+}
+
+#[test]
+fn embedded_json_after_a_prefix() {
+    check(&[
+        (
+            "2026-11-23T17:59:21.123Z\t110bcd25-a55d-453a-8046-1297901ea002\tINFO\t{\"customer\":{\"name\":\"Jane\"},\"email\":\"j@x.io\"}",
+            "2026-11-23T17:59:21.123Z\t110bcd25-a55d-453a-8046-1297901ea002\tINFO\t{\"customer\":{\"name\":\"[NAME]\"},\"email\":\"[EMAIL]\"}",
+        ),
+        (
+            "INFO sms +14155550132 {\"phone\":\"x\"}",
+            "INFO sms [PHONE] {\"phone\":\"[PHONE]\"}",
+        ),
+        (
+            "token=x{2026 {\"authorization\":\"Bearer abcdefgh12345\"}",
+            "token=[SECRET] {\"authorization\":\"[AUTH_HEADER]\"}",
+        ),
+    ]);
+}
+
+#[test]
+fn invalid_json_falls_back_to_text_scrubbing() {
+    check(&[
+        // Not JSON (unquoted key): the pattern detectors still run over the whole line.
+        (
+            "{email: jane@example.com, phone: +14155550132}",
+            "{email: [EMAIL], phone: [PHONE]}",
+        ),
+        // Truncated document.
+        (
+            "{\"email\":\"jane@example.com\",\"card\":\"4111111111111111",
+            "{\"email\":\"[EMAIL]\",\"card\":\"[CARD]",
+        ),
+        // Trailing text after the document.
+        (
+            "{\"password\":\"hunter2\"} trailing",
+            "{\"password\":\"[SECRET]\"} trailing",
+        ),
+    ]);
+}
+
+#[test]
+fn deep_nesting_does_not_crash() {
+    let deep = "[".repeat(10_000) + "\"jane@example.com\"" + &"]".repeat(10_000);
+    let out = scrub(&deep);
+    assert!(!out.contains("jane@example.com"));
+    assert_eq!(
+        out.len(),
+        deep.len() - "jane@example.com".len() + "[EMAIL]".len()
+    );
+    let deep_obj = "{\"a\":".repeat(10_000) + "1" + &"}".repeat(10_000);
+    assert_eq!(scrub(&deep_obj), deep_obj);
+}
+
+#[test]
+fn json_mode_off_scrubs_as_text() {
+    let s = scrubber_with(None, JsonMode::Off);
+    assert_eq!(
+        scrub_with(&s, r#"{"first_name":"Jane","phone":"+14155550132"}"#),
+        r#"{"first_name":"Jane","phone":"[PHONE]"}"#
+    );
+}
+
+#[test]
+fn styles_keep_json_valid() {
+    let line = r#"{"phone":4155550132,"address":{"street":"1 Main"},"email":"jane@example.com","card":"4111 1111 1111 1111"}"#;
+    for style in [Style::Label, Style::Mask, Style::Last4] {
+        let out = scrub_with(&scrubber_with(Some(style), JsonMode::Auto), line);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{style:?}: {e}: {out}"));
+        assert!(v["phone"].is_string(), "{out}");
+        assert!(
+            !out.contains("jane") && !out.contains("4155550132"),
+            "{out}"
+        );
+    }
+    let out = scrub_with(&scrubber_with(Some(Style::Last4), JsonMode::Auto), line);
+    assert!(out.contains(r#""card":"**** **** **** 1111""#), "{out}");
+}
+
+/// Structured lines with PII at random depths, under sensitive keys and inside free-text values.
+fn structured_line(r: &mut Rng) -> (String, Vec<String>) {
+    let email = corpus::email(r);
+    let phone = corpus::phone(r);
+    let card = corpus::card(r);
+    let name = format!(
+        "{} {}",
+        r.pick(&["Jane", "Ana", "Wei", "Omar"]),
+        r.pick(&["Doe", "Silva", "Chen", "Haddad"])
+    );
+    let street = format!("{} {} St", r.range(1, 999), r.pick(&["Main", "Oak", "Elm"]));
+    let pii = vec![
+        email.clone(),
+        phone.clone(),
+        card.clone(),
+        name.clone(),
+        street.clone(),
+    ];
+    let enc = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let line = match r.below(4) {
+        0 => format!(
+            r#"{{"level":"info","msg":{},"customer":{{"name":{},"email":{}}},"address":{{"street":{},"zip":"12345"}},"amount":{}}}"#,
+            enc(&format!("charged card {card}")),
+            enc(&name),
+            enc(&email),
+            enc(&street),
+            r.range(1, 99999)
+        ),
+        1 => format!(
+            r#"{{"recipients":[{{"name":{},"phoneNumber":{}}}],"note":{},"billing_address":{},"email_address":{}}}"#,
+            enc(&name),
+            enc(&phone),
+            enc(&format!("pay {card} now")),
+            enc(&street),
+            enc(&email)
+        ),
+        2 => format!(
+            "2026-11-23T10:00:00.000Z\t{}\tINFO\t{{\"event\":\"payout\",\"payee\":{{\"name\":{},\"contact\":{{\"Email\":{},\"mobile\":{}}}}},\"pan\":\"{}\",\"address\":[{}]}}",
+            r.uuid(),
+            enc(&name),
+            enc(&email),
+            enc(&phone),
+            card,
+            enc(&street)
+        ),
+        _ => format!(
+            r#"{{"msg":{},"full_name":{},"shipping_address":{},"meta":{{"ua":"Mozilla/5.0","ip":"10.0.0.1"}}}}"#,
+            enc(&format!("sms {phone} to {email} for card {card}").replace('@', "\\u0040")),
+            enc(&name),
+            enc(&street)
+        ),
+    };
+    (line, pii)
+}
+
+#[test]
+fn generated_corpus_stays_valid_json_and_clean() {
+    let s = scrubber_with(None, JsonMode::Auto);
+    let mut r = Rng::new(4242);
+    let mut checked = 0;
+    for _ in 0..1500 {
+        let (line, pii) = structured_line(&mut r);
+        let out = scrub_with(&s, &line);
+        let doc_in = &line[line.find('{').expect("document")..];
+        let doc_out = &out[out.find('{').expect("document")..];
+        serde_json::from_str::<serde_json::Value>(doc_in).expect("generated line is valid JSON");
+        serde_json::from_str::<serde_json::Value>(doc_out)
+            .unwrap_or_else(|e| panic!("invalid output ({e}):\n in: {line}\nout: {out}"));
+        for value in &pii {
+            assert!(
+                !out.contains(value.as_str()),
+                "{value:?} leaked:\n in: {line}\nout: {out}"
+            );
+        }
+        assert_eq!(scrub_with(&s, &out), out, "not idempotent");
+        checked += 1;
+    }
+    // The benchmark's JSON corpus too.
+    for line in corpus::json_lines(7, 400_000, 30)
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+    {
+        let mut out = Vec::new();
+        s.scrub(line, &mut out);
+        serde_json::from_slice::<serde_json::Value>(&out)
+            .unwrap_or_else(|e| panic!("invalid output ({e}): {}", String::from_utf8_lossy(&out)));
+        checked += 1;
+    }
+    assert!(checked >= 1000);
+}
