@@ -41,6 +41,8 @@ pub mod cli;
 mod detect;
 mod findings;
 mod json;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod pack;
 mod resolve;
 mod rewrite;

@@ -190,7 +190,7 @@ fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
     if !(5..=30).contains(&len) || input.get(end).is_some_and(super::word_after) {
         return None;
     }
-    if d.keywords.gates_before(input, a) & gate::VENMO == 0 {
+    if d.keywords.gates_before(input, a, gate::VENMO) == 0 {
         return None;
     }
     sink.push(a, end, rule);
@@ -218,7 +218,7 @@ pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
     }
     if end - q > 21
         || input.get(end).is_some_and(super::word_after)
-        || d.keywords.gates_before(input, q) & gate::CASHTAG == 0
+        || d.keywords.gates_before(input, q, gate::CASHTAG) == 0
     {
         return q + 1;
     }

@@ -301,7 +301,7 @@ fn grouped(
             if seps_ok && v.ends_ok(t + 2) {
                 let digits = v.concat(t, t + 2, &mut buf)?;
                 if validate::nanp(digits)
-                    && (!spaced || d.keywords.gates_before(v.input, v.start(t)) & gate::PHONE != 0)
+                    && (!spaced || d.keywords.gates_before(v.input, v.start(t), gate::PHONE) != 0)
                 {
                     let start = if cc {
                         v.start(s)
@@ -415,20 +415,25 @@ fn single(
     let ssn = d.ids.ssn.filter(|_| nine && validate::ssn(digits));
     let ein = d.ids.ein.filter(|_| nine && validate::ein(digits));
     let account = d.ids.account;
-    if phone.is_none() && routing.is_none() && ssn.is_none() && ein.is_none() && account.is_none() {
-        return None;
-    }
-    let gates = d.keywords.gates_before(input, start);
-    if gates == 0 {
-        return None;
-    }
-    [
+    let candidates = [
         (phone, gate::PHONE),
         (routing, gate::ROUTING),
         (ssn, gate::SSN),
         (ein, gate::EIN),
         (account, gate::ACCOUNT),
-    ]
-    .into_iter()
-    .find_map(|(rule, g)| rule.filter(|_| gates & g != 0))
+    ];
+    let wanted = candidates
+        .iter()
+        .filter(|(r, _)| r.is_some())
+        .fold(0, |acc, (_, g)| acc | g);
+    if wanted == 0 {
+        return None;
+    }
+    let gates = d.keywords.gates_before(input, start, wanted);
+    if gates == 0 {
+        return None;
+    }
+    candidates
+        .into_iter()
+        .find_map(|(rule, g)| rule.filter(|_| gates & g != 0))
 }

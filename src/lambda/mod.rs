@@ -1,0 +1,586 @@
+//! The CloudWatch Logs subscription Lambda: configuration, and the handler that ties the steps together.
+//!
+//! A subscription filter sends batches of a log group's events to this function; it scrubs every
+//! event with the engine and delivers the clean events on. Three ways in, chosen by `MODE` or, when
+//! that is unset, by the event's shape:
+//!
+//! * `cloudwatch`: the subscription invokes the function directly (`{"awslogs":{"data":…}}`); the
+//!   events go to `DESTINATION_LOG_GROUP` with PutLogEvents ([`subscription`]).
+//! * `firehose`: the function is a Firehose data-transformation; records come back scrubbed, still
+//!   gzipped ([`firehose`]).
+//! * `kinesis`: the subscription writes to a Kinesis stream that invokes the function; each record is
+//!   delivered like a subscription payload, and failures are reported per record ([`kinesis`]).
+//!
+//! The steps, each in its own module: [`decode`] (base64, capped gunzip, schema), [`scrub`] (the engine,
+//! under `catch_unwind`), [`batch`] (PutLogEvents limits), [`deliver`] (the SDK, retries within the
+//! deadline), [`metrics`] (EMF and log lines, counts only).
+//!
+//! What holds throughout:
+//! * Fail closed. An event is forwarded scrubbed or not at all; if scrubbing one panics it is replaced
+//!   whole by a marker; if a batch cannot be delivered the invocation fails, so Lambda retries it and
+//!   then hands it to the on-failure destination. Malformed input is an error that names the problem
+//!   and the log group, never a panic and never a pass-through.
+//! * One event out per event in, byte-identical outside the redacted spans (oversize events excepted:
+//!   see [`batch`]).
+//! * The function's own output holds counts, sizes, durations, ids and log group names, never a
+//!   message.
+//! * Loop guard: events from the destination group or the function's own log group are refused, so a
+//!   mis-wired subscription cannot feed the function its own output.
+//!
+//! The rule pack is compiled once, before the runtime loop starts ([`Handler::from_env`]), and
+//! shared by every invocation.
+//!
+//! ```
+//! use logscrub::lambda::Config;
+//!
+//! let config = Config::from_lookup(|name| match name {
+//!     "DESTINATION_LOG_GROUP" => Some("/scrubbed/app".to_string()),
+//!     "STYLE" => Some("mask".to_string()),
+//!     _ => None,
+//! })
+//! .unwrap();
+//! assert_eq!(config.destination.as_deref(), Some("/scrubbed/app"));
+//! let scrubber = config.scrubber().unwrap();
+//! let mut out = Vec::new();
+//! scrubber.scrub(b"to jane@example.com", &mut out);
+//! assert_eq!(out, b"to ****@*******.***");
+//! ```
+
+pub mod batch;
+pub mod decode;
+pub mod deliver;
+pub mod firehose;
+pub mod kinesis;
+pub mod metrics;
+pub mod scrub;
+pub mod subscription;
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use lambda_runtime::LambdaEvent;
+use serde_json::Value;
+
+use crate::{BuildError, Options, Pack, Scrubber, Style};
+
+use decode::{DEFAULT_MAX_INFLATED_BYTES, DecodeError, LogData};
+use deliver::{CloudWatchSink, DeliverError, Sink};
+use metrics::{DEFAULT_NAMESPACE, Field, Metrics, log};
+use scrub::Tally;
+
+/// Time kept back from the invocation deadline so a failing delivery still returns its error
+/// before Lambda kills the invocation.
+pub const DEADLINE_MARGIN: Duration = Duration::from_millis(1500);
+
+/// Budget of an invocation whose context carries no deadline (local runs).
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(60);
+
+/// Where events come from, and so where they go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A subscription filter invokes the function; events go to `DESTINATION_LOG_GROUP`.
+    CloudWatch,
+    /// Firehose data transformation: records in, scrubbed records out.
+    Firehose,
+    /// Kinesis Data Streams: records delivered to `DESTINATION_LOG_GROUP`, failures per record.
+    Kinesis,
+}
+
+impl Mode {
+    /// Parses `MODE`'s value.
+    pub fn parse(name: &str) -> Option<Mode> {
+        match name.to_ascii_lowercase().as_str() {
+            "cloudwatch" | "cloudwatchlogs" | "subscription" => Some(Mode::CloudWatch),
+            "firehose" => Some(Mode::Firehose),
+            "kinesis" => Some(Mode::Kinesis),
+            _ => None,
+        }
+    }
+
+    /// The name used in `MODE`, logs and responses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::CloudWatch => "cloudwatch",
+            Mode::Firehose => "firehose",
+            Mode::Kinesis => "kinesis",
+        }
+    }
+
+    /// The mode an event's shape calls for, if it has one of the three shapes.
+    pub fn of_event(payload: &Value) -> Option<Mode> {
+        if payload.get("awslogs").is_some() {
+            Some(Mode::CloudWatch)
+        } else if payload.get("records").is_some_and(Value::is_array) {
+            Some(Mode::Firehose)
+        } else if payload.get("Records").is_some_and(Value::is_array) {
+            Some(Mode::Kinesis)
+        } else {
+            None
+        }
+    }
+}
+
+/// The function's configuration, from environment variables.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// `MODE`: unset means "by the event's shape".
+    pub mode: Option<Mode>,
+    /// `DESTINATION_LOG_GROUP`: where `cloudwatch` and `kinesis` modes deliver.
+    pub destination: Option<String>,
+    /// `STYLE`: replaces every rule's style.
+    pub style: Option<Style>,
+    /// `LOGSCRUB_HASH_KEY`: the HMAC key of the `hash` style (the template resolves it from Secrets
+    /// Manager).
+    pub hash_key: Option<Vec<u8>>,
+    /// `MAX_INFLATED_BYTES`: cap on one payload's inflated size.
+    pub max_inflated_bytes: usize,
+    /// `METRICS_NAMESPACE`: CloudWatch namespace of the EMF metrics.
+    pub metrics_namespace: String,
+    /// Log groups never processed (loop guard): the function's own, from `AWS_LAMBDA_LOG_GROUP_NAME`
+    /// and `/aws/lambda/$AWS_LAMBDA_FUNCTION_NAME`. The destination is guarded too.
+    pub own_log_groups: Vec<String>,
+}
+
+/// A configuration error, naming the variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `get` (the environment, or a test's map). Empty values count as
+    /// unset.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let mode = match var("MODE") {
+            None => None,
+            Some(m) => Some(Mode::parse(m.trim()).ok_or_else(|| {
+                ConfigError(format!(
+                    "MODE={m:?} is not one of cloudwatch, firehose, kinesis"
+                ))
+            })?),
+        };
+        let destination = var("DESTINATION_LOG_GROUP").map(|d| d.trim().to_string());
+        if destination.is_none() && matches!(mode, Some(Mode::CloudWatch | Mode::Kinesis)) {
+            return Err(ConfigError(format!(
+                "MODE={} delivers to a log group: set DESTINATION_LOG_GROUP",
+                mode.map_or("", Mode::name)
+            )));
+        }
+        let style = match var("STYLE") {
+            None => None,
+            Some(s) => Some(Style::parse(s.trim()).ok_or_else(|| {
+                ConfigError(format!(
+                    "STYLE={s:?} is not one of label, mask, last4, hash"
+                ))
+            })?),
+        };
+        let max_inflated_bytes = match var("MAX_INFLATED_BYTES") {
+            None => DEFAULT_MAX_INFLATED_BYTES,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "MAX_INFLATED_BYTES={v:?} is not a positive number of bytes"
+                    )));
+                }
+            },
+        };
+        let metrics_namespace = var("METRICS_NAMESPACE")
+            .map_or_else(|| DEFAULT_NAMESPACE.to_string(), |n| n.trim().to_string());
+        let mut own_log_groups = Vec::new();
+        if let Some(group) = var("AWS_LAMBDA_LOG_GROUP_NAME") {
+            own_log_groups.push(group);
+        }
+        if let Some(name) = var("AWS_LAMBDA_FUNCTION_NAME") {
+            let group = format!("/aws/lambda/{name}");
+            if !own_log_groups.contains(&group) {
+                own_log_groups.push(group);
+            }
+        }
+        Ok(Config {
+            mode,
+            destination,
+            style,
+            // The key's bytes as they are: never trimmed, never printed.
+            hash_key: var("LOGSCRUB_HASH_KEY").map(String::into_bytes),
+            max_inflated_bytes,
+            metrics_namespace,
+            own_log_groups,
+        })
+    }
+
+    /// Compiles the built-in rule pack with this configuration's style and key.
+    pub fn scrubber(&self) -> Result<Scrubber, BuildError> {
+        let options = Options {
+            style: self.style,
+            hash_key: self.hash_key.clone(),
+            ..Options::default()
+        };
+        Scrubber::new(&Pack::builtin()?, &options)
+    }
+
+    /// Why events of `group` must not be processed, if they must not.
+    fn loop_guard(&self, group: &str) -> Result<(), HandlerError> {
+        let looping = self.destination.as_deref() == Some(group)
+            || self.own_log_groups.iter().any(|g| g == group);
+        if looping {
+            return Err(HandlerError::Loop {
+                group: group.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Why the function could not start.
+#[derive(Debug)]
+pub enum InitError {
+    Config(ConfigError),
+    Build(BuildError),
+}
+
+impl fmt::Display for InitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InitError::Config(e) => write!(f, "configuration: {e}"),
+            InitError::Build(e) => write!(f, "rule pack: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InitError {}
+
+/// Why an invocation failed. Lambda logs the text and retries (then uses the on-failure
+/// destination), so it names the problem and the log group and holds no log content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HandlerError {
+    /// The event has none of the three shapes, or not the configured `MODE`'s.
+    Shape(String),
+    /// A payload could not be decoded.
+    Malformed {
+        group: Option<String>,
+        error: DecodeError,
+    },
+    /// Events of the destination group or the function's own group (loop guard).
+    Loop { group: String },
+    /// Events that need `DESTINATION_LOG_GROUP` arrived while it is unset.
+    NoDestination,
+    /// Delivery failed; `undelivered` events of `group` were not stored.
+    Deliver {
+        group: String,
+        undelivered: usize,
+        error: DeliverError,
+    },
+    /// A record that cannot be reported back because it has no id.
+    NoRecordId { index: usize },
+    /// A bug (a panic outside the per-event guard); the message is withheld.
+    Internal,
+}
+
+impl fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandlerError::Shape(what) => write!(f, "unexpected event: {what}"),
+            HandlerError::Malformed {
+                group: Some(group),
+                error,
+            } => write!(f, "malformed payload from log group {group}: {error}"),
+            HandlerError::Malformed { group: None, error } => {
+                write!(f, "malformed payload (log group unknown): {error}")
+            }
+            HandlerError::Loop { group } => write!(
+                f,
+                "refused events of log group {group}: it is this function's destination or its \
+                 own log group, and scrubbing it would loop (remove that subscription)"
+            ),
+            HandlerError::NoDestination => {
+                f.write_str("a subscription event arrived but DESTINATION_LOG_GROUP is not set")
+            }
+            HandlerError::Deliver {
+                group,
+                undelivered,
+                error,
+            } => write!(
+                f,
+                "{undelivered} events of log group {group} not delivered: {error}"
+            ),
+            HandlerError::NoRecordId { index } => {
+                write!(f, "record {index} has no id to report its result by")
+            }
+            HandlerError::Internal => {
+                f.write_str("internal error while scrubbing (message withheld; nothing forwarded)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for HandlerError {}
+
+/// The function: configuration, the compiled engine, and the destination.
+pub struct Handler<S = CloudWatchSink> {
+    config: Config,
+    scrubber: Scrubber,
+    sink: S,
+    rule_names: Vec<String>,
+}
+
+impl Handler<CloudWatchSink> {
+    /// Reads the configuration, compiles the rule pack and sets up the AWS client: everything done
+    /// once per container, before the first invocation. Logs how long it took.
+    pub async fn from_env() -> Result<Handler<CloudWatchSink>, InitError> {
+        let started = Instant::now();
+        let config = Config::from_env().map_err(InitError::Config)?;
+        let scrubber = config.scrubber().map_err(InitError::Build)?;
+        let compiled = started.elapsed();
+        let sink = CloudWatchSink::from_env().await;
+        let handler = Handler::new(config, scrubber, sink);
+        log(
+            "INFO",
+            "init",
+            &[
+                (
+                    "mode",
+                    Field::Id(handler.config.mode.map_or("auto", Mode::name)),
+                ),
+                ("rules", Field::Count(handler.scrubber.rules().len() as u64)),
+                ("compileMs", Field::Millis(millis(compiled))),
+                ("initMs", Field::Millis(millis(started.elapsed()))),
+            ],
+        );
+        Ok(handler)
+    }
+}
+
+impl<S: Sink> Handler<S> {
+    /// A handler on an already compiled engine and a sink of the caller's choice.
+    pub fn new(config: Config, scrubber: Scrubber, sink: S) -> Handler<S> {
+        let rule_names = scrubber.rules().iter().map(|r| r.id.clone()).collect();
+        Handler {
+            config,
+            scrubber,
+            sink,
+            rule_names,
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Handles one invocation from the runtime: the deadline comes from the context.
+    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, HandlerError> {
+        let deadline = deadline_from_epoch_ms(event.context.deadline);
+        // Boxed: the SDK's futures nest deeply, and inside the runtime's own they would pass the
+        // compiler's layout depth limit.
+        Box::pin(self.handle_payload(event.payload, deadline, &event.context.request_id)).await
+    }
+
+    /// Handles one event, finishing (or failing) before `deadline`. Emits the metrics and one log
+    /// line for the invocation.
+    pub async fn handle_payload(
+        &self,
+        payload: Value,
+        deadline: Instant,
+        request_id: &str,
+    ) -> Result<Value, HandlerError> {
+        let started = Instant::now();
+        let budget = deadline.saturating_duration_since(started);
+        let mut metrics = Metrics::new(self.rule_names.len());
+        let mode = Mode::of_event(&payload);
+        let result = match (self.config.mode, mode) {
+            (_, None) => Err(HandlerError::Shape(
+                "expected a CloudWatch Logs subscription ({\"awslogs\":…}), a Firehose \
+                 transformation ({\"records\":[…]}) or a Kinesis batch ({\"Records\":[…]})"
+                    .into(),
+            )),
+            (Some(configured), Some(seen)) if configured != seen => {
+                Err(HandlerError::Shape(format!(
+                    "MODE={} but this is a {} event",
+                    configured.name(),
+                    seen.name()
+                )))
+            }
+            (_, Some(Mode::CloudWatch)) => {
+                subscription::handle(self, &payload, deadline, &mut metrics).await
+            }
+            (_, Some(Mode::Firehose)) => firehose::handle(self, &payload, &mut metrics),
+            (_, Some(Mode::Kinesis)) => {
+                kinesis::handle(self, &payload, deadline, &mut metrics).await
+            }
+        };
+        let elapsed = started.elapsed();
+        let names: Vec<&str> = self.rule_names.iter().map(String::as_str).collect();
+        metrics.emit(&self.config.metrics_namespace, &names, elapsed);
+        let total = metrics.total();
+        let mut fields = vec![
+            ("requestId", Field::Id(request_id)),
+            ("mode", Field::Id(mode.map_or("unknown", Mode::name))),
+            ("events", Field::Count(total.events)),
+            ("findings", Field::Count(total.total_findings())),
+            ("bytesIn", Field::Count(total.bytes_in)),
+            ("ms", Field::Millis(millis(elapsed))),
+            ("budgetMs", Field::Millis(millis(budget))),
+        ];
+        match &result {
+            Ok(_) => log("INFO", "invocation", &fields),
+            Err(e) => {
+                let text = e.to_string();
+                fields.push(("error", Field::Text(&text)));
+                log("ERROR", "invocation", &fields);
+            }
+        }
+        result
+    }
+
+    /// Scrubs and delivers one decoded payload to the destination group. The caller has checked it
+    /// is a data message; the loop guard is checked here.
+    async fn deliver(
+        &self,
+        data: &LogData,
+        deadline: Instant,
+        tally: &mut Tally,
+    ) -> Result<Delivery, HandlerError> {
+        let destination = self
+            .config
+            .destination
+            .as_deref()
+            .ok_or(HandlerError::NoDestination)?;
+        self.config.loop_guard(&data.log_group)?;
+        let mut events = self.scrub_events(data, tally)?;
+        tally.oversize += batch::prepare(&mut events);
+        let stream = deliver::stream_name(&data.log_group, &data.log_stream);
+        let mut delivery = Delivery::default();
+        for range in batch::split(&events) {
+            let start = range.start;
+            match self
+                .sink
+                .put(destination, &stream, &events[range], deadline)
+                .await
+            {
+                Ok(done) => {
+                    delivery.batches += 1;
+                    delivery.delivered += done.accepted;
+                    delivery.rejected += done.rejected;
+                }
+                Err(error) => {
+                    let undelivered = events.len() - start;
+                    tally.undelivered += undelivered as u64;
+                    return Err(HandlerError::Deliver {
+                        group: data.log_group.clone(),
+                        undelivered,
+                        error,
+                    });
+                }
+            }
+        }
+        tally.rejected += delivery.rejected as u64;
+        if delivery.rejected > 0 {
+            log(
+                "WARN",
+                "rejected",
+                &[
+                    ("logGroup", Field::Id(&data.log_group)),
+                    ("rejected", Field::Count(delivery.rejected as u64)),
+                    (
+                        "reason",
+                        Field::Text("timestamps outside what the destination accepts"),
+                    ),
+                ],
+            );
+        }
+        Ok(delivery)
+    }
+
+    /// Every event of `data`, scrubbed, as sendable events. A panic outside the per-event guard
+    /// (there should be none) fails the payload rather than forwarding anything.
+    fn scrub_events(
+        &self,
+        data: &LogData,
+        tally: &mut Tally,
+    ) -> Result<Vec<batch::Event>, HandlerError> {
+        catch_unwind(AssertUnwindSafe(|| {
+            data.log_events
+                .iter()
+                .map(|e| batch::Event {
+                    timestamp: e.timestamp,
+                    message: scrub::scrub_message(&self.scrubber, &e.message, tally),
+                })
+                .collect()
+        }))
+        .map_err(|_| HandlerError::Internal)
+    }
+}
+
+/// What [`Handler::deliver`] did with one payload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Delivery {
+    batches: usize,
+    delivered: usize,
+    rejected: usize,
+}
+
+/// Deadlines below this (September 2001 in milliseconds since the epoch) cannot be real ones.
+const EPOCH_MS_FLOOR: u64 = 1_000_000_000_000;
+
+/// The instant to finish by, from the context's deadline (milliseconds since the epoch), less
+/// [`DEADLINE_MARGIN`]. A context without one (0) gets [`DEFAULT_BUDGET`]. Local emulators send a
+/// duration instead (`cargo lambda watch` sends its 600,000 ms time-out): a value too small to be
+/// an epoch time is read as milliseconds from now.
+pub fn deadline_from_epoch_ms(deadline_ms: u64) -> Instant {
+    let now = Instant::now();
+    if deadline_ms == 0 {
+        return now + DEFAULT_BUDGET;
+    }
+    let left = if deadline_ms < EPOCH_MS_FLOOR {
+        Duration::from_millis(deadline_ms)
+    } else {
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        Duration::from_millis(deadline_ms.saturating_sub(now_ms))
+    };
+    now + left.saturating_sub(DEADLINE_MARGIN)
+}
+
+/// A panic hook for the bootstrap: where the panic happened, never its message (which could quote
+/// log content), as one JSON log line.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        log(
+            "ERROR",
+            "panic",
+            &[
+                ("at", Field::Id(&at)),
+                (
+                    "message",
+                    Field::Text("withheld: it could quote log content"),
+                ),
+            ],
+        );
+    }));
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,410 @@
+//! The Lambda handler against real CloudWatch Logs APIs: moto's server, and small fake endpoints.
+//!
+//! The moto tests need `LOGSCRUB_MOTO_ENDPOINT` (and `AWS_ENDPOINT_URL` set to the same URL, because
+//! the handler must find the endpoint through standard AWS configuration, as it does in AWS).
+//! `scripts/test.sh` starts moto and sets both; without them these tests print a SKIPPED notice on
+//! stderr and do nothing. They never run against a real AWS account.
+//!
+//! The fake-endpoint tests always run: a thread on 127.0.0.1 answers PutLogEvents with throttling
+//! errors or 503s, which moto cannot be asked to do, to prove the retries through the real SDK.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_cloudwatchlogs::Client;
+use aws_sdk_cloudwatchlogs::config::{Credentials, Region};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use lambda_runtime::{Context, LambdaEvent};
+use logscrub::lambda::deliver::{CloudWatchSink, stream_name};
+use logscrub::lambda::{Config, Handler, HandlerError, decode};
+use serde_json::{Value, json};
+
+const PII: [&str; 5] = [
+    "jane.doe@example.com",
+    "4111 1111 1111 1111",
+    "+14155550132",
+    "AKIAIOSFODNN7EXAMPLE",
+    "078-05-1120",
+];
+
+/// The moto endpoint, or `None` after printing why the test is skipped.
+fn moto_endpoint(test: &str) -> Option<String> {
+    match std::env::var("LOGSCRUB_MOTO_ENDPOINT") {
+        Ok(url) if !url.is_empty() => {
+            assert_eq!(
+                std::env::var("AWS_ENDPOINT_URL").ok().as_deref(),
+                Some(url.as_str()),
+                "set AWS_ENDPOINT_URL to the moto endpoint as well: the handler reaches it through \
+                 standard AWS configuration"
+            );
+            Some(url)
+        }
+        _ => {
+            // Straight to the stderr handle: the test harness captures eprintln! of passing tests.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: LOGSCRUB_MOTO_ENDPOINT is not set (scripts/test.sh starts moto \
+                 and sets it)"
+            );
+            None
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn config(destination: &str) -> Config {
+    let destination = destination.to_string();
+    Config::from_lookup(move |name| match name {
+        "DESTINATION_LOG_GROUP" => Some(destination.clone()),
+        "AWS_LAMBDA_FUNCTION_NAME" => Some("logscrub-e2e".into()),
+        _ => None,
+    })
+    .unwrap()
+}
+
+fn handler(destination: &str, sink: CloudWatchSink) -> Handler<CloudWatchSink> {
+    let config = config(destination);
+    let scrubber = config.scrubber().unwrap();
+    Handler::new(config, scrubber, sink)
+}
+
+/// A subscription payload built the way CloudWatch Logs builds it: JSON, gzip, base64.
+fn subscription(group: &str, stream: &str, events: &[(i64, String)]) -> Value {
+    let data = json!({
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": group,
+        "logStream": stream,
+        "subscriptionFilters": ["logscrub"],
+        "logEvents": events
+            .iter()
+            .enumerate()
+            .map(|(i, (ts, m))| json!({"id": i.to_string(), "timestamp": ts, "message": m}))
+            .collect::<Vec<_>>(),
+    });
+    json!({"awslogs": {"data": STANDARD.encode(decode::gzip(data.to_string().as_bytes()))}})
+}
+
+/// An invocation as the runtime makes it, with a deadline `secs` from now.
+fn invocation(payload: Value, secs: u64) -> LambdaEvent<Value> {
+    let mut context = Context::default();
+    context.request_id = "e2e-request".into();
+    context.deadline = (now_ms() as u64) + secs * 1000;
+    LambdaEvent::new(payload, context)
+}
+
+/// Events with PII, `n` of them, about `len` bytes each, timestamps in the last minute and out of
+/// order (ties included).
+fn pii_events(n: usize, len: usize) -> Vec<(i64, String)> {
+    let base = now_ms() - 60_000;
+    (0..n)
+        .map(|i| {
+            let mut message = format!(
+                "{{\"req\":{i},\"user\":\"{}\",\"card\":\"{}\",\"msg\":\"sms {}\",\"key\":\"{}\",\"ssn\":\"{}\",\"pad\":\"",
+                PII[0], PII[1], PII[2], PII[3], PII[4]
+            );
+            while message.len() < len {
+                message.push_str("lorem ipsum ");
+            }
+            message.push_str("\"}");
+            (base + ((i * 7919) % n) as i64 / 2, message)
+        })
+        .collect()
+}
+
+async fn all_events(client: &Client, group: &str, stream: &str) -> Vec<(i64, String)> {
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .get_log_events()
+            .log_group_name(group)
+            .log_stream_name(stream)
+            .start_from_head(true)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .expect("GetLogEvents");
+        let got = page.events();
+        events.extend(got.iter().map(|e| {
+            (
+                e.timestamp().unwrap_or_default(),
+                e.message().unwrap_or_default().to_string(),
+            )
+        }));
+        let next = page.next_forward_token().map(str::to_string);
+        if got.is_empty() || next.is_none() || next == token {
+            return events;
+        }
+        token = next;
+    }
+}
+
+#[tokio::test]
+async fn moto_every_event_arrives_scrubbed_and_in_order() {
+    if moto_endpoint("moto_every_event_arrives_scrubbed_and_in_order").is_none() {
+        return;
+    }
+    let sink = CloudWatchSink::from_env().await;
+    let client = sink.client().clone();
+    let destination = "/logscrub/e2e/scrubbed";
+    client
+        .create_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("CreateLogGroup on moto (is moto_server running?)");
+    let h = handler(destination, sink);
+    let (source, source_stream) = ("/app/payments", "i-0abc:eth0*worker");
+    // 600 events of 2 KB: more than one PutLogEvents batch (1 MB).
+    let events = pii_events(600, 2_000);
+    let out = h
+        .handle(invocation(subscription(source, source_stream, &events), 60))
+        .await
+        .expect("handler");
+    assert_eq!(out["delivered"], 600, "{out}");
+    assert!(out["batches"].as_u64().unwrap() >= 2, "{out}");
+    assert_eq!(out["findings"], 3_000, "{out}");
+
+    // A second invocation for the same source goes to the same, now existing, stream.
+    let later: Vec<(i64, String)> = pii_events(50, 100)
+        .into_iter()
+        .map(|(ts, m)| (ts + 30_000, m))
+        .collect();
+    h.handle(invocation(subscription(source, source_stream, &later), 60))
+        .await
+        .expect("second invocation");
+
+    let stream = stream_name(source, source_stream);
+    assert_eq!(stream, "/app/payments|i-0abc%3Aeth0%2Aworker");
+    let stored = all_events(&client, destination, &stream).await;
+    let scrubber = h.config().scrubber().unwrap();
+    let mut expected: Vec<(i64, String)> = Vec::new();
+    for batch in [&events, &later] {
+        let mut scrubbed: Vec<(i64, String)> = batch
+            .iter()
+            .map(|(ts, m)| {
+                let mut out = Vec::new();
+                scrubber.scrub(m.as_bytes(), &mut out);
+                (*ts, String::from_utf8(out).unwrap())
+            })
+            .collect();
+        scrubbed.sort_by_key(|e| e.0);
+        expected.extend(scrubbed);
+    }
+    assert_eq!(stored.len(), 650, "every event arrived");
+    assert!(
+        stored.windows(2).all(|w| w[0].0 <= w[1].0),
+        "in chronological order"
+    );
+    assert_eq!(stored, expected, "each event is its input, scrubbed");
+    for (_, message) in &stored {
+        for value in PII {
+            assert!(!message.contains(value), "{value} reached the destination");
+        }
+    }
+}
+
+#[tokio::test]
+async fn moto_missing_or_deleted_destination_fails_the_invocation() {
+    if moto_endpoint("moto_missing_or_deleted_destination_fails_the_invocation").is_none() {
+        return;
+    }
+    let sink = CloudWatchSink::from_env().await;
+    let client = sink.client().clone();
+    let destination = "/logscrub/e2e/deleted";
+    let h = handler(destination, sink);
+    let events = pii_events(20, 100);
+
+    // Never created.
+    let err = h
+        .handle(invocation(subscription("/app/a", "s", &events), 30))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            HandlerError::Deliver {
+                undelivered: 20,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("does not exist"), "{err}");
+
+    // Created, delivered to, then deleted: the next invocation fails rather than losing events.
+    client
+        .create_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("CreateLogGroup");
+    h.handle(invocation(subscription("/app/a", "s", &events), 30))
+        .await
+        .expect("delivery while the group exists");
+    client
+        .delete_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("DeleteLogGroup");
+    let err = h
+        .handle(invocation(subscription("/app/a", "s", &events), 30))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(!err.to_string().contains("example.com"), "{err}");
+}
+
+#[tokio::test]
+async fn moto_events_outside_the_accepted_window_are_counted_as_rejected() {
+    if moto_endpoint("moto_events_outside_the_accepted_window_are_counted_as_rejected").is_none() {
+        return;
+    }
+    let sink = CloudWatchSink::from_env().await;
+    let client = sink.client().clone();
+    let destination = "/logscrub/e2e/window";
+    client
+        .create_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("CreateLogGroup");
+    let h = handler(destination, sink);
+    let now = now_ms();
+    let events = vec![
+        (now - 20 * 86_400_000, "too old".to_string()),
+        (now - 1_000, "fine".to_string()),
+        (now + 3 * 3_600_000, "too new".to_string()),
+    ];
+    let out = h
+        .handle(invocation(subscription("/app/w", "s", &events), 30))
+        .await
+        .expect("handler");
+    assert_eq!(
+        (out["delivered"].as_u64(), out["rejected"].as_u64()),
+        (Some(1), Some(2)),
+        "{out}"
+    );
+}
+
+/// A local endpoint that answers each request with the next of `answers` (the last one repeats),
+/// for at most `limit` requests; counts the requests.
+fn fake_endpoint(answers: Vec<(u16, String)>, limit: usize) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let served = Arc::clone(&count);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(limit) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let n = served.fetch_add(1, Ordering::SeqCst);
+            let (status, body) = &answers[n.min(answers.len() - 1)];
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, count)
+}
+
+async fn sink_at(endpoint: &str) -> CloudWatchSink {
+    let config = CloudWatchSink::config_loader()
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .load()
+        .await;
+    CloudWatchSink::new(Client::new(&config))
+}
+
+#[tokio::test]
+async fn throttling_is_retried_until_the_batch_lands() {
+    let throttled = (
+        400,
+        r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_string(),
+    );
+    let (url, requests) = fake_endpoint(
+        vec![throttled.clone(), throttled, (200, "{}".to_string())],
+        10,
+    );
+    let h = handler("/dest", sink_at(&url).await);
+    let out = h
+        .handle(invocation(
+            subscription("/app", "s", &pii_events(5, 50)),
+            30,
+        ))
+        .await
+        .expect("delivered after two throttled attempts");
+    assert_eq!(out["delivered"], 5);
+    assert_eq!(requests.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn server_errors_until_the_deadline_fail_the_invocation() {
+    let (url, requests) = fake_endpoint(vec![(503, "{}".to_string())], 1_000);
+    let h = handler("/dest", sink_at(&url).await);
+    let started = Instant::now();
+    // 4 s to the deadline, less the handler's 1.5 s margin.
+    let err = h
+        .handle(invocation(subscription("/app", "s", &pii_events(5, 50)), 4))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("5 events of log group /app not delivered"),
+        "{text}"
+    );
+    assert!(text.contains("HTTP 503"), "{text}");
+    assert!(requests.load(Ordering::SeqCst) >= 2, "retried");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "gave up before the deadline"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_fails_the_invocation() {
+    // Bind and drop: a port on which nothing listens.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let h = handler("/dest", sink_at(&format!("http://127.0.0.1:{port}")).await);
+    let err = h
+        .handle(invocation(subscription("/app", "s", &pii_events(3, 50)), 3))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("could not connect or send"),
+        "{err}"
+    );
+}
