@@ -40,10 +40,10 @@ pub(crate) struct KeywordIndex {
     automaton: Option<DFA>,
     info: Vec<(u8, bool)>,
     window: usize,
-    /// Per keyword, its gates and the set of letters it holds (bit `i` for letter `a + i`). A gate is
-    /// possible in a stretch only if all letters of one of its keywords occur there: a test of a few
+    /// Per gate bit, the letter sets of its keywords (bit `i` for letter `a + i`). A gate is possible
+    /// in a stretch only if all letters of one of its keywords occur there: a test of a few
     /// instructions that spares the automaton for almost every number in a log (`bytes=5123`).
-    letter_sets: Vec<(u8, u32)>,
+    letter_sets: [Vec<u32>; 8],
 }
 
 /// The letters of `text`, case-folded, as a bit set.
@@ -90,7 +90,7 @@ impl KeywordIndex {
         };
         // Per gate, the minimal letter sets: a keyword whose letters include another keyword's adds
         // nothing to the test (`account number` ⊇ `acct`).
-        let mut letter_sets: Vec<(u8, u32)> = Vec::new();
+        let mut letter_sets: [Vec<u32>; 8] = Default::default();
         for bit in 0..8 {
             let g = 1u8 << bit;
             let sets: Vec<u32> = patterns
@@ -105,7 +105,7 @@ impl KeywordIndex {
                     .enumerate()
                     .any(|(j, &other)| other & !set == 0 && (other != set || j < i));
                 if !covered {
-                    letter_sets.push((g, set));
+                    letter_sets[bit].push(set);
                 }
             }
         }
@@ -126,22 +126,31 @@ impl KeywordIndex {
         // usually a few bytes (`bytes=`), which keeps this lookup cheap.
         let floor = start.saturating_sub(self.window);
         let mut lo = start;
+        let mut present = 0u32;
         // `]` and `*` end the stretch too: they close logscrub's own replacements (`[ACCOUNT]`,
         // `********`), and a value redacted in front of a number must not let a keyword before it reach
         // the number on a second pass, which would break idempotence.
-        while lo > floor && !matches!(input[lo - 1], b'0'..=b'9' | b'\n' | b']' | b'*') {
+        while lo > floor {
+            let b = input[lo - 1];
+            if matches!(b, b'0'..=b'9' | b'\n' | b']' | b'*') {
+                break;
+            }
+            let letter = (b | 0x20).wrapping_sub(b'a');
+            if letter < 26 {
+                present |= 1 << letter;
+            }
             lo -= 1;
         }
         if start - lo < 2 {
             return 0;
         }
-        let present = letters(&input[lo..start]);
-        let possible = self
-            .letter_sets
-            .iter()
-            .filter(|(g, set)| g & wanted != 0 && set & !present == 0)
-            .fold(0, |acc, (g, _)| acc | g)
-            & wanted;
+        let mut possible = 0;
+        for (bit, sets) in self.letter_sets.iter().enumerate() {
+            let g = 1u8 << bit;
+            if wanted & g != 0 && sets.iter().any(|set| set & !present == 0) {
+                possible |= g;
+            }
+        }
         if possible == 0 {
             return 0;
         }
