@@ -91,7 +91,7 @@ impl KeywordIndex {
         // Per gate, the minimal letter sets: a keyword whose letters include another keyword's adds
         // nothing to the test (`account number` ⊇ `acct`).
         let mut letter_sets: [Vec<u32>; 8] = Default::default();
-        for bit in 0..8 {
+        for (bit, minimal) in letter_sets.iter_mut().enumerate() {
             let g = 1u8 << bit;
             let sets: Vec<u32> = patterns
                 .iter()
@@ -105,7 +105,7 @@ impl KeywordIndex {
                     .enumerate()
                     .any(|(j, &other)| other & !set == 0 && (other != set || j < i));
                 if !covered {
-                    letter_sets[bit].push(set);
+                    minimal.push(set);
                 }
             }
         }
