@@ -19,7 +19,7 @@ use crate::rewrite::{self, Replacement};
 pub const MIN_HASH_KEY_LEN: usize = 16;
 
 /// Choices made when building a scrubber on top of a pack.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Replaces every rule's style.
     pub style: Option<Style>,
@@ -94,7 +94,7 @@ pub struct RuleInfo {
 /// assert_eq!(out, b"sms to [PHONE] for [EMAIL]");
 /// assert_eq!(findings.len(), 2);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Scrubber {
     rules: Vec<RuleInfo>,
     replacements: Vec<Replacement>,
@@ -102,6 +102,43 @@ pub struct Scrubber {
     hash_key: Option<Vec<u8>>,
     json: JsonMode,
     key_rules: KeyRules,
+}
+
+/// What `Debug` shows of the hash key: whether there is one, never its bytes.
+fn key_note(key: &Option<Vec<u8>>) -> &'static str {
+    if key.is_some() {
+        "<set, not shown>"
+    } else {
+        "<none>"
+    }
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("style", &self.style)
+            .field("enable", &self.enable)
+            .field("disable", &self.disable)
+            .field("hash_key", &key_note(&self.hash_key))
+            .field("json", &self.json)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let enabled: Vec<&str> = self
+            .rules
+            .iter()
+            .filter(|r| r.enabled)
+            .map(|r| r.id.as_str())
+            .collect();
+        f.debug_struct("Scrubber")
+            .field("enabled_rules", &enabled)
+            .field("json", &self.json)
+            .field("hash_key", &key_note(&self.hash_key))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Scrubber {
@@ -239,9 +276,11 @@ impl Scrubber {
     /// Like [`Scrubber::find`], reusing `findings` (cleared first).
     pub fn find_into(&self, input: &[u8], findings: &mut Findings) {
         findings.clear();
+        // No `{` and no line starting with `[`: nothing to parse, the text path alone.
+        let may_hold_json = || memchr::memchr2(b'{', b'[', input).is_some();
         match self.json {
-            JsonMode::Off => self.detectors.find(input, &mut findings.spans),
-            JsonMode::Auto => self.find_structured(input, findings),
+            JsonMode::Auto if may_hold_json() => self.find_structured(input, findings),
+            _ => self.detectors.find(input, &mut findings.spans),
         }
         resolve(&mut findings.spans);
         findings.quoted.sort_unstable();
@@ -258,13 +297,29 @@ impl Scrubber {
     /// JSON document is parsed and the text spans falling in it are clipped to its strings and
     /// numbers, and its sensitive keys add theirs. Plain-text lines cost nothing extra.
     fn find_structured(&self, input: &[u8], findings: &mut Findings) {
-        let mut text = Vec::new();
+        json::SCRATCH
+            .with_borrow_mut(|scratch| self.find_structured_with(input, findings, scratch));
+    }
+
+    fn find_structured_with(
+        &self,
+        input: &[u8],
+        findings: &mut Findings,
+        scratch: &mut json::Scratch,
+    ) {
+        let mut text = std::mem::take(&mut scratch.text);
+        let mut piece = std::mem::take(&mut scratch.piece);
+        text.clear();
         self.detectors.find(input, &mut text);
         resolve(&mut text);
-        let mut rest = text.into_iter();
-        let mut next = rest.next();
-        let mut scratch = json::Scratch::default();
-        let mut piece: Vec<Span> = Vec::new();
+        // `next` is the text span being placed (possibly the tail of one split at a line end);
+        // `rest` indexes the spans after it.
+        let mut rest = 0;
+        let mut next = text.first().copied();
+        let advance = |rest: &mut usize| {
+            *rest += 1;
+            text.get(*rest).copied()
+        };
         let mut line_start = 0;
         while line_start < input.len() {
             let line_end =
@@ -304,7 +359,7 @@ impl Scrubber {
                             break;
                         }
                     }
-                    next = rest.next();
+                    next = advance(&mut rest);
                 }
                 let structured = json::find_line(
                     &self.detectors,
@@ -313,7 +368,7 @@ impl Scrubber {
                     line_start,
                     &piece,
                     findings,
-                    &mut scratch,
+                    scratch,
                 );
                 if structured.is_err() {
                     findings.spans.extend_from_slice(&piece);
@@ -321,8 +376,12 @@ impl Scrubber {
             }
             line_start = line_end + 1;
         }
-        findings.spans.extend(next);
-        findings.spans.extend(rest);
+        while let Some(sp) = next {
+            findings.spans.push(sp);
+            next = advance(&mut rest);
+        }
+        scratch.text = text;
+        scratch.piece = piece;
     }
 
     /// Every rule of the pack, enabled or not, indexed by [`RuleId::index`].

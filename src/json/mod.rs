@@ -49,9 +49,17 @@ impl JsonMode {
     }
 }
 
-/// Buffers reused across the lines of one call.
+thread_local! {
+    /// Buffers reused across lines and calls on one thread: the Lambda scrubs one event per call.
+    pub(crate) static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Buffers reused across lines and calls.
 #[derive(Default)]
 pub(crate) struct Scratch {
+    /// The text detectors' spans over a whole input, and those of one line.
+    pub text: Vec<Span>,
+    pub piece: Vec<Span>,
     parsed: Parsed,
     decoded: Vec<u8>,
     map: Vec<usize>,

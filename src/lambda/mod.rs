@@ -121,8 +121,8 @@ impl Mode {
     }
 }
 
-/// The function's configuration, from environment variables.
-#[derive(Clone, Debug, Default)]
+/// The function's configuration, from environment variables. `Debug` never shows the hash key.
+#[derive(Clone, Default)]
 pub struct Config {
     /// `MODE`: unset means "by the event's shape".
     pub mode: Option<Mode>,
@@ -140,6 +140,23 @@ pub struct Config {
     /// Log groups never processed (loop guard): the function's own, from `AWS_LAMBDA_LOG_GROUP_NAME`
     /// and `/aws/lambda/$AWS_LAMBDA_FUNCTION_NAME`. The destination is guarded too.
     pub own_log_groups: Vec<String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("mode", &self.mode)
+            .field("destination", &self.destination)
+            .field("style", &self.style)
+            .field(
+                "hash_key",
+                &self.hash_key.as_ref().map(|_| "<set, not shown>"),
+            )
+            .field("max_inflated_bytes", &self.max_inflated_bytes)
+            .field("metrics_namespace", &self.metrics_namespace)
+            .field("own_log_groups", &self.own_log_groups)
+            .finish()
+    }
 }
 
 /// A configuration error, naming the variable.
