@@ -48,6 +48,7 @@ mod resolve;
 mod rewrite;
 mod scan;
 mod scrubber;
+mod settle;
 mod stream;
 
 pub use detect::validate;

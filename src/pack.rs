@@ -18,6 +18,7 @@
 //! assert!(pack.rules().iter().any(|r| r.id == "EMPLOYEE_ID"));
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -320,9 +321,15 @@ impl Pack {
     /// must say how it matches (`regex`, or `detector = "key_value"` with `key_names`). On error the pack
     /// is left unchanged.
     pub fn merge_str(&mut self, src: &str, file: &str) -> Result<(), PackError> {
+        // Line numbers by binary search over the line starts, and rule ids by a map: a generated
+        // pack can hold thousands of rules, and a scan from the top for each would be quadratic.
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1))
+            .collect();
+        let line_at = |offset: usize| line_starts.partition_point(|&start| start <= offset);
         let err = |offset: usize, message: String| PackError {
             file: file.to_string(),
-            line: line_of(src, offset),
+            line: line_at(offset),
             message,
         };
         let parsed: PackFile = toml::from_str(src).map_err(|e| PackError {
@@ -331,6 +338,12 @@ impl Pack {
             message: e.message().trim().to_string(),
         })?;
         let mut next = self.clone();
+        let mut ids: HashMap<String, usize> = next
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         if let Some(settings) = parsed.settings
             && let Some(w) = settings.keyword_window
         {
@@ -355,8 +368,8 @@ impl Pack {
                     ),
                 ));
             }
-            let origin = format!("{file}:{}", line_of(src, at));
-            let existing = next.rules.iter().position(|r| r.id == id);
+            let origin = format!("{file}:{}", line_at(at));
+            let existing = ids.get(&id).copied();
             let matcher = compile_matcher(&rule, src, file)?;
             let mut spec = match (existing, matcher) {
                 (Some(i), None) => next.rules[i].clone(),
@@ -517,6 +530,17 @@ impl Pack {
                             ),
                         ));
                     }
+                    // Rule ids are 16-bit inside the engine.
+                    if next.rules.len() >= usize::from(u16::MAX) {
+                        return Err(err(
+                            at,
+                            format!(
+                                "too many rules: a pack holds at most {} (rule {id} is one more)",
+                                u16::MAX
+                            ),
+                        ));
+                    }
+                    ids.insert(id, next.rules.len());
                     next.rules.push(spec)
                 }
             }

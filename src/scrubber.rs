@@ -14,6 +14,7 @@ use crate::json::{self, JsonMode, keys::KeyRules};
 use crate::pack::{Detector, Matcher, Pack, PackError, Style};
 use crate::resolve::resolve;
 use crate::rewrite::{self, Replacement};
+use crate::settle::settle;
 
 /// Shortest HMAC key accepted for the `hash` style.
 pub const MIN_HASH_KEY_LEN: usize = 16;
@@ -243,17 +244,21 @@ impl Scrubber {
         let mut copied = 0;
         for span in &findings.spans {
             out.extend_from_slice(&input[copied..span.start]);
-            let quote = findings.is_quoted(span);
-            if quote {
-                out.push(b'"');
-            }
-            self.write_replacement(out, &input[span.start..span.end()], span.rule);
-            if quote {
-                out.push(b'"');
-            }
+            self.write_span(out, input, span, findings.is_quoted(span));
             copied = span.end();
         }
         out.extend_from_slice(&input[copied..]);
+    }
+
+    /// Writes the replacement of `span` of `input`, in quotes when it replaced a bare JSON value.
+    pub(crate) fn write_span(&self, out: &mut Vec<u8>, input: &[u8], span: &Span, quoted: bool) {
+        if quoted {
+            out.push(b'"');
+        }
+        self.write_replacement(out, &input[span.start..span.end()], span.rule);
+        if quoted {
+            out.push(b'"');
+        }
     }
 
     /// Writes the replacement of `value` for `rule` in that rule's style.
@@ -275,22 +280,28 @@ impl Scrubber {
 
     /// Like [`Scrubber::find`], reusing `findings` (cleared first).
     pub fn find_into(&self, input: &[u8], findings: &mut Findings) {
+        self.find_once(input, findings, self.json);
+        settle(self, input, findings, self.json);
+    }
+
+    /// Text detection only, whatever the JSON mode: for pieces of a line, which cannot be parsed.
+    pub(crate) fn find_text_into(&self, input: &[u8], findings: &mut Findings) {
+        self.find_once(input, findings, JsonMode::Off);
+        settle(self, input, findings, JsonMode::Off);
+    }
+
+    /// One detection pass in `mode`, without checking what the rewrite makes of its spans (that is
+    /// [`settle`]'s job).
+    pub(crate) fn find_once(&self, input: &[u8], findings: &mut Findings, mode: JsonMode) {
         findings.clear();
         // No `{` and no line starting with `[`: nothing to parse, the text path alone.
         let may_hold_json = || memchr::memchr2(b'{', b'[', input).is_some();
-        match self.json {
+        match mode {
             JsonMode::Auto if may_hold_json() => self.find_structured(input, findings),
             _ => self.detectors.find(input, &mut findings.spans),
         }
         resolve(&mut findings.spans);
         findings.quoted.sort_unstable();
-    }
-
-    /// Text detection only, whatever the JSON mode: for pieces of a line, which cannot be parsed.
-    pub(crate) fn find_text_into(&self, input: &[u8], findings: &mut Findings) {
-        findings.clear();
-        self.detectors.find(input, &mut findings.spans);
-        resolve(&mut findings.spans);
     }
 
     /// The text detectors run once over the whole input, as in text mode; then each line that holds a

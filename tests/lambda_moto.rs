@@ -3,7 +3,8 @@
 //! The moto tests need `LOGSCRUB_MOTO_ENDPOINT` (and `AWS_ENDPOINT_URL` set to the same URL, because
 //! the handler must find the endpoint through standard AWS configuration, as it does in AWS).
 //! `scripts/test.sh` starts moto and sets both; without them these tests print a SKIPPED notice on
-//! stderr and do nothing. They never run against a real AWS account.
+//! stderr and do nothing — except under CI (`CI` set), where a missing endpoint fails them. They never
+//! run against a real AWS account.
 //!
 //! The fake-endpoint tests always run: a thread on 127.0.0.1 answers PutLogEvents with throttling
 //! errors or 503s, which moto cannot be asked to do, to prove the retries through the real SDK.
@@ -44,6 +45,12 @@ fn moto_endpoint(test: &str) -> Option<String> {
             Some(url)
         }
         _ => {
+            // In CI a skip would pass without testing anything: there, a missing endpoint fails.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{test}: LOGSCRUB_MOTO_ENDPOINT is not set under CI; run the tests through \
+                 scripts/test.sh, which starts moto"
+            );
             // Straight to the stderr handle: the test harness captures eprintln! of passing tests.
             let _ = writeln!(
                 std::io::stderr(),

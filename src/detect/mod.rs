@@ -85,7 +85,12 @@ pub(crate) fn word_after(b: &u8) -> bool {
 }
 
 /// Whether `[start, end)` is, or sits inside, `[LABEL]` or `[LABEL:hex]` as written by the rewriter.
-fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
+/// The rewriter writes a value's own line breaks after its token (`[SECRET]\r` for `hunter2\r`), so
+/// trailing `\r`/`\n` do not count.
+fn inside_replacement_token(input: &[u8], start: usize, mut end: usize) -> bool {
+    while end - start > 1 && matches!(input[end - 1], b'\r' | b'\n') {
+        end -= 1;
+    }
     if input[start] == b'[' && input[end - 1] == b']' {
         return is_replacement_token(&input[start + 1..end - 1]);
     }
@@ -110,8 +115,12 @@ fn inside_replacement_token(input: &[u8], start: usize, end: usize) -> bool {
     is_replacement_token(&input[open..close])
 }
 
-/// Whether `value` is a whole replacement token, `[LABEL]` or `[LABEL:hex]`.
-pub(crate) fn is_own_token(value: &[u8]) -> bool {
+/// Whether `value` is a whole replacement token, `[LABEL]` or `[LABEL:hex]`, with the line breaks the
+/// rewriter keeps after it (`[EMAIL]\r`).
+pub(crate) fn is_own_token(mut value: &[u8]) -> bool {
+    while let [rest @ .., b'\r' | b'\n'] = value {
+        value = rest;
+    }
     value.len() > 2
         && value[0] == b'['
         && value[value.len() - 1] == b']'

@@ -399,7 +399,10 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
         })
     };
     let len = end - from;
-    if len >= 8 && (!basic || len % 4 == 0) {
+    // A run stopped by `[` or `*` stopped at one of logscrub's own replacements: on the first pass it
+    // ran on into the value that was replaced, so it must be judged as it was then (not a credential).
+    let at_replacement = input.get(end).is_some_and(|&b| b == b'[' || b == b'*');
+    if len >= 8 && (!basic || len % 4 == 0) && !at_replacement {
         sink.push(from, end, rule);
     }
     from
@@ -408,14 +411,23 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
 fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let head_end = (header + 64).min(input.len());
-    let Some(dash) = memchr::memmem::find(&input[header..head_end], b"-----") else {
-        return header;
-    };
-    let label = &input[header..header + dash];
-    if memchr::memmem::find(label, b"PRIVATE KEY").is_none() {
-        return header + dash;
+    // The label is upper-case letters, digits and spaces (`RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`),
+    // ended by `-----`. Stopping at any other byte, rather than looking for `-----` anywhere in the
+    // next 64 bytes, keeps the decision the same on a second pass, where a value replaced inside the
+    // would-be label is shorter and its token's `[` ends the label.
+    let dash = header
+        + input[header..head_end]
+            .iter()
+            .take_while(|&&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
+            .count();
+    if !input[dash..].starts_with(b"-----") {
+        return dash;
     }
-    let body = header + dash + 5;
+    let label = &input[header..dash];
+    if memchr::memmem::find(label, b"PRIVATE KEY").is_none() {
+        return dash;
+    }
+    let body = dash + 5;
     // Without an END line the rest of the input is treated as key material: fail closed.
     let end = match memchr::memmem::find(&input[body..], b"-----END ") {
         None => input.len(),
@@ -430,6 +442,13 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
     };
     sink.push(start, end, rule);
     end
+}
+
+/// Whether `value` starts with a replacement token, `[LABEL]` or `[LABEL:hex]`.
+fn starts_with_own_token(value: &[u8]) -> bool {
+    value.first() == Some(&b'[')
+        && memchr::memchr(b']', &value[..value.len().min(64)])
+            .is_some_and(|close| super::is_own_token(&value[..=close]))
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -466,12 +485,14 @@ fn key_value(
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
     let (vs, ve) = if at(j) == b'\\' && at(j + 1) == b'"' {
+        // `\"key\":\"value\"` inside a JSON string: the value ends at the escaped quote, or where the
+        // enclosing string or the line ends (a bare quote, a line break), whichever comes first. One
+        // search bounded by the value: looking for the line end first cost the rest of the line per
+        // key, quadratic on a line of `password=\"` repeated.
         let vs = j + 2;
-        let line_end =
-            memchr::memchr(b'\n', &input[vs.min(input.len())..]).map_or(input.len(), |e| vs + e);
-        let ve = memchr::memmem::find(&input[vs.min(line_end)..line_end], b"\\\"")
-            .map_or(line_end, |e| vs + e);
-        (vs, ve)
+        let stop = memchr::memchr2(b'"', b'\n', &input[vs..]).map_or(input.len(), |e| vs + e);
+        let escaped = stop > vs && input.get(stop) == Some(&b'"') && input[stop - 1] == b'\\';
+        (vs, if escaped { stop - 1 } else { stop })
     } else if matches!(at(j), b'"' | b'\'') {
         let quote = at(j);
         let vs = j + 1;
@@ -501,8 +522,11 @@ fn key_value(
         return Err(ve.max(ke));
     }
     let value = &input[vs..ve];
+    // Already scrubbed: a mask, or a value that starts with one of logscrub's replacements (the first
+    // pass judged what follows the replacement to be outside the value).
     let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil")
-        || value.iter().all(|&b| b == b'*');
+        || value.iter().all(|&b| matches!(b, b'*' | b'\r' | b'\n'))
+        || starts_with_own_token(value);
     if trivial {
         return Err(ve);
     }

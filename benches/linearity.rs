@@ -1,0 +1,201 @@
+//! Linear time on hostile input: floods of what the detectors react to, big JSON documents, big rule
+//! packs and backtracking-shaped user regexes, each timed at two sizes eight times apart.
+//!
+//! A redactor that goes quadratic on one strange line stalls a whole pipeline, and fuzzing does not
+//! notice slowness. Every case here was chosen because a detector looks around the bytes it reacts to
+//! (back for keywords and local parts, forward for line ends and closing quotes), which is where a
+//! per-candidate scan to the end of the line hides. One such case was quadratic before this check
+//! existed: a line of `password=\"` repeated took 78 times as long for 8 times the input.
+//!
+//! Timings are never a `cargo test` gate (shared machines make them flaky), so this is a benchmark:
+//! `cargo bench --bench linearity` prints one row per case (4 MiB against 32 MiB) and exits with status 1 if any case took
+//! more than [`LIMIT`] times as long for 8 times the input (linear is 8, quadratic 64). CI only
+//! compiles it (`cargo bench --no-run`).
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use logscrub::{Options, Pack, Scrubber};
+
+/// Largest accepted time ratio for 8 times the input.
+const LIMIT: f64 = 16.0;
+
+/// Best of `runs` calls of `f`.
+fn best(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn repeat_to(unit: &[u8], len: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(len + unit.len());
+    while v.len() < len {
+        v.extend_from_slice(unit);
+    }
+    v.truncate(len);
+    v
+}
+
+struct Report {
+    /// Bytes of the smaller input of each scrub case.
+    small: usize,
+    failed: Vec<String>,
+}
+
+impl Report {
+    /// Records one case: `small` and `large` are the best times at the two sizes.
+    fn row(&mut self, name: &str, small: Duration, large: Duration) {
+        let ratio = large.as_secs_f64() / small.max(Duration::from_micros(50)).as_secs_f64();
+        let verdict = if ratio < LIMIT { "ok" } else { "SUPERLINEAR" };
+        println!(
+            "{name:<34} {:>10.2?} {:>10.2?} {ratio:>7.1}x  {verdict}",
+            small, large
+        );
+        if ratio >= LIMIT {
+            self.failed.push(name.to_string());
+        }
+    }
+
+    /// Times `scrubber` on `unit` repeated to 1 MiB and to 8 MiB, each followed by `tail`.
+    fn scrub(&mut self, scrubber: &Scrubber, name: &str, unit: &[u8], tail: &[u8]) {
+        let (small, large) = (self.small, 8 * self.small);
+        let mut out = Vec::with_capacity(large + (large >> 1));
+        let mut time = |len: usize, runs: usize| {
+            let mut input = repeat_to(unit, len);
+            input.extend_from_slice(tail);
+            best(runs, || {
+                out.clear();
+                std::hint::black_box(scrubber.scrub(&input, &mut out));
+            })
+        };
+        let small = time(small, 5);
+        let large = time(large, 2);
+        self.row(name, small, large);
+    }
+}
+
+fn main() -> ExitCode {
+    // `cargo bench` passes `--bench`; a filter, if given, selects cases by name.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    // LINEARITY_MIB sets the smaller input size. The default, 4 MiB, is past the caches: at 1 MiB the
+    // small input fits in them and the fastest cases show ratios over 20 that are memory, not work.
+    let mib = std::env::var("LINEARITY_MIB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(4);
+    let mut report = Report {
+        small: mib << 20,
+        failed: Vec::new(),
+    };
+    let scrubber = Scrubber::builtin().expect("the built-in pack compiles");
+    println!(
+        "{:<34} {:>10} {:>10} {:>8}",
+        "case (N MiB vs 8N MiB)", "N MiB", "8N MiB", "ratio"
+    );
+
+    let floods: &[(&str, &[u8], &[u8])] = &[
+        ("digits", b"4111111111", b""),
+        ("spaced digit groups", b"4111 ", b""),
+        ("dashed digit groups", b"415-", b""),
+        ("parenthesised groups", b"(415) ", b""),
+        ("plus signs", b"+1 ", b""),
+        ("at signs", b"@", b""),
+        ("local parts and at signs", b"a.b@", b""),
+        ("url-encoded at", b"%40", b""),
+        ("url-encoded plus", b"%2B1", b""),
+        ("json-escaped at", b"\\u0040", b""),
+        ("jwt prefixes", b"eyJ", b""),
+        ("jwt-like segments", b"eyJhbGciOiJIUzI1NiJ9.", b""),
+        ("password keys", b"password=", b""),
+        ("quoted password keys", b"password=\"", b""),
+        ("escaped-quote password keys", b"password=\\\"", b""),
+        ("pem headers", b"-----BEGIN PRIVATE KEY-----", b""),
+        (
+            "pem headers and ends",
+            b"-----BEGIN PRIVATE KEY-----x-----END ",
+            b"",
+        ),
+        ("bearer prefixes", b"Bearer ", b""),
+        ("aws key prefixes", b"AKIA", b""),
+        ("url user info", b"https://u:p@", b""),
+        ("iban check digits", b"DE89 ", b""),
+        ("phone keywords", b"phone ", b"4155550132"),
+        ("account keywords", b"account number ", b"000123456789"),
+        ("venmo keywords", b"venmo @", b"jane-doe-5"),
+        ("replacement tokens", b"[EMAIL]", b""),
+        ("open braces", b"{", b""),
+        ("nested json", b"{\"a\":", b""),
+        ("json strings with escapes", b"{\"k\":\"\\u0040\\n\"}", b""),
+        // One line holding a JSON document of many sensitive and ordinary keys: the structured path,
+        // and a line with a span every few bytes for the settling check.
+        (
+            "json document",
+            b"{\"email\":\"jane@example.com\",\"phoneNumber\":4155550132,\"msg\":\"card 4111 1111 1111 1111\"},",
+            b"",
+        ),
+        ("prefixed json", b"INFO {\"customer\":{\"name\":\"J\"}} ", b""),
+        ("emails on one line", b"jane@example.com ", b""),
+    ];
+    for (name, unit, tail) in floods {
+        if wanted(name) {
+            report.scrub(&scrubber, name, unit, tail);
+        }
+    }
+
+    // Patterns that take exponential time in a backtracking engine; the regex crate is linear.
+    for regex in ["(a|aa)*b", "(a*)*c", "(?:a+)+\\d", "(x+x+)+y"] {
+        let name = format!("user regex {regex}");
+        if !wanted(&name) {
+            continue;
+        }
+        let mut pack = Pack::builtin().expect("the built-in pack loads");
+        pack.merge_str(
+            &format!("[[rule]]\nid = \"EVIL\"\nregex = '{regex}'\n"),
+            "evil.toml",
+        )
+        .expect("the regex loads");
+        let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
+        let unit: &[u8] = if regex.contains('x') { b"x" } else { b"a" };
+        report.scrub(&s, &name, unit, b"!");
+    }
+
+    // A generated pack can be big (a rule per customer field). Merging once looked each new rule's id
+    // up in every rule loaded before it, and each rule's line from the top of the file: quadratic, 50 s
+    // for 65,600 rules.
+    let name = "pack of 2,000 vs 16,000 rules";
+    if wanted(name) {
+        let pack_of = |n: usize| -> String {
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "[[rule]]\nid = \"FIELD_{i}\"\ndetector = \"json_key\"\njson_keys = [\"f{i}\"]\n"
+                    )
+                })
+                .collect()
+        };
+        let load = |src: &str| {
+            best(2, || {
+                let mut pack = Pack::builtin().expect("the built-in pack loads");
+                pack.merge_str(src, "many.toml").expect("the pack loads");
+                std::hint::black_box(pack);
+            })
+        };
+        let small = load(&pack_of(2_000));
+        let large = load(&pack_of(16_000));
+        report.row(name, small, large);
+    }
+
+    if report.failed.is_empty() {
+        println!("all cases linear (ratio under {LIMIT} for 8 times the input)");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("superlinear: {}", report.failed.join(", "));
+        ExitCode::FAILURE
+    }
+}

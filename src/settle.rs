@@ -1,0 +1,273 @@
+//! Settling: re-checking the rewritten text so that scrubbing twice changes nothing.
+//!
+//! Detectors judge a candidate by its surroundings: the `://` that makes `user@host` URL user info
+//! rather than an email, the word byte that glues `sk_live_…` to what precedes it, the `{` at which a
+//! JSON document starts, whether a line parses as JSON at all. When those surroundings lie inside a
+//! value that another rule redacts, the rewritten line no longer holds them, and a second scrub would
+//! judge the same bytes differently — it would redact *more*, which means the first pass let a value
+//! through. Fuzzing found this class again and again in different detectors; patching each detector
+//! to foresee every other detector's rewrite does not scale.
+//!
+//! So the engine checks its own output instead. Every line that holds a span is rewritten (into a
+//! scratch buffer) and scanned again exactly as the real output would be; anything found there is
+//! mapped back to input offsets and merged into the findings, and the check repeats until it finds
+//! nothing. A line that has not settled after [`ROUNDS`] checks is replaced whole (fail closed).
+//! The result is a fixed point: the output, scrubbed again, finds nothing. Lines without a span are
+//! not checked — their output is their input — so the cost is one more scan of the lines that held
+//! PII, nothing on the rest.
+//!
+//! Checking works on whole lines because every detector decision is line-local (keyword windows and
+//! JSON documents stop at line breaks); a span that crosses lines (a PEM block) widens its region to
+//! all the lines it touches.
+
+use std::cell::RefCell;
+
+use crate::findings::{Findings, Span};
+use crate::json::JsonMode;
+use crate::resolve::resolve;
+use crate::scrubber::Scrubber;
+
+/// Checks of the rewritten text before a region that keeps changing is replaced whole. Every case
+/// fuzzing has found settles after one; a second is rare.
+pub(crate) const ROUNDS: usize = 4;
+
+/// Where one replacement landed in a region's rewritten text, and what it replaced.
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    out_start: usize,
+    out_end: usize,
+    input: Span,
+}
+
+#[derive(Default)]
+struct Scratch {
+    rewritten: Vec<u8>,
+    tokens: Vec<Token>,
+    check: Findings,
+    added: Vec<Span>,
+    added_quoted: Vec<usize>,
+    unsettled: Vec<Span>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Grows `findings` (spans of `input`, resolved) until rewriting `input` with them gives text in
+/// which `mode` finds nothing more.
+pub(crate) fn settle(scrubber: &Scrubber, input: &[u8], findings: &mut Findings, mode: JsonMode) {
+    if findings.spans.is_empty() {
+        return;
+    }
+    // A settle run never re-enters itself (the check is a plain detection pass), but a caller on
+    // this thread might (a panic hook, a test harness); a busy scratch gets a fresh one.
+    let settled = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => settle_with(scrubber, input, findings, mode, &mut scratch),
+        Err(_) => settle_with(scrubber, input, findings, mode, &mut Scratch::default()),
+    });
+    if settled.is_err() {
+        settle_with(scrubber, input, findings, mode, &mut Scratch::default());
+    }
+}
+
+fn settle_with(
+    scrubber: &Scrubber,
+    input: &[u8],
+    findings: &mut Findings,
+    mode: JsonMode,
+    scratch: &mut Scratch,
+) {
+    for round in 0..ROUNDS {
+        let last = round + 1 == ROUNDS;
+        scratch.added.clear();
+        scratch.added_quoted.clear();
+        scratch.unsettled.clear();
+        let mut i = 0;
+        while i < findings.spans.len() {
+            let (region, next) = region_at(input, &findings.spans, i);
+            let before = scratch.added.len();
+            check_region(scrubber, input, findings, i..next, region, mode, scratch);
+            if last && scratch.added.len() > before {
+                let rule = scratch.added[before].rule;
+                scratch.unsettled.push(Span { rule, ..region });
+            }
+            i = next;
+        }
+        if scratch.added.is_empty() {
+            return;
+        }
+        if last {
+            // Still changing: each region that is replaced whole, which settles by construction
+            // (a replacement token is never detected).
+            findings.spans.extend_from_slice(&scratch.unsettled);
+        } else {
+            findings.spans.extend_from_slice(&scratch.added);
+            findings.quoted.extend_from_slice(&scratch.added_quoted);
+        }
+        resolve(&mut findings.spans);
+        // A quoted span keeps its quotes only while a span still starts where it did.
+        findings.quoted.sort_unstable();
+        findings.quoted.dedup();
+        let spans = &findings.spans;
+        findings
+            .quoted
+            .retain(|q| spans.binary_search_by_key(q, |s| s.start).is_ok());
+        if last {
+            return;
+        }
+    }
+}
+
+/// The whole lines touched by the spans from `first` on that overlap one another's lines, as a span
+/// of `input` (its `rule` unused), and the index of the first span after it.
+fn region_at(input: &[u8], spans: &[Span], first: usize) -> (Span, usize) {
+    let start = memchr::memrchr(b'\n', &input[..spans[first].start]).map_or(0, |i| i + 1);
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &input[from..]).map_or(input.len(), |i| from + i);
+    let mut end = line_end(spans[first].end());
+    let mut next = first + 1;
+    while next < spans.len() && spans[next].start <= end {
+        // `end` is a line end: only a span reaching past it can move it (and a search from every
+        // span to the line end would be quadratic on a line of many spans).
+        if spans[next].end() > end {
+            end = line_end(spans[next].end());
+        }
+        next += 1;
+    }
+    let region = Span {
+        start,
+        len: end - start,
+        rule: spans[first].rule,
+    };
+    (region, next)
+}
+
+/// Rewrites `region` of `input` with the spans `range` of `findings`, scans the result as `mode`
+/// would, and records in `scratch.added` (input offsets) what that scan found beyond the spans.
+fn check_region(
+    scrubber: &Scrubber,
+    input: &[u8],
+    findings: &Findings,
+    range: std::ops::Range<usize>,
+    region: Span,
+    mode: JsonMode,
+    scratch: &mut Scratch,
+) {
+    let Scratch {
+        rewritten,
+        tokens,
+        check,
+        added,
+        added_quoted,
+        ..
+    } = scratch;
+    rewritten.clear();
+    tokens.clear();
+    let mut copied = region.start;
+    for span in &findings.spans[range] {
+        rewritten.extend_from_slice(&input[copied..span.start]);
+        let out_start = rewritten.len();
+        scrubber.write_span(rewritten, input, span, findings.is_quoted(span));
+        tokens.push(Token {
+            out_start,
+            out_end: rewritten.len(),
+            input: *span,
+        });
+        copied = span.end();
+    }
+    rewritten.extend_from_slice(&input[copied..region.end()]);
+
+    scrubber.find_once(rewritten, check, mode);
+    for found in &check.spans {
+        let span = to_input(tokens, region.start, found);
+        if !covered(&findings.spans, &span) {
+            added.push(span);
+            if check.is_quoted(found) {
+                added_quoted.push(span.start);
+            }
+        }
+    }
+}
+
+/// `found`, a span of a region's rewritten text, as a span of the input: a end that falls inside a
+/// replacement stretches to cover all the replacement replaced.
+fn to_input(tokens: &[Token], region_start: usize, found: &Span) -> Span {
+    // Input offset of rewritten byte `at`, and the replaced span when `at` lies in a replacement.
+    let locate = |at: usize| -> (usize, Option<Span>) {
+        let before = tokens.partition_point(|t| t.out_end <= at);
+        match tokens.get(before) {
+            Some(t) if t.out_start <= at => (t.input.start, Some(t.input)),
+            _ => match before.checked_sub(1).map(|k| tokens[k]) {
+                Some(t) => (t.input.end() + (at - t.out_end), None),
+                None => (region_start + at, None),
+            },
+        }
+    };
+    let (start, _) = locate(found.start);
+    let end = match locate(found.end() - 1) {
+        (_, Some(replaced)) => replaced.end(),
+        (last, None) => last + 1,
+    };
+    Span {
+        start,
+        len: end - start,
+        rule: found.rule,
+    }
+}
+
+/// Whether one of `spans` (sorted, disjoint) already covers all of `span`.
+fn covered(spans: &[Span], span: &Span) -> bool {
+    let after = spans.partition_point(|s| s.start <= span.start);
+    after > 0 && spans[after - 1].end() >= span.end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::RuleId;
+
+    fn s(start: usize, len: usize) -> Span {
+        Span {
+            start,
+            len,
+            rule: RuleId(0),
+        }
+    }
+
+    #[test]
+    fn rewritten_offsets_map_back_through_replacements() {
+        // input  "ab<secret 10 bytes>cd" ; rewritten "ab[SECRET]cd" (token 8 bytes)
+        let tokens = [Token {
+            out_start: 2,
+            out_end: 10,
+            input: s(102, 10),
+        }];
+        // A span over "cd" maps past the replaced value.
+        assert_eq!(to_input(&tokens, 100, &s(10, 2)), s(112, 2));
+        // Over "b[SEC": from "b" to the end of what the token replaced.
+        assert_eq!(to_input(&tokens, 100, &s(1, 4)), s(101, 11));
+        // Before any token: plain offset.
+        assert_eq!(to_input(&tokens, 100, &s(0, 1)), s(100, 1));
+    }
+
+    #[test]
+    fn coverage_needs_one_span_holding_all() {
+        let spans = [s(0, 5), s(5, 5)];
+        assert!(covered(&spans, &s(1, 3)));
+        assert!(covered(&spans, &s(5, 5)));
+        assert!(!covered(&spans, &s(3, 4)));
+        assert!(!covered(&spans, &s(10, 1)));
+    }
+
+    #[test]
+    fn regions_are_whole_lines_joined_by_shared_lines() {
+        let input = b"one a\ntwo b c\nthree\nfour d";
+        let spans = [s(4, 1), s(10, 1), s(12, 1), s(25, 1)];
+        let (r, next) = region_at(input, &spans, 0);
+        assert_eq!((r.start, r.len, next), (0, 5, 1));
+        let (r, next) = region_at(input, &spans, 1);
+        assert_eq!((r.start, r.end(), next), (6, 13, 3));
+        let (r, next) = region_at(input, &spans, 3);
+        assert_eq!((r.start, r.end(), next), (20, 26, 4));
+    }
+}
