@@ -73,6 +73,13 @@ fn block_masks(block: &[u8; BLOCK]) -> Masks {
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
 fn block_masks(block: &[u8; BLOCK]) -> Masks {
+    byte_loop_masks(block)
+}
+
+/// The masks one byte at a time: the portable path, and the reference the SSE2 path is tested against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline(always)]
+fn byte_loop_masks(block: &[u8; BLOCK]) -> Masks {
     let mut m = Masks::default();
     for (i, &b) in block.iter().enumerate() {
         let bit = 1u64 << i;
@@ -264,6 +271,32 @@ mod tests {
         let mut hay = vec![b' '; 60];
         hay.extend_from_slice(b"12345678");
         assert_eq!(Triggers::new(&hay).collect::<Vec<_>>(), vec![60]);
+    }
+
+    /// The SIMD masks equal the byte loop's for every byte value in every lane position (this is the
+    /// test Miri runs over the one `unsafe` call: `cargo +nightly miri test --lib scan::`).
+    #[test]
+    fn simd_masks_match_the_byte_loop() {
+        for rotate in 0..16 {
+            for first in (0..=255u8).step_by(BLOCK) {
+                let mut block = [0u8; BLOCK];
+                for (i, b) in block.iter_mut().enumerate() {
+                    *b = first.wrapping_add(((i + rotate) % BLOCK) as u8);
+                }
+                let (got, want) = (masks_of(&block), byte_loop_masks(&block));
+                assert_eq!(
+                    (got.digit, got.alpha, got.upper, got.dot_dash, got.special),
+                    (
+                        want.digit,
+                        want.alpha,
+                        want.upper,
+                        want.dot_dash,
+                        want.special
+                    ),
+                    "block {block:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! * Linear time on floods (digits, `@`, `%40`, `eyJ`, `password=`, PEM headers, keywords, JSON
 //!   punctuation, ...), on backtracking-shaped user regexes and on big packs is a timing, so it is not
 //!   here: `cargo bench --bench linearity` (`benches/linearity.rs`) compares 1 MiB with 8 MiB of each.
+//! * A line whose re-checks keep finding more than the engine re-checks is replaced whole, and the
+//!   result is still a fixed point.
+//! * A subscription payload of 10,000 events of 256 KiB (2.5 GiB inflated, built bit by bit) is
+//!   refused at the Lambda's inflate cap.
 //! * The hash key never appears in the tool's output, messages or `Debug` text.
 //! * Lambda batches (feature `lambda`): 10,000 small events plus events at the per-event limit are cut
 //!   into batches that respect every PutLogEvents limit.
@@ -411,6 +415,36 @@ fn a_pack_with_more_rules_than_rule_ids_is_refused_with_its_line() {
 }
 
 #[test]
+fn a_line_that_never_settles_is_replaced_whole() {
+    // Rules that each match the previous rule's replacement plus one more byte: every re-check of
+    // the rewritten line finds more, one rule further along the chain, longer than the engine checks.
+    let mut src = String::from("[[rule]]\nid = \"R1\"\nlabel = \"A\"\nregex = 'xa'\n");
+    for (i, (prev, next)) in ["A", "B", "C", "D", "E", "F"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g"])
+        .enumerate()
+    {
+        let label = (b'B' + i as u8) as char;
+        src.push_str(&format!(
+            "[[rule]]\nid = \"R{}\"\nlabel = \"{label}\"\nregex = '{prev}\\]{next}'\n",
+            i + 2
+        ));
+    }
+    let pack = merge(&src).expect("loads");
+    let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
+    // Three re-checks settle: each adds the next rule's span.
+    let (out, _) = scrub(&s, b"keep xabcd\nnext");
+    assert_eq!(out, b"keep [D]\nnext");
+    // The chain outruns the checks: the whole line goes, the next one stays, and the result is a
+    // fixed point like any other.
+    let (out, f) = scrub(&s, b"keep xabcdefg\nnext xa");
+    assert_eq!(out, b"[E]\nnext [A]", "{f:?}");
+    let (again, f2) = scrub(&s, &out);
+    assert_eq!(again, out);
+    assert!(f2.is_empty());
+}
+
+#[test]
 fn labels_that_could_be_detected_again_are_refused() {
     for label in ["email", "[EMAIL]", "E-MAIL", "EMAIL ADDRESS", "9LIVES", ""] {
         let src = format!("[[rule]]\nid = \"EMAIL\"\nlabel = \"{label}\"\n");
@@ -624,4 +658,168 @@ fn an_event_that_grows_past_the_limit_when_hashed_becomes_a_marker() {
     assert_eq!(prepare(&mut events), 1);
     assert!(events[0].message.starts_with("[logscrub: event of "));
     assert!(!events[0].message.contains("4155550132"));
+}
+
+/// Subscription payloads built bit by bit: a gzip stream of any inflated size, written in time
+/// proportional to its compressed size, so a payload of 10,000 events of 256 KiB (2.5 GiB inflated)
+/// costs a test a fraction of a second instead of compressing 2.5 GiB.
+#[cfg(feature = "lambda")]
+mod huge_payloads {
+    /// Deflate's bit order: values least significant bit first, Huffman codes most significant first.
+    #[derive(Default)]
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+
+    impl Bits {
+        fn put(&mut self, value: u64, n: u32) {
+            self.acc |= value << self.n;
+            self.n += n;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+
+        fn code(&mut self, code: u32, len: u32) {
+            self.put(u64::from(code.reverse_bits() >> (32 - len)), len);
+        }
+
+        /// A literal byte in the fixed Huffman code (RFC 1951, 3.2.6).
+        fn literal(&mut self, byte: u8) {
+            match byte {
+                0..=143 => self.code(0x30 + u32::from(byte), 8),
+                _ => self.code(0x190 + u32::from(byte - 144), 9),
+            }
+        }
+    }
+
+    /// A gzip stream, one fixed-Huffman deflate block, of text and long runs of `a`.
+    struct Payload {
+        bits: Bits,
+        crc: flate2::Crc,
+        run_crc: flate2::Crc,
+        run: usize,
+    }
+
+    impl Payload {
+        fn new(run: usize) -> Payload {
+            let mut bits = Bits::default();
+            bits.out
+                .extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+            bits.put(1, 1); // BFINAL
+            bits.put(1, 2); // BTYPE = fixed Huffman codes
+            let mut run_crc = flate2::Crc::new();
+            run_crc.update(&vec![b'a'; run]);
+            Payload {
+                bits,
+                crc: flate2::Crc::new(),
+                run_crc,
+                run,
+            }
+        }
+
+        fn text(&mut self, text: &[u8]) {
+            text.iter().for_each(|&b| self.bits.literal(b));
+            self.crc.update(text);
+        }
+
+        /// `run` bytes of `a`: one literal, then copies of 258 bytes at distance 1.
+        fn run_of_a(&mut self) {
+            self.bits.literal(b'a');
+            let mut left = self.run - 1;
+            while left >= 258 {
+                self.bits.code(0xc5, 8); // length code 285: 258 bytes
+                self.bits.code(0, 5); // distance code 0: distance 1
+                left -= 258;
+            }
+            (0..left).for_each(|_| self.bits.literal(b'a'));
+            self.crc.combine(&self.run_crc);
+        }
+
+        fn finish(mut self) -> Vec<u8> {
+            self.bits.code(0, 7); // end of block
+            self.bits.put(0, 7); // pad to a byte
+            let mut out = std::mem::take(&mut self.bits.out);
+            out.extend_from_slice(&self.crc.sum().to_le_bytes());
+            out.extend_from_slice(&self.crc.amount().to_le_bytes());
+            out
+        }
+    }
+
+    const HEAD: &str = r#"{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/app","logStream":"s","subscriptionFilters":["f"],"logEvents":["#;
+
+    /// A subscription payload (gzip, not yet base64) of `events` events, each message `run` bytes of
+    /// `a`; and the JSON it inflates to when `keep_json` (small cases only).
+    fn subscription(events: usize, run: usize, keep_json: bool) -> (Vec<u8>, Vec<u8>) {
+        let mut payload = Payload::new(run);
+        let mut json = Vec::new();
+        let text = |payload: &mut Payload, json: &mut Vec<u8>, t: &str| {
+            payload.text(t.as_bytes());
+            if keep_json {
+                json.extend_from_slice(t.as_bytes());
+            }
+        };
+        text(&mut payload, &mut json, HEAD);
+        for i in 0..events {
+            let sep = if i == 0 { "" } else { "," };
+            text(
+                &mut payload,
+                &mut json,
+                &format!(
+                    r#"{sep}{{"id":"{i}","timestamp":{},"message":""#,
+                    1_700_000_000_000u64 + i as u64
+                ),
+            );
+            payload.run_of_a();
+            if keep_json {
+                json.extend(std::iter::repeat_n(b'a', run));
+            }
+            text(&mut payload, &mut json, "\"}");
+        }
+        text(&mut payload, &mut json, "]}");
+        (payload.finish(), json)
+    }
+
+    #[test]
+    fn the_payload_builder_writes_valid_gzip() {
+        use logscrub::lambda::decode::{gunzip, log_data};
+        let (gz, json) = subscription(3, 1000, true);
+        let inflated = gunzip(&gz, 1 << 20).expect("valid gzip (checksum and size included)");
+        assert_eq!(inflated, json);
+        let data = log_data(&inflated).expect("a subscription payload");
+        assert_eq!(data.log_events.len(), 3);
+        assert!(data.log_events.iter().all(|e| e.message.len() == 1000));
+    }
+
+    #[test]
+    fn ten_thousand_events_of_256_kib_are_refused_at_the_inflate_cap() {
+        use base64::Engine;
+        use logscrub::lambda::decode::{
+            DEFAULT_MAX_INFLATED_BYTES, DecodeError, subscription_data,
+        };
+        // 2.5 GiB of events in about 20 MB of gzip: far past the 64 MiB cap, which must stop the
+        // inflating one byte past it, before any of it is parsed, scrubbed or forwarded.
+        let (gz, _) = subscription(10_000, 256 << 10, false);
+        assert!(gz.len() < 24 << 20, "{} bytes of gzip", gz.len());
+        let text = base64::engine::general_purpose::STANDARD.encode(&gz);
+        let err =
+            subscription_data(&text, DEFAULT_MAX_INFLATED_BYTES).expect_err("far over the cap");
+        assert_eq!(
+            err,
+            DecodeError::TooLarge {
+                limit: DEFAULT_MAX_INFLATED_BYTES
+            }
+        );
+        assert!(err.to_string().contains("67108864"), "{err}");
+        // Under a cap above its size the same builder's payload decodes: the refusal is the cap's.
+        let (gz, _) = subscription(40, 256 << 10, false);
+        let text = base64::engine::general_purpose::STANDARD.encode(&gz);
+        let data = subscription_data(&text, 16 << 20).expect("10 MiB under a 16 MiB cap");
+        assert_eq!(data.log_events.len(), 40);
+        assert!(data.log_events.iter().all(|e| e.message.len() == 256 << 10));
+    }
 }
