@@ -28,11 +28,17 @@ fn newline_count(data: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', data).count()
 }
 
-/// Scrubs line by line, as the Lambda does per event.
+/// Scrubs line by line, as the Lambda does per event. Lines are cut with memchr: `split_inclusive`
+/// tests one byte at a time and alone took a sixth of this measurement.
 fn scrub_lines(s: &Scrubber, data: &[u8], out: &mut Vec<u8>) {
     let mut findings = logscrub::Findings::default();
-    for line in data.split_inclusive(|&b| b == b'\n') {
-        s.scrub_into(line, out, &mut findings);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', data) {
+        s.scrub_into(&data[start..=nl], out, &mut findings);
+        start = nl + 1;
+    }
+    if start < data.len() {
+        s.scrub_into(&data[start..], out, &mut findings);
     }
 }
 
