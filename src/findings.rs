@@ -38,6 +38,8 @@ pub struct Findings {
     pub(crate) spans: Vec<Span>,
     /// Starts of spans that replace a bare JSON value (number, object, array): written quoted.
     pub(crate) quoted: Vec<usize>,
+    /// With [`JsonMode::On`](crate::JsonMode::On): non-blank lines that held no valid JSON document.
+    pub(crate) not_json: u64,
 }
 
 impl Findings {
@@ -74,8 +76,16 @@ impl Findings {
         }
     }
 
+    /// With [`JsonMode::On`](crate::JsonMode::On), how many non-blank lines of the input held no valid
+    /// JSON document and were scrubbed as text only (key rules did not apply to them); 0 in the other
+    /// modes.
+    pub fn not_json_lines(&self) -> u64 {
+        self.not_json
+    }
+
     pub fn clear(&mut self) {
         self.spans.clear();
         self.quoted.clear();
+        self.not_json = 0;
     }
 }

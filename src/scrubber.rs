@@ -297,7 +297,8 @@ impl Scrubber {
         // No `{` and no line starting with `[`: nothing to parse, the text path alone.
         let may_hold_json = || memchr::memchr2(b'{', b'[', input).is_some();
         match mode {
-            JsonMode::Auto if may_hold_json() => self.find_structured(input, findings),
+            JsonMode::Auto if may_hold_json() => self.find_structured(input, findings, false),
+            JsonMode::On => self.find_structured(input, findings, true),
             _ => self.detectors.find(input, &mut findings.spans),
         }
         resolve(&mut findings.spans);
@@ -306,10 +307,12 @@ impl Scrubber {
 
     /// The text detectors run once over the whole input, as in text mode; then each line that holds a
     /// JSON document is parsed and the text spans falling in it are clipped to its strings and
-    /// numbers, and its sensitive keys add theirs. Plain-text lines cost nothing extra.
-    fn find_structured(&self, input: &[u8], findings: &mut Findings) {
-        json::SCRATCH
-            .with_borrow_mut(|scratch| self.find_structured_with(input, findings, scratch));
+    /// numbers, and its sensitive keys add theirs. Plain-text lines cost nothing extra. With
+    /// `count_text_lines`, non-blank lines that are not JSON are counted in `findings.not_json`.
+    fn find_structured(&self, input: &[u8], findings: &mut Findings, count_text_lines: bool) {
+        json::SCRATCH.with_borrow_mut(|scratch| {
+            self.find_structured_with(input, findings, scratch, count_text_lines)
+        });
     }
 
     fn find_structured_with(
@@ -317,6 +320,7 @@ impl Scrubber {
         input: &[u8],
         findings: &mut Findings,
         scratch: &mut json::Scratch,
+        count_text_lines: bool,
     ) {
         let mut text = std::mem::take(&mut scratch.text);
         let mut piece = std::mem::take(&mut scratch.piece);
@@ -383,7 +387,10 @@ impl Scrubber {
                 );
                 if structured.is_err() {
                     findings.spans.extend_from_slice(&piece);
+                    findings.not_json += u64::from(count_text_lines);
                 }
+            } else if count_text_lines && !is_blank(line) {
+                findings.not_json += 1;
             }
             line_start = line_end + 1;
         }
@@ -484,6 +491,11 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
         },
         ids,
     }
+}
+
+/// A line holding nothing but whitespace (or a lone `\r`): not counted as a non-JSON line.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 #[cfg(test)]

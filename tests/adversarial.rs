@@ -7,7 +7,8 @@
 //!   with more rules than the engine can number is refused the same way.
 //! * Linear time on floods (digits, `@`, `%40`, `eyJ`, `password=`, PEM headers, keywords, JSON
 //!   punctuation, ...), on backtracking-shaped user regexes and on big packs is a timing, so it is not
-//!   here: `cargo bench --bench linearity` (`benches/linearity.rs`) compares 1 MiB with 8 MiB of each.
+//!   here: `cargo bench --bench linearity` (`benches/linearity.rs`) compares 4 MiB with 32 MiB of
+//!   each (`LINEARITY_MIB` sets the smaller size).
 //! * A line whose re-checks keep finding more than the engine re-checks is replaced whole, and the
 //!   result is still a fixed point.
 //! * A subscription payload of 10,000 events of 256 KiB (2.5 GiB inflated, built bit by bit) is

@@ -628,3 +628,95 @@ fn audit_sarif_has_the_required_fields() {
         assert_eq!(rules[index]["id"], r["ruleId"]);
     }
 }
+
+#[test]
+fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
+    let input = b"{\"first_name\":\"Jane\",\"n\":1}\nplain jane@example.com\n";
+    // Bare `--json` is `--json on`.
+    let out = run(&["--json"], input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "{\"first_name\":\"[NAME]\",\"n\":1}\nplain [EMAIL]\n"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 non-blank lines were not valid JSON"),
+        "{err}"
+    );
+    assert!(!err.contains("jane") && !err.contains("Jane"), "{err}");
+    // `--json off` scrubs as text: the name has no shape, so it stays.
+    let out = run(&["--json", "off"], input);
+    assert_eq!(
+        stdout(&out),
+        "{\"first_name\":\"Jane\",\"n\":1}\nplain [EMAIL]\n"
+    );
+    // `auto` (the default) structures JSON lines and says nothing about text lines.
+    let out = run(&["--json=auto", "--stats"], input);
+    assert!(stdout(&out).starts_with("{\"first_name\":\"[NAME]\""));
+    assert!(!stderr(&out).contains("not JSON"), "{}", stderr(&out));
+    // The environment sets it too, and --stats shows the count.
+    let out = run_cmd(bin().args(["--stats"]).env("LOGSCRUB_JSON", "on"), input);
+    assert!(
+        stderr(&out).contains("not JSON    1 lines"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn rules_files_stack_in_order() {
+    let dir = tmp("two-packs");
+    let first = dir.join("first.toml");
+    let second = dir.join("second.toml");
+    std::fs::write(
+        &first,
+        "[[rule]]\nid = \"EMPLOYEE_ID\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]\n",
+    )
+    .unwrap();
+    // The second pack retunes the first pack's rule and disables a built-in one.
+    std::fs::write(
+        &second,
+        "[[rule]]\nid = \"EMPLOYEE_ID\"\nstyle = \"mask\"\n\n[[rule]]\nid = \"EMAIL\"\nenabled = false\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "--rules",
+            first.to_str().unwrap(),
+            "--rules",
+            second.to_str().unwrap(),
+        ],
+        b"by EMP-123456 for jane@example.com\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "by ***-****** for jane@example.com\n");
+}
+
+#[test]
+fn a_full_output_device_is_an_io_error() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("SKIPPED: no /dev/full on this system");
+        return;
+    }
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let mut child = bin()
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = thread::spawn(move || {
+        let _ = stdin.write_all(&numbered_lines(20_000));
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("cannot write standard output"), "{err}");
+    assert!(!err.contains("example.com"), "{err}");
+}

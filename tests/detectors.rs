@@ -566,3 +566,109 @@ fn findings_count_per_rule() {
     assert_eq!(f.count(email), 2);
     assert_eq!(f.count(phone), 1);
 }
+
+#[test]
+fn hash_tokens_are_hmac_sha256_known_answers() {
+    // Expected values computed outside logscrub, with Python's hmac module:
+    // hmac.new(key, b"EMAIL\0jane@example.com", sha256).hexdigest()[:8], and the card's digits only.
+    let s = Scrubber::new(
+        &Pack::builtin().unwrap(),
+        &Options {
+            style: Some(Style::Hash),
+            hash_key: Some(b"an-hmac-key-of-32-bytes-00000000".to_vec()),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        scrub_with(&s, "mail jane@example.com card 4111-1111-1111-1111"),
+        "mail [EMAIL:1efb81ce] card [CARD:8ded2fe3]"
+    );
+    assert_eq!(
+        scrub_with(&s, r#"{"msg":"card 4111 1111 1111 1111"}"#),
+        r#"{"msg":"card [CARD:8ded2fe3]"}"#,
+        "same token whatever the grouping, and valid inside JSON"
+    );
+}
+
+#[test]
+fn keyword_gated_numbers_after_each_of_their_keywords() {
+    check(&[
+        // Bare 10-digit phones after each phone keyword, in text.
+        ("tel: 4155550132", "tel: [PHONE]"),
+        ("cell 4155550132", "cell [PHONE]"),
+        ("sms 4155550132", "sms [PHONE]"),
+        ("mobile=4155550132", "mobile=[PHONE]"),
+        ("sent to 4155550132", "sent to [PHONE]"),
+        ("from 4155550132", "from [PHONE]"),
+        ("phone_number=4155550132", "phone_number=[PHONE]"),
+        // Routing numbers after each bank keyword.
+        ("rtn 021000021", "rtn [ROUTING]"),
+        ("bank 021000021", "bank [ROUTING]"),
+        ("ach 021000021", "ach [ROUTING]"),
+        ("aba: 021000021", "aba: [ROUTING]"),
+        // Account numbers after each bank-account keyword, 4 and 17 digits.
+        ("savings 12345678", "savings [ACCOUNT]"),
+        ("checking 12345678", "checking [ACCOUNT]"),
+        ("dda 12345678", "dda [ACCOUNT]"),
+        ("iban 12345678", "iban [ACCOUNT]"),
+        ("acct 1234", "acct [ACCOUNT]"),
+        ("acct 12345678901234567", "acct [ACCOUNT]"),
+        ("accountNumber=12345678", "accountNumber=[ACCOUNT]"),
+        // EIN after its text keywords.
+        ("tax id: 123456789", "tax id: [EIN]"),
+        ("fein 123456789", "fein [EIN]"),
+    ]);
+    untouched(&[
+        "acct 123",
+        "acct 123456789012345678",
+        "routing number 500000005",
+        "account 12345678",
+        "intel 4155550132",
+    ]);
+}
+
+#[test]
+fn luhn_valid_numbers_without_a_card_brand_stay() {
+    untouched(&[
+        // Luhn-valid, but 9 and 2220/2721 start no card brand.
+        "ref 9111111111111110",
+        "mc 2220000000000000",
+        "mc 2721000000000004",
+        // A valid Visa number inside a longer digit run.
+        "id 994111111111111111199",
+    ]);
+    check(&[
+        ("mc 2221000000000009", "mc [CARD]"),
+        ("mc 2720999999999996", "mc [CARD]"),
+    ]);
+}
+
+#[test]
+fn stripe_test_keys_and_publishable_keys() {
+    check(&[("key rk_test_51H8abcdefghijklmnop", "key [STRIPE_KEY]")]);
+    untouched(&[
+        "pk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "ch_3MmlLrLkdIwHu7ix0snN0B15",
+    ]);
+}
+
+#[test]
+fn unencoded_email_in_a_url() {
+    check(&[
+        (
+            "GET /cb?email=jane@example.com&x=1",
+            "GET /cb?email=[EMAIL]&x=1",
+        ),
+        (
+            r#"{"url":"https://x.example.com/cb?email=jane@example.com"}"#,
+            r#"{"url":"https://x.example.com/cb?email=[EMAIL]"}"#,
+        ),
+    ]);
+}
+
+#[test]
+fn ssn_with_spaces_in_invalid_ranges_stays() {
+    untouched(&["id 000 12 3456", "id 219 00 9999", "id 666 12 3456"]);
+    check(&[("id 219 09 9999", "id [SSN]")]);
+}

@@ -340,3 +340,177 @@ fn generated_corpus_stays_valid_json_and_clean() {
     }
     assert!(checked >= 1000);
 }
+
+#[test]
+fn every_listed_key_replaces_a_value_that_has_no_pattern() {
+    check(&[
+        (r#"{"ssn":"x"}"#, r#"{"ssn":"[SSN]"}"#),
+        (r#"{"tax_id":"x"}"#, r#"{"tax_id":"[EIN]"}"#),
+        (
+            r#"{"account_number":"x"}"#,
+            r#"{"account_number":"[ACCOUNT]"}"#,
+        ),
+        (
+            r#"{"routing_number":"x"}"#,
+            r#"{"routing_number":"[ROUTING]"}"#,
+        ),
+        (r#"{"iban":"x"}"#, r#"{"iban":"[IBAN]"}"#),
+        (r#"{"card_number":"x"}"#, r#"{"card_number":"[CARD]"}"#),
+        (r#"{"cvv":"x"}"#, r#"{"cvv":"[CVV]"}"#),
+        (r#"{"secret":"x"}"#, r#"{"secret":"[SECRET]"}"#),
+        (r#"{"token":"x"}"#, r#"{"token":"[SECRET]"}"#),
+        (r#"{"api_key":"x"}"#, r#"{"api_key":"[SECRET]"}"#),
+        (r#"{"password":"x"}"#, r#"{"password":"[SECRET]"}"#),
+        (
+            r#"{"authorization":"x"}"#,
+            r#"{"authorization":"[AUTH_HEADER]"}"#,
+        ),
+        (r#"{"street":"1 Main St"}"#, r#"{"street":"[ADDRESS]"}"#),
+        (r#"{"dob":"1990-01-02"}"#, r#"{"dob":"[DOB]"}"#),
+        (r#"{"full_name":"Jane Doe"}"#, r#"{"full_name":"[NAME]"}"#),
+        (
+            r#"{"person":{"name":"Jane"}}"#,
+            r#"{"person":{"name":"[NAME]"}}"#,
+        ),
+        (
+            r#"{"Customer":{"Name":"Jane"}}"#,
+            r#"{"Customer":{"Name":"[NAME]"}}"#,
+        ),
+        // `name` alone, outside a person object, is not a person's name.
+        (
+            r#"{"queue":{"name":"jobs"}}"#,
+            r#"{"queue":{"name":"jobs"}}"#,
+        ),
+    ]);
+}
+
+#[test]
+fn users_add_and_remove_keys_and_paths_in_their_pack() {
+    let mut pack = Pack::builtin().expect("pack");
+    pack.merge_str(
+        r#"
+[[rule]]
+id = "PATIENT"
+detector = "json_key"
+json_keys = ["patient_id"]
+json_paths = ["patient.name"]
+
+# Override the built-in NAME rule with a shorter key list: first_name no longer counts.
+[[rule]]
+id = "NAME"
+json_keys = ["last_name"]
+json_paths = []
+"#,
+        "user.toml",
+    )
+    .expect("user pack");
+    let s = Scrubber::new(&pack, &Options::default()).expect("scrubber");
+    assert_eq!(
+        scrub_with(&s, r#"{"patientId":"P-1","patient":{"name":"Jo"}}"#),
+        r#"{"patientId":"[PATIENT]","patient":{"name":"[PATIENT]"}}"#
+    );
+    assert_eq!(
+        scrub_with(
+            &s,
+            r#"{"first_name":"Jane","last_name":"Doe","customer":{"name":"Jo"}}"#
+        ),
+        r#"{"first_name":"Jane","last_name":"[NAME]","customer":{"name":"Jo"}}"#
+    );
+    let mut bad = Pack::builtin().expect("pack");
+    let err = bad
+        .merge_str(
+            "[[rule]]\nid = \"X\"\ndetector = \"json_key\"\njson_keys = [\"a.b\"]\n",
+            "bad.toml",
+        )
+        .expect_err("a dotted key is refused");
+    let msg = err.to_string();
+    assert!(msg.contains("bad.toml:4"), "{msg}");
+    assert!(msg.contains("json_paths"), "{msg}");
+}
+
+#[test]
+fn whitespace_and_escaped_keys_are_kept_as_written() {
+    check(&[
+        (
+            "{ \"email\" : \"jane@example.com\" ,  \"n\" : 1 }",
+            "{ \"email\" : \"[EMAIL]\" ,  \"n\" : 1 }",
+        ),
+        (
+            "{\t\"user\": {  \"phone\":\t\"x\"  }\t}\r",
+            "{\t\"user\": {  \"phone\":\t\"[PHONE]\"  }\t}\r",
+        ),
+        (r#"{"e\u006dail":"x"}"#, r#"{"e\u006dail":"[EMAIL]"}"#),
+    ]);
+}
+
+#[test]
+fn hash_and_mask_styles_over_escapes_keep_json_valid() {
+    let hashed = Scrubber::new(
+        &Pack::builtin().expect("pack"),
+        &Options {
+            style: Some(Style::Hash),
+            hash_key: Some(b"an-hmac-key-of-32-bytes-00000000".to_vec()),
+            ..Options::default()
+        },
+    )
+    .expect("scrubber");
+    let masked = scrubber_with(Some(Style::Mask), JsonMode::Auto);
+    let line =
+        r#"{"msg":"mail jane\u0040example.com","phone":4155550132,"customer":{"name":"Jo"}}"#;
+    for s in [&hashed, &masked] {
+        let out = scrub_with(s, line);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        let msg = v["msg"].as_str().expect("msg stays a string");
+        assert!(!msg.contains("jane") && !msg.contains("example"), "{out}");
+        assert!(
+            v["phone"].is_string() && !out.contains("4155550132"),
+            "{out}"
+        );
+        assert!(!out.contains("Jo\""), "{out}");
+    }
+}
+
+#[test]
+fn forced_mode_counts_the_lines_that_are_not_json() {
+    let forced = scrubber_with(None, JsonMode::On);
+    let input =
+        "{\"first_name\":\"Jane\"}\nplain text jane@example.com\n\n{\"first_name\":\"Jo\",}\n";
+    let mut out = Vec::new();
+    let found = forced.scrub(input.as_bytes(), &mut out);
+    assert_eq!(
+        String::from_utf8(out).expect("utf-8"),
+        "{\"first_name\":\"[NAME]\"}\nplain text [EMAIL]\n\n{\"first_name\":\"Jo\",}\n",
+        "JSON lines scrubbed by key, the others as text"
+    );
+    assert_eq!(
+        found.not_json_lines(),
+        2,
+        "the text line and the invalid one"
+    );
+    let auto = scrubber_with(None, JsonMode::Auto);
+    let mut out = Vec::new();
+    assert_eq!(auto.scrub(input.as_bytes(), &mut out).not_json_lines(), 0);
+}
+
+#[test]
+fn json_deeper_than_the_scanner_allows_is_scrubbed_as_text() {
+    // Beyond 128 levels the line is scrubbed as text: pattern rules still apply, key-only rules (a
+    // name) cannot. SECURITY.md lists this limit.
+    let deep = "{\"a\":".repeat(200)
+        + "{\"first_name\":\"Jane\",\"email\":\"jane@example.com\"}"
+        + &"}".repeat(200);
+    let out = scrub(&deep);
+    assert!(
+        out.contains("\"email\":\"[EMAIL]\""),
+        "patterns still apply"
+    );
+    assert!(out.contains("\"first_name\":\"Jane\""), "key rules do not");
+    serde_json::from_str::<serde_json::Value>(&out)
+        .map(|_| ())
+        .unwrap_or_else(|e| {
+            // serde_json itself refuses more than 128 levels; the text scrub kept the bytes around the
+            // replacement as they were.
+            assert!(e.to_string().contains("recursion"), "{e}");
+        });
+}

@@ -7,7 +7,10 @@
 //! run against a real AWS account.
 //!
 //! The fake-endpoint tests always run: a thread on 127.0.0.1 answers PutLogEvents with throttling
-//! errors or 503s, which moto cannot be asked to do, to prove the retries through the real SDK.
+//! errors or 503s, which moto cannot be asked to do, to prove the retries through the real SDK. A
+//! throttling proxy in front of moto (`throttling_proxy`) then proves what the retries deliver: every
+//! event, once, scrubbed and in order when throttling passes; and when it outlasts the deadline, an
+//! error for the invocation after the batches that did land, none skipped.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -414,4 +417,199 @@ async fn an_unreachable_endpoint_fails_the_invocation() {
         err.to_string().contains("could not connect or send"),
         "{err}"
     );
+}
+
+/// Reads one HTTP/1.1 message head and its `Content-Length` body from `reader`.
+fn read_message(reader: &mut impl BufRead) -> Option<(Vec<String>, Vec<u8>)> {
+    let mut head = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        head.push(line);
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+/// Writes a message head (without its `Connection` header, which becomes `close`) and body.
+fn write_message(out: &mut impl Write, head: &[String], body: &[u8]) -> std::io::Result<()> {
+    for line in head {
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    out.write_all(b"Connection: close\r\n\r\n")?;
+    out.write_all(body)?;
+    out.flush()
+}
+
+/// A proxy in front of moto that answers PutLogEvents calls with `ThrottlingException` while
+/// `throttle(n)` (n counts PutLogEvents calls from 0) says so, and forwards everything else to moto
+/// unchanged, so what finally lands can be read back from moto.
+fn throttling_proxy(
+    moto: &str,
+    throttle: impl Fn(usize) -> bool + Send + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let moto_addr = moto
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let puts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&puts);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut client) = stream else { continue };
+            let mut reader = BufReader::new(client.try_clone().unwrap());
+            let Some((head, body)) = read_message(&mut reader) else {
+                continue;
+            };
+            let is_put = head.iter().any(|l| {
+                l.to_ascii_lowercase()
+                    .contains("logs_20140328.putlogevents")
+            });
+            if is_put && throttle(counter.fetch_add(1, Ordering::SeqCst)) {
+                let answer = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+                let _ = write!(
+                    client,
+                    "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                continue;
+            }
+            let Ok(mut upstream) = std::net::TcpStream::connect(&moto_addr) else {
+                continue;
+            };
+            if write_message(&mut upstream, &head, &body).is_err() {
+                continue;
+            }
+            let mut from_moto = BufReader::new(upstream);
+            if let Some((head, body)) = read_message(&mut from_moto) {
+                let _ = write_message(&mut client, &head, &body);
+            }
+        }
+    });
+    (url, puts)
+}
+
+#[tokio::test]
+async fn moto_throttled_batches_arrive_once_each_after_retries() {
+    let Some(moto) = moto_endpoint("moto_throttled_batches_arrive_once_each_after_retries") else {
+        return;
+    };
+    let direct = CloudWatchSink::from_env().await.client().clone();
+    let destination = "/logscrub/e2e/throttled";
+    direct
+        .create_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("CreateLogGroup on moto");
+    // The stream exists already, so every PutLogEvents call is a delivery attempt.
+    direct
+        .create_log_stream()
+        .log_group_name(destination)
+        .log_stream_name(stream_name("/app/throttled", "s1"))
+        .send()
+        .await
+        .expect("CreateLogStream on moto");
+    // Every second PutLogEvents call is throttled: each batch lands on its second attempt.
+    let (proxy, puts) = throttling_proxy(&moto, |n| n % 2 == 0);
+    let h = handler(destination, sink_at(&proxy).await);
+    let events = pii_events(700, 2_000);
+    let out = h
+        .handle(invocation(
+            subscription("/app/throttled", "s1", &events),
+            60,
+        ))
+        .await
+        .expect("delivered despite throttling");
+    let batches = out["batches"].as_u64().unwrap() as usize;
+    assert!(batches >= 2, "{out}");
+    assert_eq!(out["delivered"], 700, "{out}");
+    assert_eq!(
+        puts.load(Ordering::SeqCst),
+        2 * batches,
+        "one retry per batch"
+    );
+
+    let stored = all_events(&direct, destination, &stream_name("/app/throttled", "s1")).await;
+    let scrubber = h.config().scrubber().unwrap();
+    let mut expected: Vec<(i64, String)> = events
+        .iter()
+        .map(|(ts, m)| {
+            let mut out = Vec::new();
+            scrubber.scrub(m.as_bytes(), &mut out);
+            (*ts, String::from_utf8(out).unwrap())
+        })
+        .collect();
+    expected.sort_by_key(|e| e.0);
+    assert_eq!(stored.len(), 700, "no event lost, none stored twice");
+    assert_eq!(
+        stored, expected,
+        "each event is its input, scrubbed, in order"
+    );
+}
+
+#[tokio::test]
+async fn moto_a_batch_throttled_past_the_deadline_fails_the_invocation_after_earlier_ones_landed() {
+    let Some(moto) = moto_endpoint(
+        "moto_a_batch_throttled_past_the_deadline_fails_the_invocation_after_earlier_ones_landed",
+    ) else {
+        return;
+    };
+    let direct = CloudWatchSink::from_env().await.client().clone();
+    let destination = "/logscrub/e2e/throttled-forever";
+    direct
+        .create_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("CreateLogGroup on moto");
+    // The stream exists already, so every PutLogEvents call is a delivery attempt.
+    direct
+        .create_log_stream()
+        .log_group_name(destination)
+        .log_stream_name(stream_name("/app/throttled", "s2"))
+        .send()
+        .await
+        .expect("CreateLogStream on moto");
+    // The first batch lands; every call after it is throttled.
+    let (proxy, _) = throttling_proxy(&moto, |n| n >= 1);
+    let h = handler(destination, sink_at(&proxy).await);
+    let events = pii_events(700, 2_000);
+    let err = h
+        .handle(invocation(subscription("/app/throttled", "s2", &events), 5))
+        .await
+        .expect_err("undelivered events fail the invocation, so Lambda retries the payload");
+    let text = err.to_string();
+    assert!(text.contains("not delivered"), "{text}");
+    assert!(text.contains("/app/throttled"), "{text}");
+    for value in PII {
+        assert!(!text.contains(value), "{text}");
+    }
+    // What did land is scrubbed, and is a prefix of the chronological events: the retried payload
+    // can repeat it, but nothing is skipped.
+    let stored = all_events(&direct, destination, &stream_name("/app/throttled", "s2")).await;
+    assert!(!stored.is_empty() && stored.len() < 700, "{}", stored.len());
+    let mut sorted = events.clone();
+    sorted.sort_by_key(|e| e.0);
+    for ((ts, message), (want_ts, _)) in stored.iter().zip(&sorted) {
+        assert_eq!(ts, want_ts);
+        for value in PII {
+            assert!(!message.contains(value), "{value} reached the destination");
+        }
+    }
 }

@@ -77,20 +77,44 @@ fn filler() -> impl Strategy<Value = String> {
     proptest::string::string_regex("[a-zA-Z ,;:=/\\[\\]{}\"'_\\t-]{0,40}").expect("filler regex")
 }
 
-/// A PII value from the generators, with the rule that must catch it.
-fn pii() -> impl Strategy<Value = (&'static str, String)> {
-    (any::<u64>(), 0..9u8).prop_map(|(seed, kind)| {
+/// A PII value from the generators, with the rule that must catch it and the keyword (possibly
+/// empty) that must stand before it for keyword-gated rules.
+fn pii() -> impl Strategy<Value = (&'static str, &'static str, String)> {
+    (any::<u64>(), 0..16u8).prop_map(|(seed, kind)| {
         let mut r = Rng::new(seed);
         match kind {
-            0 => ("EMAIL", corpus::email(&mut r)),
-            1 => ("PHONE", corpus::phone(&mut r)),
-            2 => ("CARD", corpus::card(&mut r)),
-            3 => ("CARD", corpus::grouped_card(&mut r)),
-            4 => ("IBAN", corpus::iban(&mut r)),
-            5 => ("SSN", corpus::ssn(&mut r)),
-            6 => ("EIN", corpus::ein(&mut r)),
-            7 => ("JWT", corpus::jwt(&mut r)),
-            _ => ("STRIPE_KEY", format!("sk_live_{}", r.alnum(24))),
+            0 => ("EMAIL", "", corpus::email(&mut r)),
+            1 => ("PHONE", "", corpus::phone(&mut r)),
+            2 => ("CARD", "", corpus::card(&mut r)),
+            3 => ("CARD", "", corpus::grouped_card(&mut r)),
+            4 => ("IBAN", "", corpus::iban(&mut r)),
+            5 => ("SSN", "", corpus::ssn(&mut r)),
+            6 => ("EIN", "", corpus::ein(&mut r)),
+            7 => ("JWT", "", corpus::jwt(&mut r)),
+            8 => ("STRIPE_KEY", "", format!("sk_live_{}", r.alnum(24))),
+            9 => ("ROUTING", "routing number ", corpus::routing(&mut r)),
+            // Up to 12 digits: longer runs can be Luhn-valid card numbers, which win over ACCOUNT.
+            10 => {
+                let len = r.range(6, 12) as usize;
+                ("ACCOUNT", "acct ", r.digits(len))
+            }
+            11 => (
+                "VENMO",
+                "venmo ",
+                format!("@{}-{}", r.lower(6), r.digits(2)),
+            ),
+            12 => (
+                "CASHTAG",
+                "cash app ",
+                format!("${}{}", r.lower(1).to_uppercase(), r.lower(7)),
+            ),
+            13 => ("AWS_ACCESS_KEY", "", format!("AKIA{}", r.upper_alnum(16))),
+            14 => ("GITHUB_TOKEN", "", format!("ghp_{}", r.alnum(36))),
+            _ => (
+                "SLACK_TOKEN",
+                "",
+                format!("xoxb-{}-{}-{}", r.digits(12), r.digits(13), r.alnum(24)),
+            ),
         }
     })
 }
@@ -102,12 +126,12 @@ proptest! {
     ))]
 
     #[test]
-    fn pii_in_random_text_is_always_caught(pre in filler(), (rule, value) in pii(), post in filler()) {
-        let line = format!("{pre} {value} {post}");
+    fn pii_in_random_text_is_always_caught(pre in filler(), (rule, keyword, value) in pii(), post in filler()) {
+        let line = format!("{pre} {keyword}{value} {post}");
         let (out, f) = scrub(line.as_bytes());
         let out = String::from_utf8(out).expect("utf-8");
         prop_assert!(!out.contains(&value), "{rule} {value:?} leaked: {out}");
-        let at = pre.len() + 1;
+        let at = pre.len() + 1 + keyword.len();
         let s = scrubber();
         prop_assert!(
             f.spans().iter().any(|sp| sp.start <= at && sp.end() >= at + value.len() && s.rule_name(sp.rule) == rule),

@@ -42,6 +42,8 @@ pub struct Stats {
     pub counts: Vec<u64>,
     /// Lines written as [`FAILED_LINE`] because the engine failed on them.
     pub failed_lines: u64,
+    /// With `--json on`: non-blank lines that held no valid JSON (scrubbed as text only).
+    pub not_json_lines: u64,
 }
 
 impl Stats {
@@ -50,6 +52,7 @@ impl Stats {
         self.bytes = 0;
         self.counts.iter_mut().for_each(|c| *c = 0);
         self.failed_lines = 0;
+        self.not_json_lines = 0;
     }
 
     pub fn add(&mut self, other: &Stats) {
@@ -62,6 +65,7 @@ impl Stats {
             *a += b;
         }
         self.failed_lines += other.failed_lines;
+        self.not_json_lines += other.not_json_lines;
     }
 
     pub fn tally(&mut self, rules: usize, spans: &[Span]) {
@@ -94,6 +98,13 @@ impl Stats {
             if *n > 0 {
                 let _ = writeln!(s, "    {:<20} {n}", scrubber.rules()[i].id);
             }
+        }
+        if self.not_json_lines > 0 {
+            let _ = writeln!(
+                s,
+                "  not JSON    {} lines (scrubbed as text)",
+                self.not_json_lines
+            );
         }
         if self.failed_lines > 0 {
             let _ = writeln!(s, "  internal errors: {} lines", self.failed_lines);
@@ -142,6 +153,7 @@ impl Task for Scrub<'_> {
         if ok {
             out.stats
                 .tally(self.scrubber.rules().len(), findings.spans());
+            out.stats.not_json_lines += findings.not_json_lines();
         } else {
             out.bytes.truncate(mark);
             write_failed(input, &mut out.bytes);

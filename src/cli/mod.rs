@@ -149,8 +149,10 @@ struct EngineArgs {
 
     /// Structured logs: with `auto`, a line holding a JSON document is scrubbed as JSON (whole values
     /// under sensitive keys such as email or customer.name are replaced, the output stays valid JSON);
-    /// `off` scrubs every line as text.
-    #[arg(long, value_enum, default_value_t = JsonArg::Auto, env = "LOGSCRUB_JSON", global = true)]
+    /// `on` (or a bare `--json`) expects every line to be JSON and reports on stderr how many were not
+    /// (those are scrubbed as text, so key rules missed them); `off` scrubs every line as text.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = JsonArg::Auto,
+          num_args = 0..=1, default_missing_value = "on", env = "LOGSCRUB_JSON", global = true)]
     json: JsonArg,
 
     /// Worker threads [default: the number of CPUs].
@@ -162,6 +164,7 @@ struct EngineArgs {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum JsonArg {
     Auto,
+    On,
     Off,
 }
 
@@ -338,6 +341,7 @@ fn options(engine: &EngineArgs, hash_key: Option<Vec<u8>>) -> Options {
         hash_key,
         json: match engine.json {
             JsonArg::Auto => JsonMode::Auto,
+            JsonArg::On => JsonMode::On,
             JsonArg::Off => JsonMode::Off,
         },
     }
@@ -428,6 +432,13 @@ fn run_filter(args: &Args) -> Result<u8, Stop> {
     let stats = &outcome.sink.stats;
     if args.stats {
         eprint!("{}", stats.report(&scrubber, start.elapsed()));
+    }
+    if stats.not_json_lines > 0 {
+        eprintln!(
+            "logscrub: --json on: {} non-blank lines were not valid JSON and were scrubbed as text \
+             (key rules such as names did not apply to them)",
+            stats.not_json_lines
+        );
     }
     if stats.failed_lines > 0 {
         eprintln!(

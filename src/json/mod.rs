@@ -37,6 +37,12 @@ pub enum JsonMode {
     /// the line) is scrubbed as JSON; any other line, or a line whose JSON is invalid, as text.
     #[default]
     Auto,
+    /// Forced: every line is expected to hold a JSON document and is scrubbed as in `Auto`, but a
+    /// non-blank line that does not parse is counted in
+    /// [`Findings::not_json_lines`](crate::Findings::not_json_lines), so a pipeline learns that key
+    /// rules (names, addresses) did not apply to it. Such a line is still scrubbed as text: forcing
+    /// never lets a line through unscrubbed.
+    On,
 }
 
 impl JsonMode {
@@ -44,6 +50,7 @@ impl JsonMode {
         match name {
             "off" => Some(JsonMode::Off),
             "auto" => Some(JsonMode::Auto),
+            "on" => Some(JsonMode::On),
             _ => None,
         }
     }

@@ -173,7 +173,15 @@ pub(crate) fn parse(
                     return Err(NotJson);
                 }
                 let (end, escaped) = string_end(line, i)?;
-                key = NormKey::new(&line[i + 1..end]);
+                key = if escaped {
+                    // `"e\u006dail"` is the key `email`: compare keys decoded. Escaped keys are
+                    // rare, so the allocation stays off the common path.
+                    let (mut decoded, mut map) = (Vec::new(), Vec::new());
+                    super::escape::decode(&line[i + 1..end], &mut decoded, &mut map);
+                    NormKey::new(&decoded)
+                } else {
+                    NormKey::new(&line[i + 1..end])
+                };
                 // Key rules never rewrite keys, but a key that is itself PII (a map keyed by email)
                 // must not pass through: pattern detectors still see key content.
                 out.tokens.push(Token {

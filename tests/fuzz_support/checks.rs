@@ -25,8 +25,8 @@ use std::sync::OnceLock;
 use logscrub::{Findings, JsonMode, Options, Pack, Scrubber, Style};
 
 /// The built-in engine in JSON mode (the default) and in text mode.
-fn scrubbers() -> &'static [Scrubber; 2] {
-    static S: OnceLock<[Scrubber; 2]> = OnceLock::new();
+fn scrubbers() -> &'static [Scrubber; 3] {
+    static S: OnceLock<[Scrubber; 3]> = OnceLock::new();
     S.get_or_init(|| {
         let pack = Pack::builtin().expect("built-in pack loads");
         let build = |json| {
@@ -36,7 +36,11 @@ fn scrubbers() -> &'static [Scrubber; 2] {
             };
             Scrubber::new(&pack, &options).expect("built-in pack compiles")
         };
-        [build(JsonMode::Auto), build(JsonMode::Off)]
+        [
+            build(JsonMode::Auto),
+            build(JsonMode::Off),
+            build(JsonMode::On),
+        ]
     })
 }
 
@@ -123,11 +127,20 @@ fn invariants(s: &Scrubber, input: &[u8], mode: &str) -> Vec<u8> {
     out
 }
 
-/// Arbitrary bytes through the built-in engine, in JSON mode and in text mode.
+/// Arbitrary bytes through the built-in engine, in JSON mode, in text mode and in forced JSON mode
+/// (which must scrub exactly as JSON mode does: it only counts the lines that are not JSON).
 pub fn engine(input: &[u8]) {
-    let [json, text] = scrubbers();
-    invariants(json, input, "json mode");
+    let [json, text, forced] = scrubbers();
+    let out = invariants(json, input, "json mode");
     invariants(text, input, "text mode");
+    let (forced_out, _) = scrub(forced, input);
+    assert!(
+        forced_out == out,
+        "forced JSON mode differs from JSON mode\n input: {:?}\n  auto: {:?}\nforced: {:?}",
+        String::from_utf8_lossy(input),
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&forced_out)
+    );
 }
 
 /// Whether `line` is a JSON document the engine promises to keep valid: an object or an array (after
@@ -140,7 +153,7 @@ fn is_json_document(line: &[u8]) -> bool {
 /// Bytes through the engine in JSON mode: the engine invariants, and every input line that is a JSON
 /// object or array comes out as one.
 pub fn json_line(input: &[u8]) {
-    let [json, _] = scrubbers();
+    let [json, ..] = scrubbers();
     let out = invariants(json, input, "json mode");
     let before = input.split(|&b| b == b'\n');
     let after = out.split(|&b| b == b'\n');
