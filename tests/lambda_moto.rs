@@ -504,27 +504,33 @@ fn throttling_proxy(
     (url, puts)
 }
 
-#[tokio::test]
-async fn moto_throttled_batches_arrive_once_each_after_retries() {
-    let Some(moto) = moto_endpoint("moto_throttled_batches_arrive_once_each_after_retries") else {
-        return;
-    };
+/// Creates `destination` and the stream for `source`/`stream` in it on moto (so every PutLogEvents
+/// call is a delivery attempt), and returns a client that talks to moto directly.
+async fn destination_stream(destination: &str, source: &str, stream: &str) -> Client {
     let direct = CloudWatchSink::from_env().await.client().clone();
-    let destination = "/logscrub/e2e/throttled";
     direct
         .create_log_group()
         .log_group_name(destination)
         .send()
         .await
         .expect("CreateLogGroup on moto");
-    // The stream exists already, so every PutLogEvents call is a delivery attempt.
     direct
         .create_log_stream()
         .log_group_name(destination)
-        .log_stream_name(stream_name("/app/throttled", "s1"))
+        .log_stream_name(stream_name(source, stream))
         .send()
         .await
         .expect("CreateLogStream on moto");
+    direct
+}
+
+#[tokio::test]
+async fn moto_throttled_batches_arrive_once_each_after_retries() {
+    let Some(moto) = moto_endpoint("moto_throttled_batches_arrive_once_each_after_retries") else {
+        return;
+    };
+    let destination = "/logscrub/e2e/throttled";
+    let direct = destination_stream(destination, "/app/throttled", "s1").await;
     // Every second PutLogEvents call is throttled: each batch lands on its second attempt.
     let (proxy, puts) = throttling_proxy(&moto, |n| n % 2 == 0);
     let h = handler(destination, sink_at(&proxy).await);
@@ -570,22 +576,8 @@ async fn moto_a_batch_throttled_past_the_deadline_fails_the_invocation_after_ear
     ) else {
         return;
     };
-    let direct = CloudWatchSink::from_env().await.client().clone();
     let destination = "/logscrub/e2e/throttled-forever";
-    direct
-        .create_log_group()
-        .log_group_name(destination)
-        .send()
-        .await
-        .expect("CreateLogGroup on moto");
-    // The stream exists already, so every PutLogEvents call is a delivery attempt.
-    direct
-        .create_log_stream()
-        .log_group_name(destination)
-        .log_stream_name(stream_name("/app/throttled", "s2"))
-        .send()
-        .await
-        .expect("CreateLogStream on moto");
+    let direct = destination_stream(destination, "/app/throttled", "s2").await;
     // The first batch lands; every call after it is throttled.
     let (proxy, _) = throttling_proxy(&moto, |n| n >= 1);
     let h = handler(destination, sink_at(&proxy).await);
