@@ -757,3 +757,45 @@ fn a_full_output_device_is_an_io_error() {
     assert!(err.contains("cannot write standard output"), "{err}");
     assert!(!err.contains("example.com"), "{err}");
 }
+
+#[test]
+fn progress_bar_only_when_stderr_is_a_terminal() {
+    let dir = tmp("progress");
+    let log = dir.join("app.log");
+    let out_file = dir.join("clean.log");
+    let input = numbered_lines(150_000);
+    std::fs::write(&log, &input).unwrap();
+    // Stderr a pipe (as in every other test here): not one byte of progress.
+    let piped = run(&[log.to_str().unwrap()], b"");
+    assert_eq!(piped.status.code(), Some(0));
+    assert!(piped.stderr.is_empty(), "{}", stderr(&piped));
+    // Stderr a terminal, stdout a file: `script` runs the binary on a pseudo-terminal.
+    let has_script = Command::new("script").arg("--version").output().is_ok();
+    if !has_script {
+        eprintln!("SKIPPED the terminal half: `script` (util-linux) is not installed");
+        return;
+    }
+    let command = format!(
+        "'{}' '{}' > '{}'",
+        env!("CARGO_BIN_EXE_logscrub"),
+        log.display(),
+        out_file.display()
+    );
+    let tty = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(tty.status.success(), "{}", stderr(&tty));
+    let screen = String::from_utf8_lossy(&tty.stdout);
+    assert!(
+        screen.contains("MiB") && screen.contains("eta"),
+        "no progress bar drawn on the terminal: {screen:?}"
+    );
+    assert!(
+        !screen.contains("example.com"),
+        "log content on the terminal"
+    );
+    // The bar went to the terminal only: the output file is the scrubbed log, byte for byte.
+    assert_same_lines(&std::fs::read(&out_file).unwrap(), &expected_lines(&input));
+}
