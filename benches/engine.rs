@@ -7,12 +7,15 @@
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
 mod naive;
+#[path = "support/timing.rs"]
+mod timing;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use logscrub::{JsonMode, Options, Pack, Scrubber};
+use timing::best_of;
 
 const CORPUS_BYTES: usize = 16 << 20;
 
@@ -40,17 +43,6 @@ fn scrub_lines(s: &Scrubber, data: &[u8], out: &mut Vec<u8>) {
     if start < data.len() {
         s.scrub_into(&data[start..], out, &mut findings);
     }
-}
-
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
 }
 
 fn mbps(bytes: usize, d: Duration) -> f64 {

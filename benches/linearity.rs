@@ -12,28 +12,20 @@
 //! more than [`LIMIT`] (24) times as long for 8 times the input (linear is 8, quadratic 64). CI only
 //! compiles it (`cargo bench --no-run`).
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use logscrub::{Options, Pack, Scrubber};
+use timing::best_of;
 
 /// Largest accepted time ratio for 8 times the input. Linear is 8 and quadratic 64; the slack above 8
 /// is for the memory hierarchy, not for the code: the smaller input of a fast case (a line of digits,
 /// scanned at over 2 GB/s) stays in cache between runs while the larger one streams from memory,
 /// which alone gave 17.7x on the 2026-12-03 machine. A quadratic case stays far above this.
 const LIMIT: f64 = 24.0;
-
-/// Best of `runs` calls of `f`.
-fn best(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
 
 fn repeat_to(unit: &[u8], len: usize) -> Vec<u8> {
     let mut v = Vec::with_capacity(len + unit.len());
@@ -71,7 +63,7 @@ impl Report {
         let mut time = |len: usize, runs: usize| {
             let mut input = repeat_to(unit, len);
             input.extend_from_slice(tail);
-            best(runs, || {
+            best_of(runs, || {
                 out.clear();
                 std::hint::black_box(scrubber.scrub(&input, &mut out));
             })
@@ -183,7 +175,7 @@ fn main() -> ExitCode {
                 .collect()
         };
         let load = |src: &str| {
-            best(2, || {
+            best_of(2, || {
                 let mut pack = Pack::builtin().expect("the built-in pack loads");
                 pack.merge_str(src, "many.toml").expect("the pack loads");
                 std::hint::black_box(pack);

@@ -23,6 +23,7 @@ use aws_sdk_cloudwatchlogs::config::{Credentials, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lambda_runtime::{Context, LambdaEvent};
+use logscrub::Scrubber;
 use logscrub::lambda::deliver::{CloudWatchSink, stream_name};
 use logscrub::lambda::{Config, Handler, HandlerError, decode};
 use serde_json::{Value, json};
@@ -160,6 +161,21 @@ async fn all_events(client: &Client, group: &str, stream: &str) -> Vec<(i64, Str
     }
 }
 
+/// What the destination must hold for one invocation's `events`: each scrubbed, in chronological
+/// order (a stable sort, as the handler's, so ties keep their input order).
+fn scrubbed_in_order(scrubber: &Scrubber, events: &[(i64, String)]) -> Vec<(i64, String)> {
+    let mut scrubbed: Vec<(i64, String)> = events
+        .iter()
+        .map(|(ts, m)| {
+            let mut out = Vec::new();
+            scrubber.scrub(m.as_bytes(), &mut out);
+            (*ts, String::from_utf8(out).unwrap())
+        })
+        .collect();
+    scrubbed.sort_by_key(|e| e.0);
+    scrubbed
+}
+
 #[tokio::test]
 async fn moto_every_event_arrives_scrubbed_and_in_order() {
     if moto_endpoint("moto_every_event_arrives_scrubbed_and_in_order").is_none() {
@@ -199,19 +215,8 @@ async fn moto_every_event_arrives_scrubbed_and_in_order() {
     assert_eq!(stream, "/app/payments|i-0abc%3Aeth0%2Aworker");
     let stored = all_events(&client, destination, &stream).await;
     let scrubber = h.config().scrubber().unwrap();
-    let mut expected: Vec<(i64, String)> = Vec::new();
-    for batch in [&events, &later] {
-        let mut scrubbed: Vec<(i64, String)> = batch
-            .iter()
-            .map(|(ts, m)| {
-                let mut out = Vec::new();
-                scrubber.scrub(m.as_bytes(), &mut out);
-                (*ts, String::from_utf8(out).unwrap())
-            })
-            .collect();
-        scrubbed.sort_by_key(|e| e.0);
-        expected.extend(scrubbed);
-    }
+    let mut expected = scrubbed_in_order(&scrubber, &events);
+    expected.extend(scrubbed_in_order(&scrubber, &later));
     assert_eq!(stored.len(), 650, "every event arrived");
     assert!(
         stored.windows(2).all(|w| w[0].0 <= w[1].0),
@@ -552,16 +557,7 @@ async fn moto_throttled_batches_arrive_once_each_after_retries() {
     );
 
     let stored = all_events(&direct, destination, &stream_name("/app/throttled", "s1")).await;
-    let scrubber = h.config().scrubber().unwrap();
-    let mut expected: Vec<(i64, String)> = events
-        .iter()
-        .map(|(ts, m)| {
-            let mut out = Vec::new();
-            scrubber.scrub(m.as_bytes(), &mut out);
-            (*ts, String::from_utf8(out).unwrap())
-        })
-        .collect();
-    expected.sort_by_key(|e| e.0);
+    let expected = scrubbed_in_order(&h.config().scrubber().unwrap(), &events);
     assert_eq!(stored.len(), 700, "no event lost, none stored twice");
     assert_eq!(
         stored, expected,
