@@ -399,10 +399,10 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
         })
     };
     let len = end - from;
-    // A run stopped by `[` or `*` stopped at one of logscrub's own replacements: on the first pass it
-    // ran on into the value that was replaced, so it must be judged as it was then (not a credential).
-    let at_replacement = input.get(end).is_some_and(|&b| b == b'[' || b == b'*');
-    if len >= 8 && (!basic || len % 4 == 0) && !at_replacement {
+    // Whatever comes after the run (`**` of markdown, `[0]`, one of logscrub's own replacements) does
+    // not make it less of a credential. What a second pass would judge differently after a
+    // replacement is for `settle` to catch, not for this detector to skip.
+    if len >= 8 && (!basic || len % 4 == 0) {
         sink.push(from, end, rule);
     }
     from
@@ -442,13 +442,6 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
     };
     sink.push(start, end, rule);
     end
-}
-
-/// Whether `value` starts with a replacement token, `[LABEL]` or `[LABEL:hex]`.
-fn starts_with_own_token(value: &[u8]) -> bool {
-    value.first() == Some(&b'[')
-        && memchr::memchr(b']', &value[..value.len().min(64)])
-            .is_some_and(|close| super::is_own_token(&value[..=close]))
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -522,11 +515,10 @@ fn key_value(
         return Err(ve.max(ke));
     }
     let value = &input[vs..ve];
-    // Already scrubbed: a mask, or a value that starts with one of logscrub's replacements (the first
-    // pass judged what follows the replacement to be outside the value).
+    // Already scrubbed (a mask; a whole replacement token is refused by `Sink::push`), or no secret.
+    // A value that only starts with a replacement (`[EMAIL]hunter2`) still holds one.
     let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil")
-        || value.iter().all(|&b| matches!(b, b'*' | b'\r' | b'\n'))
-        || starts_with_own_token(value);
+        || value.iter().all(|&b| matches!(b, b'*' | b'\r' | b'\n'));
     if trivial {
         return Err(ve);
     }
