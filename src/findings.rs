@@ -38,6 +38,10 @@ pub struct Findings {
     pub(crate) spans: Vec<Span>,
     /// Starts of spans that replace a bare JSON value (number, object, array): written quoted.
     pub(crate) quoted: Vec<usize>,
+    /// Starts of spans that replace a whole region which never settled (see `settle`): written as a
+    /// `[LABEL]` token whatever their rule's style, since a mask or the last four digits of a whole
+    /// line could show part of another value, and only a token is sure never to be detected again.
+    pub(crate) whole: Vec<usize>,
     /// With [`JsonMode::On`](crate::JsonMode::On): non-blank lines that held no valid JSON document.
     pub(crate) not_json: u64,
 }
@@ -55,6 +59,11 @@ impl Findings {
     /// written in quotes to keep the document valid.
     pub fn is_quoted(&self, span: &Span) -> bool {
         self.quoted.binary_search(&span.start).is_ok()
+    }
+
+    /// Whether `span` replaced a whole region that never settled, so it is written as a label.
+    pub(crate) fn is_whole(&self, span: &Span) -> bool {
+        self.whole.binary_search(&span.start).is_ok()
     }
 
     /// Number of replaced spans.
@@ -86,6 +95,7 @@ impl Findings {
     pub fn clear(&mut self) {
         self.spans.clear();
         self.quoted.clear();
+        self.whole.clear();
         self.not_json = 0;
     }
 }

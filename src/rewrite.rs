@@ -32,15 +32,18 @@ fn keep_in_mask(b: u8) -> bool {
     )
 }
 
+/// Writes `[label]` for `value`, plus the value's own line breaks.
+pub(crate) fn write_label(out: &mut Vec<u8>, value: &[u8], label: &str) {
+    out.push(b'[');
+    out.extend_from_slice(label.as_bytes());
+    out.push(b']');
+    keep_line_breaks(out, value);
+}
+
 /// Writes the replacement of `value` into `out`.
 pub(crate) fn write(out: &mut Vec<u8>, value: &[u8], rep: &Replacement, key: Option<&[u8]>) {
     match rep.style {
-        Style::Label => {
-            out.push(b'[');
-            out.extend_from_slice(rep.label.as_bytes());
-            out.push(b']');
-            keep_line_breaks(out, value);
-        }
+        Style::Label => write_label(out, value, &rep.label),
         Style::Hash => match key {
             Some(key) => {
                 out.push(b'[');

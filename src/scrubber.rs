@@ -244,31 +244,47 @@ impl Scrubber {
         let mut copied = 0;
         for span in &findings.spans {
             out.extend_from_slice(&input[copied..span.start]);
-            self.write_span(out, input, span, findings.is_quoted(span));
+            self.write_span(out, input, span, findings);
             copied = span.end();
         }
         out.extend_from_slice(&input[copied..]);
     }
 
-    /// Writes the replacement of `span` of `input`, in quotes when it replaced a bare JSON value.
-    pub(crate) fn write_span(&self, out: &mut Vec<u8>, input: &[u8], span: &Span, quoted: bool) {
+    /// Writes the replacement of `span` of `input` (one of `findings`), in quotes when it replaced a
+    /// bare JSON value.
+    pub(crate) fn write_span(
+        &self,
+        out: &mut Vec<u8>,
+        input: &[u8],
+        span: &Span,
+        findings: &Findings,
+    ) {
+        let quoted = findings.is_quoted(span);
         if quoted {
             out.push(b'"');
         }
-        self.write_replacement(out, &input[span.start..span.end()], span.rule);
+        let whole = findings.is_whole(span);
+        self.write_replacement(out, &input[span.start..span.end()], span.rule, whole);
         if quoted {
             out.push(b'"');
         }
     }
 
-    /// Writes the replacement of `value` for `rule` in that rule's style.
-    pub(crate) fn write_replacement(&self, out: &mut Vec<u8>, value: &[u8], rule: RuleId) {
-        rewrite::write(
-            out,
-            value,
-            &self.replacements[rule.index()],
-            self.hash_key.as_deref(),
-        );
+    /// Writes the replacement of `value` for `rule` in that rule's style, or as its label when it is a
+    /// `whole` region that never settled.
+    pub(crate) fn write_replacement(
+        &self,
+        out: &mut Vec<u8>,
+        value: &[u8],
+        rule: RuleId,
+        whole: bool,
+    ) {
+        let replacement = &self.replacements[rule.index()];
+        if whole {
+            rewrite::write_label(out, value, &replacement.label);
+        } else {
+            rewrite::write(out, value, replacement, self.hash_key.as_deref());
+        }
     }
 
     /// Finds what [`Scrubber::scrub`] would replace without writing anything (audit mode).
@@ -400,6 +416,11 @@ impl Scrubber {
         }
         scratch.text = text;
         scratch.piece = piece;
+    }
+
+    /// How lines holding JSON are scrubbed ([`Options::json`]).
+    pub fn json_mode(&self) -> JsonMode {
+        self.json
     }
 
     /// Every rule of the pack, enabled or not, indexed by [`RuleId::index`].

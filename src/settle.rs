@@ -100,6 +100,9 @@ fn settle_with(
             // Still changing: each region that is replaced whole, which settles by construction
             // (a replacement token is never detected).
             findings.spans.extend_from_slice(&scratch.unsettled);
+            findings
+                .whole
+                .extend(scratch.unsettled.iter().map(|s| s.start));
         } else {
             findings.spans.extend_from_slice(&scratch.added);
             findings.quoted.extend_from_slice(&scratch.added_quoted);
@@ -112,6 +115,11 @@ fn settle_with(
         findings
             .quoted
             .retain(|q| spans.binary_search_by_key(q, |s| s.start).is_ok());
+        // A whole region starts at a line start, before every span it swallowed, so resolving keeps
+        // its start (`unsettled` is in input order, so `whole` is sorted).
+        findings
+            .whole
+            .retain(|w| spans.binary_search_by_key(w, |s| s.start).is_ok());
         if last {
             return;
         }
@@ -167,7 +175,7 @@ fn check_region(
     for span in &findings.spans[range] {
         rewritten.extend_from_slice(&input[copied..span.start]);
         let out_start = rewritten.len();
-        scrubber.write_span(rewritten, input, span, findings.is_quoted(span));
+        scrubber.write_span(rewritten, input, span, findings);
         tokens.push(Token {
             out_start,
             out_end: rewritten.len(),

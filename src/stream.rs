@@ -91,8 +91,9 @@ impl<'s> LongLine<'s> {
             // A span reaching back into written bytes was not seen then; redact its unwritten part.
             let start = span.start.max(copied);
             out.extend_from_slice(&self.buf[copied..start]);
+            let whole = self.findings.is_whole(span);
             self.scrubber
-                .write_replacement(out, &self.buf[start..span.end()], span.rule);
+                .write_replacement(out, &self.buf[start..span.end()], span.rule, whole);
             spans.push(Span {
                 start: self.base + start,
                 len: span.end() - start,

@@ -443,6 +443,13 @@ fn a_line_that_never_settles_is_replaced_whole() {
     let (again, f2) = scrub(&s, &out);
     assert_eq!(again, out);
     assert!(f2.is_empty());
+    // The region is written as a label even when its rule has another style: a mask or the last four
+    // of a whole line could show part of a value that is not that rule's.
+    let pack = merge(&format!("{src}[[rule]]\nid = \"R5\"\nstyle = \"last4\"\n")).expect("loads");
+    let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
+    let (out, f) = scrub(&s, b"keep 1234 xabcdefg\nnext xa");
+    assert_eq!(out, b"[E]\nnext [A]", "{f:?}");
+    assert_eq!(scrub(&s, &out).0, out);
 }
 
 #[test]

@@ -699,6 +699,23 @@ fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
         "{}",
         stderr(&out)
     );
+    // A line too long to hold (over 4 MiB) is scrubbed in windows as text: it is reported too.
+    let long = format!(
+        "{{\"first_name\":\"Jane\",\"pad\":\"{}\"}}\n",
+        "x".repeat(5 << 20)
+    );
+    let out = run(&["--json=on"], long.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.stdout.len(),
+        long.len(),
+        "one line out, nothing in it replaced"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 non-blank lines were not valid JSON"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -150,7 +150,8 @@ struct EngineArgs {
     /// Structured logs: with `auto`, a line holding a JSON document is scrubbed as JSON (whole values
     /// under sensitive keys such as email or customer.name are replaced, the output stays valid JSON);
     /// `on` (or a bare `--json`) expects every line to be JSON and reports on stderr how many were not
-    /// (those are scrubbed as text, so key rules missed them); `off` scrubs every line as text.
+    /// (those are scrubbed as text, so key rules missed them); `off` scrubs every line as text. A bare
+    /// `--json` takes the next argument as its mode: write `--json=on` before a file name.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = JsonArg::Auto,
           num_args = 0..=1, default_missing_value = "on", env = "LOGSCRUB_JSON", global = true)]
     json: JsonArg,

@@ -38,6 +38,9 @@ pub(crate) struct KeyedValue {
 pub(crate) struct Parsed {
     pub tokens: Vec<Token>,
     pub keyed: Vec<KeyedValue>,
+    /// An escaped key, decoded, and its offset map (unused): kept to reuse the buffers.
+    key_decoded: Vec<u8>,
+    key_map: Vec<usize>,
 }
 
 /// Why a line is not scrubbed as JSON (it is then scrubbed as text).
@@ -174,11 +177,10 @@ pub(crate) fn parse(
                 }
                 let (end, escaped) = string_end(line, i)?;
                 key = if escaped {
-                    // `"e\u006dail"` is the key `email`: compare keys decoded. Escaped keys are
-                    // rare, so the allocation stays off the common path.
-                    let (mut decoded, mut map) = (Vec::new(), Vec::new());
-                    super::escape::decode(&line[i + 1..end], &mut decoded, &mut map);
-                    NormKey::new(&decoded)
+                    // `"e\u006dail"` is the key `email`: compare keys decoded.
+                    let raw = &line[i + 1..end];
+                    super::escape::decode(raw, &mut out.key_decoded, &mut out.key_map);
+                    NormKey::new(&out.key_decoded)
                 } else {
                     NormKey::new(&line[i + 1..end])
                 };
