@@ -184,6 +184,11 @@ pub struct RuleSpec {
     pub description: String,
     pub enabled: bool,
     pub style: Style,
+    /// Whether the `last4` style may show this rule's last four digits (`****-****-****-1111`):
+    /// only for numbers that people identify by them (cards, bank accounts, phones). For every other
+    /// rule `last4` writes what `mask` writes, since the "last four" of a date of birth, a name or a
+    /// key would reveal part of what it hides.
+    pub last4: bool,
     pub matcher: Matcher,
     /// Words that must appear shortly before a value for keyword-gated detectors (bare 9-digit runs etc.).
     pub keywords: Vec<String>,
@@ -199,6 +204,8 @@ pub struct RuleSpec {
     pub json_paths: Vec<String>,
     /// Where the rule was last defined or changed, `file:line`.
     pub origin: String,
+    /// Defined (not only retuned) by a user pack: such a rule wins overlaps with built-in ones.
+    pub user_defined: bool,
 }
 
 /// Pack-wide settings.
@@ -258,6 +265,7 @@ struct RuleFile {
     description: Option<String>,
     enabled: Option<bool>,
     style: Option<Spanned<String>>,
+    last4: Option<bool>,
     detector: Option<Spanned<String>>,
     regex: Option<Spanned<String>>,
     triggers: Option<Vec<String>>,
@@ -292,7 +300,7 @@ impl Pack {
             rules: Vec::new(),
             settings: Settings { keyword_window: 32 },
         };
-        pack.merge_str(DEFAULT_PACK, "patterns/default.toml")?;
+        pack.merge(DEFAULT_PACK, "patterns/default.toml", true)?;
         Ok(pack)
     }
 
@@ -321,6 +329,10 @@ impl Pack {
     /// must say how it matches (`regex`, or `detector = "key_value"` with `key_names`). On error the pack
     /// is left unchanged.
     pub fn merge_str(&mut self, src: &str, file: &str) -> Result<(), PackError> {
+        self.merge(src, file, false)
+    }
+
+    fn merge(&mut self, src: &str, file: &str, builtin: bool) -> Result<(), PackError> {
         // Line numbers by binary search over the line starts, and rule ids by a map: a generated
         // pack can hold thousands of rules, and a scan from the top for each would be quadratic.
         let line_starts: Vec<usize> = std::iter::once(0)
@@ -388,6 +400,7 @@ impl Pack {
                     description: String::new(),
                     enabled: true,
                     style: Style::Label,
+                    last4: false,
                     matcher,
                     keywords: Vec::new(),
                     adjacent_keywords: Vec::new(),
@@ -395,6 +408,7 @@ impl Pack {
                     json_keys: Vec::new(),
                     json_paths: Vec::new(),
                     origin: origin.clone(),
+                    user_defined: !builtin,
                 },
                 (None, None) => {
                     return Err(err(
@@ -433,6 +447,9 @@ impl Pack {
                         ),
                     )
                 })?;
+            }
+            if let Some(l) = rule.last4 {
+                spec.last4 = l;
             }
             if let Some(k) = rule.keywords {
                 spec.keywords = clean_words(k);

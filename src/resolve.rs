@@ -2,13 +2,19 @@
 //!
 //! Detectors run independently, so an email inside a URL inside a `password=` value can be reported three
 //! times. Overlapping candidates are merged into one span covering all of them — never trimmed, because
-//! trimming would let part of a detected value through — and the merged span takes the rule of its longest
-//! candidate (the more specific reading), ties going to the rule listed first in the pack.
+//! trimming would let part of a detected value through. The merged span takes the rule (its label and
+//! style) of one candidate, chosen in this order:
+//!
+//! 1. a rule a user pack defined wins over a built-in one: a user who writes `LOYALTY` for numbers that
+//!    also pass the card check means their rule (retuning a built-in rule does not make it a user rule);
+//! 2. then the longest candidate, the more specific reading (a URL password over the email inside it);
+//! 3. then the rule listed first in the pack.
 
 use crate::findings::Span;
 
-/// Sorts `spans` and merges overlapping ones in place.
-pub(crate) fn resolve(spans: &mut Vec<Span>) {
+/// Sorts `spans` and merges overlapping ones in place. `user_rule[rule]` is true for rules a user
+/// pack defined (rules past its end count as built-in).
+pub(crate) fn resolve(spans: &mut Vec<Span>, user_rule: &[bool]) {
     if spans.len() < 2 {
         return;
     }
@@ -18,20 +24,28 @@ pub(crate) fn resolve(spans: &mut Vec<Span>) {
             .then(b.len.cmp(&a.len))
             .then(a.rule.cmp(&b.rule))
     });
+    let rank = |s: &Span| {
+        (
+            user_rule.get(s.rule.index()).copied().unwrap_or(false),
+            s.len,
+        )
+    };
     let mut out = 0;
+    // The candidate whose rule the current merged span carries.
+    let mut best = spans[0];
     for i in 1..spans.len() {
         let next = spans[i];
         let cur = &mut spans[out];
         if next.start < cur.end() {
-            let best_len = cur.len;
-            let end = cur.end().max(next.end());
-            if next.len > best_len {
+            if rank(&next) > rank(&best) || rank(&next) == rank(&best) && next.rule < best.rule {
+                best = next;
                 cur.rule = next.rule;
             }
-            cur.len = end - cur.start;
+            cur.len = cur.end().max(next.end()) - cur.start;
         } else {
             out += 1;
             spans[out] = next;
+            best = next;
         }
     }
     spans.truncate(out + 1);
@@ -53,14 +67,31 @@ mod tests {
     #[test]
     fn merges_overlaps_and_keeps_disjoint() {
         let mut v = vec![s(10, 5, 1), s(0, 3, 0), s(12, 10, 2), s(3, 2, 0)];
-        resolve(&mut v);
+        resolve(&mut v, &[]);
         assert_eq!(v, vec![s(0, 3, 0), s(3, 2, 0), s(10, 12, 2)]);
+    }
+
+    #[test]
+    fn user_rules_win_then_longest_then_pack_order() {
+        // Same bytes: the user's rule 5 over built-in 2, though 2 comes first in the pack.
+        let user = [false, false, false, false, false, true];
+        let mut v = vec![s(0, 16, 2), s(0, 16, 5)];
+        resolve(&mut v, &user);
+        assert_eq!(v, vec![s(0, 16, 5)]);
+        // A shorter user candidate inside a longer built-in one still names the merged span.
+        let mut v = vec![s(0, 20, 2), s(4, 8, 5)];
+        resolve(&mut v, &user);
+        assert_eq!(v, vec![s(0, 20, 5)]);
+        // Between built-ins: the longest, then the first in the pack.
+        let mut v = vec![s(0, 8, 3), s(2, 10, 4), s(2, 10, 1)];
+        resolve(&mut v, &user);
+        assert_eq!(v, vec![s(0, 12, 1)]);
     }
 
     #[test]
     fn contained_span_keeps_outer_rule() {
         let mut v = vec![s(5, 3, 1), s(0, 20, 4)];
-        resolve(&mut v);
+        resolve(&mut v, &[]);
         assert_eq!(v, vec![s(0, 20, 4)]);
     }
 }

@@ -23,13 +23,25 @@ pub(crate) struct Replacement {
     pub hash_digits_only: bool,
     /// Hash case-insensitively (emails).
     pub hash_fold_case: bool,
+    /// `last4` shows the last four digits (cards, accounts, phones); otherwise it writes a mask.
+    pub keeps_last4: bool,
 }
 
-fn keep_in_mask(b: u8) -> bool {
+/// Bytes that `mask` and `last4` keep: the separators that give a value its shape.
+pub(crate) fn keep_in_mask(b: u8) -> bool {
     matches!(
         b,
         b' ' | b'-' | b'.' | b'(' | b')' | b'@' | b'_' | b'+' | b':' | b'/' | b'\n' | b'\r'
     )
+}
+
+/// Writes `value` with every byte but its separators as `*`.
+fn write_mask(out: &mut Vec<u8>, value: &[u8]) {
+    out.extend(
+        value
+            .iter()
+            .map(|&b| if keep_in_mask(b) { b } else { b'*' }),
+    );
 }
 
 /// Writes `[label]` for `value`, plus the value's own line breaks.
@@ -64,11 +76,8 @@ pub(crate) fn write(out: &mut Vec<u8>, value: &[u8], rep: &Replacement, key: Opt
                 None,
             ),
         },
-        Style::Mask => out.extend(
-            value
-                .iter()
-                .map(|&b| if keep_in_mask(b) { b } else { b'*' }),
-        ),
+        Style::Mask => write_mask(out, value),
+        Style::Last4 if !rep.keeps_last4 => write_mask(out, value),
         Style::Last4 => {
             let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
             // Showing four digits of a short value would show most of it.
@@ -78,8 +87,13 @@ pub(crate) fn write(out: &mut Vec<u8>, value: &[u8], rep: &Replacement, key: Opt
                 if b.is_ascii_digit() && shown > 0 {
                     shown -= 1;
                     tail.push(b);
+                } else if keep_in_mask(b) {
+                    tail.push(b);
                 } else {
-                    tail.push(if keep_in_mask(b) { b } else { b'*' });
+                    // Only the trailing digits are shown: what `is_scrubbed_value` recognises as
+                    // logscrub's own output, so a second pass leaves it alone.
+                    shown = 0;
+                    tail.push(b'*');
                 }
             }
             out.extend(tail.iter().rev());
@@ -137,6 +151,7 @@ mod tests {
             style,
             hash_digits_only: true,
             hash_fold_case: false,
+            keeps_last4: true,
         }
     }
 

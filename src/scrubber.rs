@@ -103,6 +103,8 @@ pub struct Scrubber {
     hash_key: Option<Vec<u8>>,
     json: JsonMode,
     key_rules: KeyRules,
+    /// Per rule: defined by a user pack, so it wins overlaps (see `resolve`).
+    user_rules: Vec<bool>,
 }
 
 /// What `Debug` shows of the hash key: whether there is one, never its bytes.
@@ -151,16 +153,18 @@ impl Scrubber {
     /// Compiles `pack` with `options`.
     pub fn new(pack: &Pack, options: &Options) -> Result<Scrubber, BuildError> {
         let specs = pack.rules();
+        // Rule ids are upper case in packs; on a command line `--disable phone` means PHONE.
+        let named = |list: &[String], id: &str| list.iter().any(|n| n.eq_ignore_ascii_case(id));
         for id in options.enable.iter().chain(&options.disable) {
-            if !specs.iter().any(|r| r.id == *id) {
+            if !specs.iter().any(|r| r.id.eq_ignore_ascii_case(id)) {
                 return Err(BuildError::UnknownRule(id.clone()));
             }
         }
         let mut rules = Vec::with_capacity(specs.len());
         let mut replacements = Vec::with_capacity(specs.len());
         for spec in specs {
-            let enabled = (spec.enabled || options.enable.contains(&spec.id))
-                && !options.disable.contains(&spec.id);
+            let enabled = (spec.enabled || named(&options.enable, &spec.id))
+                && !named(&options.disable, &spec.id);
             let style = options.style.unwrap_or(spec.style);
             let kind = match &spec.matcher {
                 Matcher::Builtin(d) => d.name().to_string(),
@@ -182,6 +186,7 @@ impl Scrubber {
                 style,
                 hash_digits_only: numeric,
                 hash_fold_case: matches!(spec.matcher, Matcher::Builtin(Detector::Email)),
+                keeps_last4: spec.last4,
             });
             rules.push(RuleInfo {
                 id: spec.id.clone(),
@@ -224,6 +229,7 @@ impl Scrubber {
             hash_key: options.hash_key.clone(),
             json: options.json,
             key_rules,
+            user_rules: specs.iter().map(|r| r.user_defined).collect(),
         })
     }
 
@@ -317,7 +323,7 @@ impl Scrubber {
             JsonMode::On => self.find_structured(input, findings, true),
             _ => self.detectors.find(input, &mut findings.spans),
         }
-        resolve(&mut findings.spans);
+        resolve(&mut findings.spans, &self.user_rules);
         findings.quoted.sort_unstable();
     }
 
@@ -342,7 +348,7 @@ impl Scrubber {
         let mut piece = std::mem::take(&mut scratch.piece);
         text.clear();
         self.detectors.find(input, &mut text);
-        resolve(&mut text);
+        resolve(&mut text, &self.user_rules);
         // `next` is the text span being placed (possibly the tail of one split at a line end);
         // `rest` indexes the spans after it.
         let mut rest = 0;
@@ -418,6 +424,11 @@ impl Scrubber {
         scratch.piece = piece;
     }
 
+    /// Per rule: whether a user pack defined it (it wins overlaps).
+    pub(crate) fn user_rules(&self) -> &[bool] {
+        &self.user_rules
+    }
+
     /// How lines holding JSON are scrubbed ([`Options::json`]).
     pub fn json_mode(&self) -> JsonMode {
         self.json
@@ -428,11 +439,11 @@ impl Scrubber {
         &self.rules
     }
 
-    /// The id of the rule named `name` (e.g. `"EMAIL"`).
+    /// The id of the rule named `name` (e.g. `"EMAIL"`; any case).
     pub fn rule_id(&self, name: &str) -> Option<RuleId> {
         self.rules
             .iter()
-            .position(|r| r.id == name)
+            .position(|r| r.id.eq_ignore_ascii_case(name))
             .map(|i| RuleId(i as u16))
     }
 

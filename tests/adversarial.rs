@@ -354,10 +354,21 @@ fn a_private_key_near_the_cli_hold_limit_across_a_chunk_boundary_is_redacted_who
         memchr::memchr_iter(b'\n', &out.stdout).count(),
         memchr::memchr_iter(b'\n', &input).count()
     );
-    // One token for the whole block, its line breaks kept after it, and the next line untouched.
+    // One token per line of the block (BEGIN, body, END), no other text on those lines, and the
+    // next line untouched.
+    let block_lines = 2
+        + (input.len() - key_start - b"-----END RSA PRIVATE KEY-----\nafter\n".len())
+            / body_line.len();
+    assert_eq!(
+        out.stdout
+            .split(|&b| b == b'\n')
+            .filter(|line| *line == b"[PRIVATE_KEY]")
+            .count(),
+        block_lines
+    );
     assert_eq!(
         memchr::memmem::find_iter(&out.stdout, b"[PRIVATE_KEY]").count(),
-        1
+        block_lines
     );
     assert!(out.stdout.ends_with(b"\nafter\n"));
 }

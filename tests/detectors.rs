@@ -353,16 +353,79 @@ fn secrets() {
     ]);
 }
 
+/// A key logged one line per log line keeps every line's prefix (timestamp, stream, tag): only the
+/// key text is replaced, whatever the style, and scrubbing the output again changes nothing.
+#[test]
+fn private_key_lines_keep_their_log_prefixes() {
+    let cri = "2026-12-03T10:00:00.000000000Z stdout F -----BEGIN RSA PRIVATE KEY-----\n\
+               2026-12-03T10:00:00.0001Z stdout F MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfny\n\
+               2026-12-03T10:00:00.0002Z stdout F gWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB=\n\
+               2026-12-03T10:00:00.0003Z stdout F -----END RSA PRIVATE KEY-----\n\
+               2026-12-03T10:00:00.0004Z stdout F after\n";
+    assert_eq!(
+        scrub(cri),
+        "2026-12-03T10:00:00.000000000Z stdout F [PRIVATE_KEY]\n\
+         2026-12-03T10:00:00.0001Z stdout F [PRIVATE_KEY]\n\
+         2026-12-03T10:00:00.0002Z stdout F [PRIVATE_KEY]\n\
+         2026-12-03T10:00:00.0003Z stdout F [PRIVATE_KEY]\n\
+         2026-12-03T10:00:00.0004Z stdout F after\n"
+    );
+    let syslog = "Dec  3 10:00:00 host app[42]: key=-----BEGIN OPENSSH PRIVATE KEY-----\r\n\
+                  Dec  3 10:00:00 host app[42]: key=b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\r\n\
+                  Dec  3 10:00:00 host app[42]: key=-----END OPENSSH PRIVATE KEY----- done\r\n";
+    assert_eq!(
+        scrub(syslog),
+        "Dec  3 10:00:00 host app[42]: key=[PRIVATE_KEY]\r\n\
+         Dec  3 10:00:00 host app[42]: key=[PRIVATE_KEY]\r\n\
+         Dec  3 10:00:00 host app[42]: key=[PRIVATE_KEY] done\r\n"
+    );
+    let pack = Pack::builtin().unwrap();
+    for style in [Style::Label, Style::Mask, Style::Last4] {
+        let s = Scrubber::new(
+            &pack,
+            &Options {
+                style: Some(style),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        for input in [cri, syslog] {
+            let once = scrub_with(&s, input);
+            assert!(
+                !once.contains("MIIE") && !once.contains("b3Bl"),
+                "{style:?}: {once}"
+            );
+            let prefixes = |t: &str| -> Vec<String> {
+                t.lines()
+                    .map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" "))
+                    .collect()
+            };
+            assert_eq!(prefixes(&once), prefixes(input), "{style:?}: {once}");
+            assert_eq!(scrub_with(&s, &once), once, "{style:?}: idempotent");
+        }
+    }
+    // A continuation line with fewer fields than the first line's prefix is replaced whole.
+    assert_eq!(
+        scrub(
+            "ts stdout F -----BEGIN PRIVATE KEY-----\nMIIE\nts stdout F -----END PRIVATE KEY-----"
+        ),
+        "ts stdout F [PRIVATE_KEY]\n[PRIVATE_KEY]\nts stdout F [PRIVATE_KEY]"
+    );
+}
+
 #[test]
 fn private_key_block() {
     let input = "key=-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY----- tail";
-    assert_eq!(scrub(input), "key=[PRIVATE_KEY]\n\n\n tail");
+    assert_eq!(
+        scrub(input),
+        "key=[PRIVATE_KEY]\n[PRIVATE_KEY]\n[PRIVATE_KEY]\n[PRIVATE_KEY] tail"
+    );
     let escaped = "{\"k\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\"}";
     assert_eq!(scrub(escaped), "{\"k\":\"[PRIVATE_KEY]\"}");
     // No END line: everything after BEGIN is treated as key material.
     assert_eq!(
         scrub("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE"),
-        "[PRIVATE_KEY]\n"
+        "[PRIVATE_KEY]\n[PRIVATE_KEY]"
     );
     untouched(&[
         "-----BEGIN CERTIFICATE-----",

@@ -233,6 +233,62 @@ fn json_mode_off_scrubs_as_text() {
     );
 }
 
+/// `last4` shows the last four digits of numbers people know by them (card, account, IBAN, phone,
+/// SSN) and masks every other rule whole; and its output, scrubbed again, stays as it is — in JSON
+/// as in text, where a key rule would otherwise take `***-***-0132` for a phone number.
+#[test]
+fn last4_is_defined_per_rule_and_stable() {
+    let cases = [
+        (r#"{"phone":"415-555-0132"}"#, r#"{"phone":"***-***-0132"}"#),
+        (
+            r#"{"card_number":"4111 1111 1111 1111"}"#,
+            r#"{"card_number":"**** **** **** 1111"}"#,
+        ),
+        (r#"{"ssn":"219-09-9999"}"#, r#"{"ssn":"***-**-9999"}"#),
+        (r#"{"dob":"1985-04-12"}"#, r#"{"dob":"****-**-**"}"#),
+        (
+            r#"{"birthday":"04/12/1985"}"#,
+            r#"{"birthday":"**/**/****"}"#,
+        ),
+        (
+            r#"{"customer":{"name":"Jane Doe"}}"#,
+            r#"{"customer":{"name":"**** ***"}}"#,
+        ),
+        (
+            "api_key: a0b9c8d7e6f50a9b8c7d",
+            "api_key: ********************",
+        ),
+        (
+            "pay acct 000123456789 card 4111-1111-1111-1111",
+            "pay acct ********6789 card ****-****-****-1111",
+        ),
+    ];
+    for mode in [JsonMode::Auto, JsonMode::On, JsonMode::Off] {
+        let s = scrubber_with(Some(Style::Last4), mode);
+        for (input, want) in cases {
+            let once = scrub_with(&s, input);
+            if mode != JsonMode::Off || !input.starts_with('{') {
+                assert_eq!(once, want, "{mode:?}");
+            }
+            assert_eq!(scrub_with(&s, &once), once, "{mode:?}: twice");
+            assert!(s.find(once.as_bytes()).is_empty(), "{mode:?}: {once}");
+        }
+    }
+    // A user rule may say that its values are known by their last four.
+    let mut pack = Pack::builtin().unwrap();
+    pack.merge_str(
+        "[[rule]]\nid = \"MEMBER\"\nregex = 'member=(?P<value>[0-9]{10})'\nstyle = \"last4\"\nlast4 = true\n\n\
+         [[rule]]\nid = \"TICKET\"\nregex = 'ticket=(?P<value>[0-9]{10})'\nstyle = \"last4\"\n",
+        "mine.toml",
+    )
+    .unwrap();
+    let s = Scrubber::new(&pack, &Options::default()).unwrap();
+    assert_eq!(
+        scrub_with(&s, "member=1234567890 ticket=1234567890"),
+        "member=******7890 ticket=**********"
+    );
+}
+
 #[test]
 fn styles_keep_json_valid() {
     let line = r#"{"phone":4155550132,"address":{"street":"1 Main"},"email":"jane@example.com","card":"4111 1111 1111 1111"}"#;

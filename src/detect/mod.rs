@@ -53,11 +53,13 @@ pub(crate) struct Sink<'a> {
 
 impl Sink<'_> {
     /// Records `[start, end)` for `rule`, unless it lies inside one of logscrub's own replacement tokens
-    /// (`[EMAIL:3fa9c1d2]`), which must never be re-detected.
+    /// (`[EMAIL:3fa9c1d2]`) or is one of its masks (`postgres://app:*******@db`): logscrub's own
+    /// output is never detected again, by any detector.
     pub fn push(&mut self, start: usize, end: usize, rule: RuleId) {
         if end <= start
             || end > self.input.len()
             || inside_replacement_token(self.input, start, end)
+            || is_scrubbed_value(&self.input[start..end])
         {
             return;
         }
@@ -104,14 +106,21 @@ fn inside_replacement_token(input: &[u8], start: usize, mut end: usize) -> bool 
     if open == 0 || input[open - 1] != b'[' {
         return false;
     }
-    let mut close = end;
-    let hi = (end + 16).min(input.len());
-    while close < hi && matches!(input[close], b'0'..=b'9' | b'a'..=b'f') {
-        close += 1;
-    }
-    if close >= input.len() || input[close] != b']' {
-        return false;
-    }
+    // The candidate may end inside the token or take its closing `]` (a URL password after the
+    // `:` of `https://[GITHUB_TOKEN:5ae7c811]@host` ends at the `@`).
+    let close = if input[end - 1] == b']' {
+        end - 1
+    } else {
+        let mut close = end;
+        let hi = (end + 16).min(input.len());
+        while close < hi && matches!(input[close], b'0'..=b'9' | b'a'..=b'f') {
+            close += 1;
+        }
+        if close >= input.len() || input[close] != b']' {
+            return false;
+        }
+        close
+    };
     is_replacement_token(&input[open..close])
 }
 
@@ -125,6 +134,34 @@ pub(crate) fn is_own_token(mut value: &[u8]) -> bool {
         && value[0] == b'['
         && value[value.len() - 1] == b']'
         && is_replacement_token(&value[1..value.len() - 1])
+}
+
+/// Whether `value` is already logscrub's own output: a whole replacement token (`[EMAIL]`,
+/// `[PHONE:3fa9c1d2]`), or what `mask` and `last4` write — `*` for every other byte, the value's
+/// separators kept, and at most four digits, all after the last `*` (`***-***-0132`,
+/// `****@*******.***`, `**** ***`). Such a value holds nothing to redact: detecting it again would
+/// make `last4` of `last4` hide the four digits it kept (scrubbing twice must change nothing), and an
+/// audit of scrubbed logs would report its own masks as findings. At most four digits and no letter
+/// can pass, which is what `last4` itself may show.
+pub(crate) fn is_scrubbed_value(value: &[u8]) -> bool {
+    if value.first() == Some(&b'[') && is_own_token(value) {
+        return true;
+    }
+    let Some(last_star) = memchr::memrchr(b'*', value) else {
+        return false;
+    };
+    let mut digits = 0;
+    for (i, &b) in value.iter().enumerate() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            if i < last_star || digits > 4 {
+                return false;
+            }
+        } else if b != b'*' && !crate::rewrite::keep_in_mask(b) {
+            return false;
+        }
+    }
+    true
 }
 
 /// `LABEL` or `LABEL:hex`, the inside of a replacement token.
@@ -168,10 +205,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn own_masks_and_tokens_are_scrubbed_values() {
+        for v in [
+            "***-***-0132",
+            "****-****-****-1111",
+            "+*******0132",
+            "****@*******.***",
+            "**** ***",
+            "****",
+            "[PHONE]",
+            "[EMAIL:3fa9c1d2]",
+            "**/**/****",
+        ] {
+            assert!(is_scrubbed_value(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "415-555-0132",
+            "*****01234",
+            "0132****",
+            "***a",
+            "",
+            "hunter2",
+            "[email]",
+        ] {
+            assert!(!is_scrubbed_value(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
     fn replacement_tokens_are_recognised() {
         let s = b"x [ACCOUNT:12345678] y [PHONE] z [nope:12345678]";
         assert!(inside_replacement_token(s, 11, 19));
         assert!(inside_replacement_token(s, 24, 29));
         assert!(!inside_replacement_token(s, 38, 46));
+        // A candidate that takes the token's closing bracket.
+        let url = b"https://[GITHUB_TOKEN:5ae7c811]@github.com";
+        assert!(inside_replacement_token(url, 22, 31));
+        assert!(!inside_replacement_token(b"https://u:5ae7c811]@h", 10, 19));
     }
 }

@@ -440,8 +440,80 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
             }
         }
     };
-    sink.push(start, end, rule);
+    pem_lines(sink, start, end, rule);
     end
+}
+
+/// Records the key block `[start, end)` line by line, each line's span starting after the prefix that
+/// the log pipeline put before its key text.
+///
+/// A key logged through a container runtime or syslog arrives one key line per log line, each with
+/// its own prefix (`2026-12-03T10:00:00.000000000Z stdout F MIIEv…`). The prefix is not part of the
+/// key, and one span over the whole block would replace the prefixes of every line after the first.
+/// The first line shows what the prefix looks like: the whitespace-separated fields before
+/// `-----BEGIN`, plus any text glued to it (`key=`). Each later line gives up the same number of
+/// fields (and the same glued text, when it starts with it) and the rest of the line is redacted —
+/// up to the end of the `-----END …-----` marker on the last line. A line with fewer fields is
+/// redacted whole (fail closed), as is every line of a block with no prefix.
+fn pem_lines(sink: &mut Sink<'_>, start: usize, end: usize, rule: RuleId) {
+    let input = sink.input;
+    let line_start = memchr::memrchr(b'\n', &input[..start]).map_or(0, |i| i + 1);
+    let prefix = &input[line_start..start];
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t');
+    // Whole fields of the prefix, and the text glued to the marker.
+    let glued_len = prefix.iter().rev().take_while(|b| !is_space(b)).count();
+    let glued = &prefix[prefix.len() - glued_len..];
+    let fields = prefix[..prefix.len() - glued_len]
+        .split(is_space)
+        .filter(|f| !f.is_empty())
+        .count();
+    let mut from = start;
+    loop {
+        let eol = memchr::memchr(b'\n', &input[from..end]).map_or(end, |i| from + i);
+        // A CRLF line keeps its `\r` outside the span, as text after the value would.
+        let stop = if eol < end && eol > from && input[eol - 1] == b'\r' {
+            eol - 1
+        } else {
+            eol
+        };
+        sink.push(from, stop, rule);
+        if eol >= end {
+            return;
+        }
+        from = key_text_start(input, eol + 1, end, fields, glued);
+    }
+}
+
+/// Where the key text starts on the line at `line`: after `fields` whitespace-separated fields and
+/// then `glued` (when the line has them), else at the line start.
+fn key_text_start(input: &[u8], line: usize, end: usize, fields: usize, glued: &[u8]) -> usize {
+    let eol = memchr::memchr(b'\n', &input[line..end]).map_or(end, |i| line + i);
+    let is_space = |b: u8| matches!(b, b' ' | b'\t');
+    let mut i = line;
+    for _ in 0..fields {
+        while i < eol && is_space(input[i]) {
+            i += 1;
+        }
+        if i == eol {
+            return line;
+        }
+        while i < eol && !is_space(input[i]) {
+            i += 1;
+        }
+        // A field must end in whitespace: the key text follows it.
+        if i == eol {
+            return line;
+        }
+    }
+    if fields > 0 {
+        while i < eol && is_space(input[i]) {
+            i += 1;
+        }
+    }
+    if input[i..eol].starts_with(glued) {
+        i += glued.len();
+    }
+    i
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -515,10 +587,9 @@ fn key_value(
         return Err(ve.max(ke));
     }
     let value = &input[vs..ve];
-    // Already scrubbed (a mask; a whole replacement token is refused by `Sink::push`), or no secret.
-    // A value that only starts with a replacement (`[EMAIL]hunter2`) still holds one.
-    let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil")
-        || value.iter().all(|&b| matches!(b, b'*' | b'\r' | b'\n'));
+    // No secret. (Already scrubbed values are refused by `Sink::push`; a value that only starts with
+    // a replacement, `[EMAIL]hunter2`, still holds one.)
+    let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil");
     if trivial {
         return Err(ve);
     }

@@ -184,9 +184,7 @@ pub(crate) fn find_line(
     for k in &scratch.parsed.keyed {
         let value = &line[k.start..k.end];
         // Already scrubbed (a replacement token or a mask): leave it, so scrubbing twice changes nothing.
-        let done = !k.bare
-            && (value.iter().all(|&b| b == b'*')
-                || value.first() == Some(&b'[') && crate::detect::is_own_token(value));
+        let done = !k.bare && crate::detect::is_scrubbed_value(value);
         if !done {
             push(k.start, k.end, k.rule, k.bare);
         }
