@@ -268,7 +268,7 @@ struct RuleFile {
     last4: Option<bool>,
     detector: Option<Spanned<String>>,
     regex: Option<Spanned<String>>,
-    triggers: Option<Vec<String>>,
+    triggers: Option<Spanned<Vec<String>>>,
     validator: Option<Spanned<String>>,
     keywords: Option<Vec<String>>,
     adjacent_keywords: Option<Vec<String>>,
@@ -584,6 +584,44 @@ fn clean_words(words: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// The bytes that can appear in some match of `pattern` (already known to compile): literals and
+/// class members, every byte for `.` and for non-ASCII classes.
+fn match_bytes(pattern: &str) -> [bool; 256] {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn walk(h: &Hir, set: &mut [bool; 256]) {
+        match h.kind() {
+            HirKind::Literal(l) => l.0.iter().for_each(|&b| set[usize::from(b)] = true),
+            HirKind::Class(Class::Bytes(c)) => {
+                for r in c.ranges() {
+                    (r.start()..=r.end()).for_each(|b| set[usize::from(b)] = true);
+                }
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.ranges() {
+                    let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                    for b in lo.min(0x80)..=hi.min(0x7f) {
+                        set[b as usize] = true;
+                    }
+                    if hi >= 0x80 {
+                        set[0x80..].iter_mut().for_each(|x| *x = true);
+                    }
+                }
+            }
+            HirKind::Repetition(r) => walk(&r.sub, set),
+            HirKind::Capture(c) => walk(&c.sub, set),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().for_each(|h| walk(h, set)),
+            HirKind::Empty | HirKind::Look(_) => {}
+        }
+    }
+    let mut set = [false; 256];
+    match regex_syntax::ParserBuilder::new().utf8(false).build().parse(pattern) {
+        Ok(hir) => walk(&hir, &mut set),
+        // Not expected (the regex compiled); then nothing is known, so every byte may occur.
+        Err(_) => set = [true; 256],
+    }
+    set
+}
+
 fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matcher>, PackError> {
     let err = |offset: usize, message: String| PackError {
         file: file.to_string(),
@@ -639,9 +677,29 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
                     )
                 })?),
             };
-            let triggers = rule.triggers.clone().unwrap_or_default();
+            let (triggers, at) = match &rule.triggers {
+                Some(t) => (t.get_ref().clone(), t.span().start),
+                None => (Vec::new(), re.span().start),
+            };
             if triggers.iter().any(String::is_empty) {
-                return Err(err(re.span().start, "a trigger may not be empty".into()));
+                return Err(err(at, "a trigger may not be empty".into()));
+            }
+            // Triggers decide which inputs the regex runs on, so each must be able to stand in a
+            // match: a trigger the regex can never contain would make the rule fire only where the
+            // trigger happens to share a line (or a 1 MiB chunk) with a match.
+            let bytes = match_bytes(re.get_ref());
+            if let Some(t) = triggers
+                .iter()
+                .find(|t| t.bytes().any(|b| !bytes[usize::from(b)]))
+            {
+                return Err(err(
+                    at,
+                    format!(
+                        "trigger {t:?} can never occur in a match of this rule's regex, so the rule \
+                         would not run where it matches (triggers are literal text of the match, \
+                         case-sensitive, e.g. \"EMP-\" for 'EMP-[0-9]{{6}}')"
+                    ),
+                ));
             }
             Ok(Some(Matcher::Regex {
                 regex,
@@ -700,6 +758,25 @@ mod tests {
     fn huge_regex_is_refused() {
         let e = load("[[rule]]\nid = \"X\"\nregex = '\\w{1000}\\w{1000}\\w{1000}'\n").unwrap_err();
         assert!(e.message.contains("invalid regex"), "{e}");
+    }
+
+    #[test]
+    fn triggers_must_be_able_to_occur_in_a_match() {
+        let e = load("[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"XYZ\"]\n")
+            .unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("\"XYZ\" can never occur"), "{}", e.message);
+        // Lower case is not in the match either: triggers are case-sensitive.
+        assert!(load("[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"emp-\"]\n").is_err());
+        for ok in [
+            "regex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]",
+            "regex = '(?i)emp-[0-9]{6}'\ntriggers = [\"EMP-\", \"emp-\"]",
+            "regex = 'id=(?P<value>\\w+)'\ntriggers = [\"id=\"]",
+            "regex = 'x.+'\ntriggers = [\"x\\u00e9\"]",
+        ] {
+            let src = format!("[[rule]]\nid = \"EMP\"\n{ok}\n");
+            assert!(load(&src).is_ok(), "{src}");
+        }
     }
 
     #[test]

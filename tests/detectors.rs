@@ -562,6 +562,25 @@ fn styles() {
 }
 
 #[test]
+fn rule_ids_on_the_command_line_ignore_case() {
+    let pack = Pack::builtin().unwrap();
+    let s = Scrubber::new(
+        &pack,
+        &Options {
+            disable: vec!["phone".into()],
+            enable: vec!["Ip".into()],
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        scrub_with(&s, "sms to +14155550132 from 10.0.1.23"),
+        "sms to +14155550132 from [IP]"
+    );
+    assert_eq!(s.rule_id("email"), s.rule_id("EMAIL"));
+}
+
+#[test]
 fn user_rules() {
     let mut pack = Pack::builtin().unwrap();
     pack.merge_str(
@@ -598,6 +617,16 @@ key_names = ["member_pin"]
     assert_eq!(
         scrub_with(&s, "loyalty=9000123456789017 x"),
         "loyalty=9000123456789017 x"
+    );
+    // A number both rules read (a Luhn-valid Visa here) is the user's rule's, in its style.
+    assert_eq!(
+        scrub_with(&s, "loyalty=4111111111111111 x"),
+        "loyalty=**************** x"
+    );
+    assert_eq!(
+        scrub_with(&s, "card 4111111111111111 x"),
+        "card [CARD] x",
+        "the built-in rule still holds where the user's does not match"
     );
     assert_eq!(scrub_with(&s, "sms to +14155550132"), "sms to +14155550132");
     assert_eq!(
