@@ -6,6 +6,11 @@
 # Installs what the tests need that cargo does not (kept in .venv: moto, cargo-lambda, cfn-lint, zig),
 # builds, runs all tests, and checks that the benchmarks compile (they are never a timed gate).
 #
+# Needs: Rust (cargo), python3 with venv (Debian: python3-venv), network to crates.io and PyPI, and
+# about 9 GB of disk (target/ and .venv/). Outside the project it writes only the aarch64 standard
+# library into ~/.rustup (`rustup target add aarch64-unknown-linux-gnu`, for the arm64 build that
+# template.yaml deploys); LOGSCRUB_SKIP_ARM64=1 skips that step.
+#
 # The Lambda's tests run against real AWS APIs served by moto on 127.0.0.1 (never a real account):
 # moto is started here, the cargo tests and scripts/lambda-e2e.sh are pointed at it, and it is stopped
 # on exit whatever happens.
@@ -23,8 +28,11 @@ step() {
 step "python tools in $VENV ($REQUIREMENTS)"
 stamp="$VENV/.requirements"
 if ! cmp -s "$REQUIREMENTS" "$stamp" 2>/dev/null; then
+    echo "installing $(grep -cv '^#' "$REQUIREMENTS") pinned packages and their dependencies into $VENV" \
+        "(moto, cargo-lambda, cfn-lint, zig; about a minute the first time)"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+    "$VENV/bin/pip" install --disable-pip-version-check --progress-bar off -r "$REQUIREMENTS" |
+        grep -E '^(Collecting|Successfully installed)' | sed 's/^/  /' || true
     cp "$REQUIREMENTS" "$stamp"
 fi
 
@@ -67,20 +75,28 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
 
-step "cargo test (unit, integration, property, CLI and Lambda end-to-end against moto, doc tests)"
-cargo test --locked
+step "cargo test --features lambda (unit, integration, property, CLI and Lambda end-to-end against moto, doc tests)"
+cargo test --locked --features lambda
 
-step "benchmarks compile (cargo bench --no-run; never a timed gate)"
-cargo bench --locked --no-run
+# Built in the test profile, which shares every dependency with the step above: a release build of
+# the benches would compile the AWS SDK once more for nothing (they are never a timed gate).
+step "benchmarks compile (cargo test --benches --no-run)"
+cargo test --locked --features lambda --benches --no-run
 
-step "lean CLI builds without the Lambda feature"
-cargo build --locked --no-default-features --bin logscrub
+step "the CLI builds alone, without the AWS SDK (what the README's first command builds)"
+cargo build --locked --bin logscrub
+if cargo tree --locked -e normal --prefix none | grep -qE '^(aws-|lambda_runtime|tokio )'; then
+    echo "the default build pulls in the Lambda stack:" >&2
+    cargo tree --locked -e normal --prefix none | grep -E '^(aws-|lambda_runtime|tokio )' | sort -u >&2
+    exit 1
+fi
+echo "default features: $(cargo tree --locked -e normal --prefix none | sort -u | wc -l) crates, no AWS SDK"
 
 step "the bootstrap through the Lambda runtime (cargo lambda watch / invoke)"
 VENV="$VENV" bash scripts/lambda-e2e.sh
 
 step "cargo lambda build --release (the deployable bootstrap)"
-PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --bin bootstrap
+PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --features lambda --bin bootstrap
 artifact=target/lambda/bootstrap/bootstrap
 [ -x "$artifact" ] || { echo "cargo lambda build did not produce $artifact" >&2; exit 1; }
 echo "built $artifact ($(du -h "$artifact" | cut -f1))"
@@ -94,10 +110,13 @@ echo "release init: $init_line"
 
 # The template deploys arm64. Its std target comes from rustup, which may not reach its server: the
 # build is attempted when the target is installed or can be added, and skipped with a notice if not.
-if command -v rustup >/dev/null &&
+if [ "${LOGSCRUB_SKIP_ARM64:-}" = 1 ]; then
+    echo "SKIPPED arm64 build (LOGSCRUB_SKIP_ARM64=1)"
+elif command -v rustup >/dev/null &&
+    echo "rustup target add aarch64-unknown-linux-gnu (the arm64 std library, into ~/.rustup)" &&
     timeout 300 rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then
     step "cargo lambda build --release --arm64 (what template.yaml deploys)"
-    PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 --bin bootstrap
+    PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 --features lambda --bin bootstrap
     # ELF, 64-bit, e_machine 183 (AArch64).
     "$VENV/bin/python" -c '
 import sys
