@@ -52,6 +52,7 @@ fn scrub(s: &Scrubber, input: &[u8]) -> (Vec<u8>, Findings) {
     (out, f)
 }
 
+#[cfg(feature = "lambda")]
 fn repeat_to(unit: &[u8], len: usize) -> Vec<u8> {
     let mut v = Vec::with_capacity(len + unit.len());
     while v.len() < len {

@@ -404,19 +404,75 @@ fn check_rules_accepts_a_good_pack() {
 }
 
 #[test]
-fn unreadable_file_is_an_io_error_naming_it() {
+fn unreadable_file_is_an_io_error_naming_it_and_the_others_are_still_scrubbed() {
     let dir = tmp("missing");
     let good = dir.join("good.log");
     std::fs::write(&good, "jane@example.com\n").unwrap();
+    let after = dir.join("after.log");
+    std::fs::write(&after, "card 4111 1111 1111 1111\n").unwrap();
     let missing = dir.join("missing.log");
-    let out = run(&[good.to_str().unwrap(), missing.to_str().unwrap()], b"");
-    assert_eq!(out.status.code(), Some(1));
+    let files = [
+        good.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ];
+    // Like `cat`: say so, go on with the rest in order, exit 1 at the end.
+    for threads in ["1", "2"] {
+        let mut args = vec!["--threads", threads];
+        args.extend(files);
+        let out = run(&args, b"");
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "logscrub: cannot read {}: No such file or directory",
+                files[1]
+            )),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!err.contains("jane"), "{err}");
+        assert_eq!(stdout(&out), "[EMAIL]\ncard [CARD]\n");
+    }
+}
+
+#[test]
+fn audit_reports_what_it_could_read_and_exits_1_for_a_missing_file() {
+    let dir = audit_tree("audit-missing");
+    let logs = dir.join("logs");
+    let missing = dir.join("missing.log");
+    let out = run(
+        &[
+            "audit",
+            "--format",
+            "json",
+            logs.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ],
+        b"",
+    );
+    // Findings (3) and an unreadable file (1): the file that was not checked wins.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("missing.log"), "{err}");
-    assert!(err.contains("No such file or directory"), "{err}");
-    assert!(!err.contains("jane"), "{err}");
-    // Files before the bad one were scrubbed.
-    assert_eq!(stdout(&out), "[EMAIL]\n");
+    assert!(
+        err.contains("cannot read") && err.contains("missing.log"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["totals"]["EMAIL"], 1);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert!(files[2]["path"].as_str().unwrap().ends_with("missing.log"));
+    assert_eq!(files[2]["error"], "No such file or directory");
+    assert!(files[1].get("error").is_none());
+    // The table says it too.
+    let out = run(&["audit", missing.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("not read: No such file"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -669,7 +725,7 @@ fn audit_sarif_has_the_required_fields() {
 #[test]
 fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
     let input = b"{\"first_name\":\"Jane\",\"n\":1}\nplain jane@example.com\n";
-    // Bare `--json` is `--json on`.
+    // `--json` is `--json-mode on`.
     let out = run(&["--json"], input);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
@@ -682,14 +738,14 @@ fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
         "{err}"
     );
     assert!(!err.contains("jane") && !err.contains("Jane"), "{err}");
-    // `--json off` scrubs as text: the name has no shape, so it stays.
-    let out = run(&["--json", "off"], input);
+    // `--json-mode off` scrubs as text: the name has no shape, so it stays.
+    let out = run(&["--json-mode", "off"], input);
     assert_eq!(
         stdout(&out),
         "{\"first_name\":\"Jane\",\"n\":1}\nplain [EMAIL]\n"
     );
     // `auto` (the default) structures JSON lines and says nothing about text lines.
-    let out = run(&["--json=auto", "--stats"], input);
+    let out = run(&["--json-mode=auto", "--stats"], input);
     assert!(stdout(&out).starts_with("{\"first_name\":\"[NAME]\""));
     assert!(!stderr(&out).contains("not JSON"), "{}", stderr(&out));
     // The environment sets it too, and --stats shows the count.
@@ -704,7 +760,7 @@ fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
         "{{\"first_name\":\"Jane\",\"pad\":\"{}\"}}\n",
         "x".repeat(5 << 20)
     );
-    let out = run(&["--json=on"], long.as_bytes());
+    let out = run(&["--json"], long.as_bytes());
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         out.stdout.len(),
@@ -806,8 +862,13 @@ fn progress_bar_only_when_stderr_is_a_terminal() {
     assert!(tty.status.success(), "{}", stderr(&tty));
     let screen = String::from_utf8_lossy(&tty.stdout);
     assert!(
-        screen.contains("MiB") && screen.contains("eta"),
+        screen.contains("MB/s") && screen.contains("eta"),
         "no progress bar drawn on the terminal: {screen:?}"
+    );
+    // Decimal units, like --stats: one name, one unit.
+    assert!(
+        !screen.contains("MiB"),
+        "binary units on the bar: {screen:?}"
     );
     assert!(
         !screen.contains("example.com"),
@@ -815,4 +876,307 @@ fn progress_bar_only_when_stderr_is_a_terminal() {
     );
     // The bar went to the terminal only: the output file is the scrubbed log, byte for byte.
     assert_same_lines(&std::fs::read(&out_file).unwrap(), &expected_lines(&input));
+}
+
+#[test]
+fn json_flag_takes_no_value() {
+    let dir = tmp("json-flag");
+    let file = dir.join("app.jsonl");
+    std::fs::write(&file, "{\"first_name\":\"Jane\",\"n\":1}\n").unwrap();
+    let path = file.to_str().unwrap();
+    // `--json` used to take the file name as its mode.
+    let out = run(&["--json", path], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "{\"first_name\":\"[NAME]\",\"n\":1}\n");
+    // `--no-json` is `--json-mode off`; a flag wins over LOGSCRUB_JSON.
+    let out = run_cmd(
+        bin().env("LOGSCRUB_JSON", "on").args(["--no-json", path]),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "{\"first_name\":\"Jane\",\"n\":1}\n");
+    let out = run_cmd(
+        bin().env("LOGSCRUB_JSON", "off").args(["--json", path]),
+        b"",
+    );
+    assert_eq!(stdout(&out), "{\"first_name\":\"[NAME]\",\"n\":1}\n");
+    // Typed together, they clash.
+    let out = run(&["--json", "--json-mode", "off", path], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--json-mode"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let out = run(&["--json", "--no-json", path], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// tests/data/rotated.log.zst: two zstd frames (with checksums), made with
+/// `zstd -c z1 > rotated.log.zst; zstd -c z2 >> rotated.log.zst`.
+const ROTATED_ZST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/rotated.log.zst");
+const ROTATED_TEXT: &str =
+    "rotated mail jane@example.com\nnothing here\ncharge 4111 1111 1111 1111\n";
+
+#[test]
+fn compressed_input_is_scrubbed_as_the_text_it_holds() {
+    let dir = tmp("compressed");
+    // Two gzip members, as `cat a.gz b.gz` makes: both are read.
+    let mut gz = gzip(b"mail jane@example.com\n");
+    gz.extend(gzip(b"card 4111 1111 1111 1111\n"));
+    // A misleading name: the first bytes decide.
+    let file = dir.join("app.log");
+    std::fs::write(&file, &gz).unwrap();
+    for threads in ["1", "2"] {
+        let out = run(&["--threads", threads, file.to_str().unwrap()], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "mail [EMAIL]\ncard [CARD]\n");
+        // Standard input too, piped.
+        let out = run(&["--threads", threads], &gz);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "mail [EMAIL]\ncard [CARD]\n");
+    }
+    // zstd, two frames.
+    assert_eq!(
+        std::fs::read(ROTATED_ZST).unwrap()[..4],
+        [0x28, 0xb5, 0x2f, 0xfd]
+    );
+    let out = run(&[ROTATED_ZST], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "rotated mail [EMAIL]\nnothing here\ncharge [CARD]\n"
+    );
+    let out = run(&[], &std::fs::read(ROTATED_ZST).unwrap());
+    assert_eq!(
+        stdout(&out),
+        "rotated mail [EMAIL]\nnothing here\ncharge [CARD]\n"
+    );
+    // Text that only starts like a magic number is text.
+    let out = run(&[], b"\x1f plain jane@example.com\n");
+    assert_eq!(out.stdout, b"\x1f plain [EMAIL]\n");
+}
+
+#[test]
+fn audit_reads_rotated_compressed_logs() {
+    let dir = tmp("audit-compressed");
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("app.log"), "all fine\n").unwrap();
+    std::fs::write(logs.join("app.log.1.gz"), gzip(APP_LOG.as_bytes())).unwrap();
+    std::fs::copy(ROTATED_ZST, logs.join("app.log.2.zst")).unwrap();
+    let out = run(&["audit", "--format", "json", logs.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_no_raw_values(&stdout(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    // Lines and bytes of the text inside.
+    assert!(files[1]["path"].as_str().unwrap().ends_with("app.log.1.gz"));
+    assert_eq!(files[1]["lines"], 3);
+    assert_eq!(files[1]["bytes"], APP_LOG.len());
+    assert_eq!(files[1]["counts"]["EMAIL"], 1);
+    assert!(
+        files[2]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("app.log.2.zst")
+    );
+    assert_eq!(files[2]["bytes"], ROTATED_TEXT.len());
+    assert_eq!(files[2]["counts"]["EMAIL"], 1);
+    assert_eq!(files[2]["counts"]["CARD"], 1);
+    assert_eq!(v["totals"]["EMAIL"], 2);
+    let located = v["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["path"].as_str().unwrap().ends_with("app.log.2.zst") && l["line"] == 3);
+    assert!(located, "{v}");
+}
+
+#[test]
+fn corrupt_compressed_input_is_an_io_error_naming_the_file() {
+    let dir = tmp("corrupt");
+    let whole = gzip(APP_LOG.as_bytes());
+    let truncated = dir.join("truncated.log.gz");
+    std::fs::write(&truncated, &whole[..whole.len() - 6]).unwrap();
+    // A flipped byte in the stored text of a zstd frame: only its checksum tells.
+    let mut zst = std::fs::read(ROTATED_ZST).unwrap();
+    let at = zst.windows(4).position(|w| w == b"jane").unwrap();
+    zst[at] = b'J';
+    let flipped = dir.join("flipped.log.zst");
+    std::fs::write(&flipped, &zst).unwrap();
+    for (file, what) in [(&truncated, "gzip"), (&flipped, "zstd")] {
+        let path = file.to_str().unwrap();
+        let out = run(&[path], b"");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("cannot read {path}: not valid {what} data")),
+            "{err}"
+        );
+        assert!(!stdout(&out).contains("jane") && !stdout(&out).contains("Jane"));
+        // Never reported clean.
+        let out = run(&["audit", path], b"");
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(stderr(&out).contains(path));
+        // Standard input names itself.
+        let out = run(&["audit"], &std::fs::read(file).unwrap());
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("cannot read (stdin)"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn audit_does_not_need_a_hash_key_and_rejects_stats() {
+    let dir = audit_tree("audit-options");
+    let app = dir.join("logs/sub/app.log");
+    let app = app.to_str().unwrap();
+    // The audit writes no replacement: a hash style needs no key, typed or from the environment.
+    let out = run(&["audit", "--style", "hash", app], b"");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = run_cmd(
+        bin().env("LOGSCRUB_STYLE", "hash").args(["audit", app]),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // --stats is the filter's: typed with audit it is a usage error, not silently dropped.
+    let out = run(&["--stats", "audit", app], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--stats"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    // From the environment (set for the filter in a shared profile) it does not block the audit.
+    let out = run_cmd(bin().env("LOGSCRUB_STATS", "1").args(["audit", app]), b"");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_values_from_the_environment_name_the_variable() {
+    let out = run_cmd(bin().env("LOGSCRUB_STYLE", "bogus"), b"x\n");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "invalid value 'bogus' for LOGSCRUB_STYLE (from the environment; expected label, mask, last4, hash)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("--style"), "{err}");
+    let out = run_cmd(bin().env("LOGSCRUB_THREADS", "0"), b"x\n");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("invalid value '0' for LOGSCRUB_THREADS (from the environment"),
+        "{err}"
+    );
+    let out = run_cmd(bin().env("LOGSCRUB_FORMAT", "xml").args(["audit"]), b"x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("LOGSCRUB_FORMAT"), "{}", stderr(&out));
+    // A typed value is the flag's fault, whatever the environment holds.
+    let out = run_cmd(
+        bin()
+            .env("LOGSCRUB_STYLE", "bogus")
+            .args(["--style", "shout"]),
+        b"x\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("'shout'") && err.contains("--style"), "{err}");
+}
+
+#[test]
+fn a_repeated_flag_is_accepted() {
+    let dir = tmp("repeated");
+    let file = dir.join("app.log");
+    std::fs::write(&file, "mail jane@example.com\n").unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["--stats", path, "--stats"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "mail [EMAIL]\n");
+    assert!(stderr(&out).contains("logscrub stats:"));
+    // The last one wins.
+    let out = run(&["--style", "mask", "--style", "label", path], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "mail [EMAIL]\n");
+    let out = run(&["--json", "--json", path], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// A log with `n` findings, one email per line.
+fn many_findings(name: &str, n: usize) -> PathBuf {
+    let dir = tmp(name);
+    let file = dir.join("many.log");
+    let text: String = (0..n)
+        .map(|i| format!("{i} login user{i}@example.com\n"))
+        .collect();
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn sarif_lists_every_result_unless_capped_and_says_when_cut() {
+    let file = many_findings("sarif-all", 30);
+    let path = file.to_str().unwrap();
+    let out = run(&["audit", "--format", "sarif", path], b"");
+    assert_eq!(out.status.code(), Some(3));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["results"].as_array().unwrap().len(), 30);
+    assert_eq!(run0["properties"]["omittedResults"], 0);
+    assert_eq!(run0["invocations"][0]["executionSuccessful"], true);
+    assert!(
+        run0["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // An explicit cap is honoured, and said.
+    let out = run(
+        &["audit", "--format", "sarif", "--max-locations", "5", path],
+        b"",
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["results"].as_array().unwrap().len(), 5);
+    assert_eq!(run0["properties"]["omittedResults"], 25);
+    let notes = run0["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    let text = notes[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("25 results omitted by --max-locations"),
+        "{text}"
+    );
+    // JSON keeps its default of 20 and counts the rest.
+    let out = run(&["audit", "--format", "json", path], b"");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["locations"].as_array().unwrap().len(), 20);
+    assert_eq!(v["omitted_locations"], 10);
+    assert_eq!(v["totals"]["EMAIL"], 30);
+}
+
+#[test]
+fn standard_input_has_one_name_everywhere() {
+    let input = b"mail jane@example.com\n";
+    let out = run(&["audit", "--format", "json"], input);
+    assert_eq!(out.status.code(), Some(3));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"][0]["path"], "(stdin)");
+    assert_eq!(v["locations"][0]["path"], "(stdin)");
+    let out = run(&["audit", "--format", "sarif", "-"], input);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "(stdin)"
+    );
+    let out = run(&["audit"], input);
+    assert!(stdout(&out).contains("(stdin):1:6"), "{}", stdout(&out));
 }

@@ -10,11 +10,18 @@
 //!
 //! * `table`: for people; not meant to be parsed.
 //! * `json`: `{"files":[{"path","lines","bytes","counts":{RULE:n}}],"totals":{RULE:n},
-//!   "locations":[{"path","line","column","rule","preview"}],"internal_errors":n}`. Counts list only
-//!   rules that were found, keys sorted; `line` and `column` are 1-based, `column` counts bytes;
-//!   standard input is the path `-`.
-//! * `sarif`: SARIF 2.1.0, one run, one result per listed location (level `error`), every enabled
-//!   rule in `tool.driver.rules`. `startColumn` counts bytes.
+//!   "locations":[{"path","line","column","rule","preview"}],"omitted_locations":n,
+//!   "internal_errors":n}`. Counts list only rules that were found, keys sorted; `line` and `column`
+//!   are 1-based, `column` counts bytes; standard input is the path `(stdin)`, as everywhere else; a
+//!   file that could not be read (all of it) has an `"error"` saying why; `omitted_locations` counts
+//!   findings left out of `locations` by `--max-locations`.
+//! * `sarif`: SARIF 2.1.0, one run, one result per finding (level `error`; all of them unless
+//!   `--max-locations` is given, since code-scanning tools expect every result), every enabled rule in
+//!   `tool.driver.rules`. `startColumn` counts bytes. `invocations[0]` says whether every file was
+//!   read (`executionSuccessful`), with a notification per unreadable file and one saying how many
+//!   results `--max-locations` left out; run `properties.omittedResults` holds that count too.
+//!
+//! A compressed file (gzip, zstd) is audited as the text it holds; line numbers are of that text.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -45,21 +52,21 @@ const PREVIEW_MAX: usize = 40;
 const LONG_WINDOW: usize = 2 << 20;
 
 /// Expands the command-line paths: a directory becomes every regular file under it, recursively,
-/// sorted so reports are stable. No path means standard input.
-pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, (String, io::Error)> {
+/// sorted so reports are stable. No path means standard input. A path that cannot be read stays in the
+/// list (opening it fails and is reported like any unreadable file); a directory that cannot be
+/// listed is returned apart, and the rest is still audited.
+pub fn sources(paths: &[PathBuf]) -> (Vec<Source>, Vec<(String, io::Error)>) {
     if paths.is_empty() {
-        return Ok(vec![Source { path: None }]);
+        return (vec![Source { path: None }], Vec::new());
     }
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             out.push(Source { path: None });
-            continue;
-        }
-        let meta = fs::metadata(path).map_err(|e| (path.display().to_string(), e))?;
-        if meta.is_dir() {
+        } else if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             let mut files = Vec::new();
-            walk(path, &mut files)?;
+            walk(path, &mut files, &mut errors);
             files.sort();
             out.extend(files.into_iter().map(|p| Source { path: Some(p) }));
         } else {
@@ -68,17 +75,32 @@ pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, (String, io::Error)> {
             });
         }
     }
-    Ok(out)
+    (out, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), (String, io::Error)> {
-    let fail = |e| (dir.display().to_string(), e);
-    for entry in fs::read_dir(dir).map_err(fail)? {
-        let entry = entry.map_err(fail)?;
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(String, io::Error)>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return errors.push((dir.display().to_string(), e)),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push((dir.display().to_string(), e));
+                continue;
+            }
+        };
         let path = entry.path();
-        let kind = entry.file_type().map_err(fail)?;
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
+            Err(e) => {
+                errors.push((path.display().to_string(), e));
+                continue;
+            }
+        };
         if kind.is_dir() {
-            walk(&path, files)?;
+            walk(&path, files, errors);
         } else if kind.is_file() {
             files.push(path);
         } else if kind.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
@@ -86,7 +108,6 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), (String, io::Error)>
             files.push(path);
         }
     }
-    Ok(())
 }
 
 /// One location as found by a worker, its line relative to its chunk.
@@ -347,6 +368,8 @@ pub struct Location {
 pub struct Report {
     names: Vec<String>,
     files: Vec<Stats>,
+    /// Why a file could not be read (to its end), if it could not.
+    errors: Vec<Option<String>>,
     locations: Vec<Location>,
     max_locations: usize,
     /// Lines of the current file before the next result.
@@ -359,11 +382,25 @@ impl Report {
         Report {
             names: sources.iter().map(Source::name).collect(),
             files: vec![Stats::default(); sources.len()],
+            errors: vec![None; sources.len()],
             locations: Vec::new(),
             max_locations,
             current: 0,
             line_base: 0,
         }
+    }
+
+    /// Marks input `file` as not (completely) read, for `reason` (no log content in it).
+    pub fn unreadable(&mut self, file: usize, reason: String) {
+        if let Some(slot) = self.errors.get_mut(file) {
+            *slot = Some(reason);
+        }
+    }
+
+    /// Findings found but not listed as locations (`--max-locations`).
+    fn omitted(&self, totals: &Stats) -> u64 {
+        let found: u64 = totals.counts.iter().sum();
+        found.saturating_sub(self.locations.len() as u64)
     }
 
     fn totals(&self) -> Stats {
@@ -392,10 +429,7 @@ impl Report {
     fn table(&self, scrubber: &Scrubber) -> String {
         let totals = self.totals();
         let found: u64 = totals.counts.iter().sum();
-        let display = |i: usize| match self.names[i].as_str() {
-            "-" => "(stdin)".to_string(),
-            name => name.to_string(),
-        };
+        let display = |i: usize| self.names[i].clone();
         let mut s = String::new();
         let name_w = (0..self.names.len())
             .map(|i| display(i).len())
@@ -408,7 +442,7 @@ impl Report {
             "FILE", "LINES", "BYTES", "FINDINGS"
         );
         for (i, f) in self.files.iter().enumerate() {
-            let _ = writeln!(
+            let _ = write!(
                 s,
                 "{:<name_w$}  {:>10}  {:>12}  {:>8}",
                 display(i),
@@ -416,6 +450,12 @@ impl Report {
                 f.bytes,
                 f.counts.iter().sum::<u64>()
             );
+            match &self.errors[i] {
+                Some(why) => {
+                    let _ = writeln!(s, "  not read: {why}");
+                }
+                None => s.push('\n'),
+            }
         }
         if self.files.len() > 1 {
             let _ = writeln!(
@@ -463,6 +503,13 @@ impl Report {
                 totals.failed_lines
             );
         }
+        let unread = self.errors.iter().flatten().count();
+        if unread > 0 {
+            let _ = writeln!(
+                s,
+                "\n{unread} files could not be read in full: this report is incomplete"
+            );
+        }
         let _ = writeln!(
             s,
             "\n{}",
@@ -489,13 +536,18 @@ impl Report {
             .files
             .iter()
             .zip(&self.names)
-            .map(|(f, name)| {
-                json!({
+            .zip(&self.errors)
+            .map(|((f, name), error)| {
+                let mut file = json!({
                     "path": name,
                     "lines": f.lines,
                     "bytes": f.bytes,
                     "counts": counts(&f.counts, scrubber),
-                })
+                });
+                if let Some(why) = error {
+                    file["error"] = json!(why);
+                }
+                file
             })
             .collect();
         let locations: Vec<Value> = self
@@ -515,6 +567,7 @@ impl Report {
             "files": files,
             "totals": counts(&totals.counts, scrubber),
             "locations": locations,
+            "omitted_locations": self.omitted(&totals),
             "internal_errors": totals.failed_lines,
         })
     }
@@ -552,6 +605,30 @@ impl Report {
                 result
             })
             .collect();
+        let omitted = self.omitted(&self.totals());
+        let mut notifications: Vec<Value> = self
+            .errors
+            .iter()
+            .zip(&self.names)
+            .filter_map(|(error, name)| {
+                let why = error.as_ref()?;
+                Some(json!({
+                    "level": "error",
+                    "message": { "text": format!("cannot read {name}: {why}") },
+                }))
+            })
+            .collect();
+        if omitted > 0 {
+            notifications.push(json!({
+                "level": "warning",
+                "message": {
+                    "text": format!(
+                        "{omitted} results omitted by --max-locations {}",
+                        self.max_locations
+                    )
+                },
+            }));
+        }
         let repository = env!("CARGO_PKG_REPOSITORY");
         json!({
             "version": "2.1.0",
@@ -569,7 +646,12 @@ impl Report {
                         "rules": rules,
                     }
                 },
+                "invocations": [{
+                    "executionSuccessful": self.errors.iter().all(Option::is_none),
+                    "toolExecutionNotifications": notifications,
+                }],
                 "results": results,
+                "properties": { "omittedResults": omitted },
             }]
         })
     }
@@ -598,7 +680,8 @@ fn pretty(value: &Value) -> String {
 fn uri(path: &str) -> String {
     let mut s = String::new();
     for b in path.replace('\\', "/").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+        // Parentheses are allowed in a path as they are, which keeps `(stdin)` readable.
+        if b.is_ascii_alphanumeric() || b"-._~/()".contains(&b) {
             s.push(char::from(b));
         } else {
             let _ = write!(s, "%{b:02X}");
@@ -665,5 +748,6 @@ mod tests {
     fn uris() {
         assert_eq!(uri("logs/app 1.log"), "logs/app%201.log");
         assert_eq!(uri("-"), "-");
+        assert_eq!(uri("(stdin)"), "(stdin)");
     }
 }

@@ -42,7 +42,7 @@ pub struct Stats {
     pub counts: Vec<u64>,
     /// Lines written as [`FAILED_LINE`] because the engine failed on them.
     pub failed_lines: u64,
-    /// With `--json on`: non-blank lines that held no valid JSON (scrubbed as text only).
+    /// With `--json-mode on`: non-blank lines that held no valid JSON (scrubbed as text only).
     pub not_json_lines: u64,
 }
 

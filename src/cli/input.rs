@@ -14,11 +14,19 @@
 //! * Regular files are read in [`CHUNK`]-sized blocks (throughput). Anything else (a pipe, a terminal)
 //!   is live: complete lines are handed out as soon as one `read` returns them, so
 //!   `tail -f app.log | logscrub` shows each line right away. A partial line waits for its newline.
+//!
+//! Rotated logs are compressed, so an input is sniffed by its first bytes (never its name, which may
+//! lie or be `-`): gzip (`1f 8b`, every member of a concatenated file) and zstd (`28 b5 2f fd`, every
+//! frame) are decoded on the fly, and everything after that sees plain text. A stream that does not
+//! decode (corrupt, truncated, a bad checksum) is a read error: it is never reported clean and never
+//! passed through raw.
 
+use std::cell::{Cell, RefCell};
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::mem;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use memchr::{memchr, memmem, memrchr};
 
@@ -42,35 +50,271 @@ pub struct Source {
 }
 
 impl Source {
-    /// The name used in messages and reports: the path as given, or `-` for standard input.
+    /// The name used in messages and reports: the path as given, or `(stdin)` for standard input.
     pub fn name(&self) -> String {
         match &self.path {
             Some(p) => p.display().to_string(),
-            None => "-".to_string(),
+            None => STDIN_NAME.to_string(),
         }
     }
 
-    /// Opens the source. Returns the reader and whether it is a regular file (throughput mode) rather
-    /// than a pipe or terminal (live mode).
-    pub fn open(&self) -> io::Result<(Box<dyn Read>, bool)> {
-        match &self.path {
+    /// Opens the source, decoding it if it is compressed (see the module documentation).
+    pub fn open(&self) -> io::Result<Opened> {
+        let (reader, regular) = match &self.path {
             Some(path) => {
                 let file = File::open(path)?;
                 let meta = file.metadata()?;
                 if meta.is_dir() {
                     return Err(io::Error::other("is a directory"));
                 }
-                Ok((Box::new(file), meta.is_file()))
+                (Box::new(file) as Box<dyn Read>, meta.is_file())
             }
-            None => open_stdin(),
-        }
+            None => open_stdin()?,
+        };
+        let raw = Rc::new(Raw::default());
+        let mut counted = Counted {
+            inner: reader,
+            raw: Rc::clone(&raw),
+        };
+        let head = sniff(&mut counted)?;
+        let format = Format::of(&head);
+        let rest = io::Cursor::new(head).chain(counted);
+        let reader: Box<dyn Read> = match format {
+            Format::Plain => Box::new(rest),
+            Format::Gzip => Box::new(Decoded {
+                inner: flate2::read::MultiGzDecoder::new(rest),
+                what: "gzip",
+                raw: Rc::clone(&raw),
+            }),
+            Format::Zstd => Box::new(Decoded {
+                inner: ZstdFrames::new(BufReader::with_capacity(CHUNK / 4, rest)),
+                what: "zstd",
+                raw: Rc::clone(&raw),
+            }),
+        };
+        Ok(Opened {
+            reader,
+            // A compressed regular file still decodes without waiting: throughput mode suits it.
+            regular,
+            raw_read: RawRead(raw),
+        })
     }
 
-    /// The size in bytes when the source is a regular file (for the progress bar).
+    /// The size in bytes when the source is a regular file (for the progress bar; for a compressed
+    /// file its compressed size, which [`Opened::raw_read`] counts up to).
     pub fn len(&self) -> Option<u64> {
         let path = self.path.as_ref()?;
         let meta = std::fs::metadata(path).ok()?;
         meta.is_file().then_some(meta.len())
+    }
+}
+
+/// How standard input is named in messages and reports.
+pub const STDIN_NAME: &str = "(stdin)";
+
+/// An opened source.
+pub struct Opened {
+    /// The plain text (decoded if the source was compressed).
+    pub reader: Box<dyn Read>,
+    /// Whether the source is a regular file (throughput mode) rather than a pipe or terminal (live).
+    pub regular: bool,
+    /// Bytes read from the source itself (before decoding).
+    pub raw_read: RawRead,
+}
+
+/// Bytes read from a source itself so far: what a progress bar sized by [`Source::len`] counts.
+pub struct RawRead(Rc<Raw>);
+
+impl RawRead {
+    pub fn get(&self) -> u64 {
+        self.0.read.get()
+    }
+}
+
+/// What the reader under a decoder saw: bytes read, and its own error (so a failing disk is not
+/// reported as corrupt data).
+#[derive(Default)]
+struct Raw {
+    read: Cell<u64>,
+    error: RefCell<Option<(io::ErrorKind, String)>>,
+}
+
+/// The source's reader, counting into [`Raw`].
+struct Counted {
+    inner: Box<dyn Read>,
+    raw: Rc<Raw>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.raw.read.set(self.raw.read.get() + n as u64);
+                Ok(n)
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    *self.raw.error.borrow_mut() = Some((e.kind(), e.to_string()));
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Input formats told apart by their first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+impl Format {
+    fn of(head: &[u8]) -> Format {
+        if head.starts_with(GZIP_MAGIC) {
+            Format::Gzip
+        } else if head.starts_with(ZSTD_MAGIC) {
+            Format::Zstd
+        } else {
+            Format::Plain
+        }
+    }
+}
+
+/// Reads the first bytes, only as many as it takes to tell the format: reading stops as soon as they
+/// cannot begin a magic number, so a live pipe is never held up waiting for bytes that have not come.
+fn sniff(reader: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(ZSTD_MAGIC.len());
+    let could_be = |head: &[u8]| {
+        [GZIP_MAGIC, ZSTD_MAGIC]
+            .iter()
+            .any(|m| m.len() > head.len() && m.starts_with(head))
+    };
+    let mut byte = [0u8; 4];
+    while could_be(&head) {
+        let want = ZSTD_MAGIC.len() - head.len();
+        match reader.read(&mut byte[..want]) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&byte[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(head)
+}
+
+/// A decoder whose own errors become one plain message ("not valid gzip data"): a decoder's text can
+/// carry bytes of the stream, and people need to know the file is damaged, not which check failed.
+/// An error of the reader underneath is passed on as it was.
+struct Decoded<D> {
+    inner: D,
+    what: &'static str,
+    raw: Rc<Raw>,
+}
+
+impl<D: Read> Read for Decoded<D> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                return e;
+            }
+            match self.raw.error.borrow_mut().take() {
+                Some((kind, message)) => io::Error::new(kind, message),
+                None => io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("not valid {} data (corrupt or truncated)", self.what),
+                ),
+            }
+        })
+    }
+}
+
+/// Every frame of a zstd stream, skippable frames skipped, each frame's checksum verified when it has
+/// one. (ruzstd's `StreamingDecoder` stops after the first frame, and `cat a.zst b.zst` or `pzstd`
+/// output has several.)
+struct ZstdFrames<R> {
+    source: R,
+    frame: ruzstd::decoding::FrameDecoder,
+    /// A frame is being decoded; false between frames.
+    in_frame: bool,
+}
+
+impl<R: BufRead> ZstdFrames<R> {
+    fn new(source: R) -> ZstdFrames<R> {
+        ZstdFrames {
+            source,
+            frame: ruzstd::decoding::FrameDecoder::new(),
+            in_frame: false,
+        }
+    }
+
+    /// Starts the next frame; false at the end of the stream.
+    fn next_frame(&mut self) -> io::Result<bool> {
+        use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
+        loop {
+            if self.source.fill_buf()?.is_empty() {
+                return Ok(false);
+            }
+            match self.frame.reset(&mut self.source) {
+                Ok(()) => return Ok(true),
+                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
+                    length,
+                    ..
+                })) => {
+                    let skipped =
+                        io::copy(&mut (&mut self.source).take(length.into()), &mut io::sink())?;
+                    if skipped < u64::from(length) {
+                        return Err(io::ErrorKind::UnexpectedEof.into());
+                    }
+                }
+                Err(e) => return Err(io::Error::other(e)),
+            }
+        }
+    }
+
+    /// Checks the finished frame's checksum, if it carries one.
+    fn check_frame(&self) -> io::Result<()> {
+        match self.frame.get_checksum_from_data() {
+            Some(stored) if self.frame.get_calculated_checksum() != Some(stored) => {
+                Err(io::Error::other("zstd checksum mismatch"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<R: BufRead> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if !self.in_frame {
+                if !self.next_frame()? {
+                    return Ok(0);
+                }
+                self.in_frame = true;
+            }
+            while self.frame.can_collect() == 0 && !self.frame.is_finished() {
+                self.frame
+                    .decode_blocks(
+                        &mut self.source,
+                        ruzstd::decoding::BlockDecodingStrategy::UptoBlocks(1),
+                    )
+                    .map_err(io::Error::other)?;
+            }
+            let n = self.frame.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            // Finished and drained: the checksum covers every byte handed out.
+            self.check_frame()?;
+            self.in_frame = false;
+        }
     }
 }
 
@@ -115,7 +359,6 @@ pub struct Chunker<R> {
     read_buf: Vec<u8>,
     eof: bool,
     long: bool,
-    read_total: u64,
 }
 
 impl<R: Read> Chunker<R> {
@@ -130,7 +373,6 @@ impl<R: Read> Chunker<R> {
             read_buf: Vec::new(),
             eof: false,
             long: false,
-            read_total: 0,
         }
     }
 
@@ -144,11 +386,6 @@ impl<R: Read> Chunker<R> {
             }
             self.spare = Some(buf);
         }
-    }
-
-    /// Total bytes read so far.
-    pub fn read_total(&self) -> u64 {
-        self.read_total
     }
 
     /// The next piece of input, or `None` at the end.
@@ -239,7 +476,6 @@ impl<R: Read> Chunker<R> {
             };
             self.buf.extend_from_slice(&self.read_buf[..n]);
             self.eof = n == 0;
-            self.read_total += n as u64;
         } else {
             let want = CHUNK.saturating_sub(self.buf.len()).max(CHUNK / 4);
             self.buf.reserve(want);
@@ -249,7 +485,6 @@ impl<R: Read> Chunker<R> {
                 .take(want as u64)
                 .read_to_end(&mut self.buf)?;
             self.eof = n < want;
-            self.read_total += n as u64;
         }
         Ok(())
     }
@@ -364,6 +599,60 @@ mod tests {
         assert!(memmem::find(block, b"-----END").is_some());
         assert_eq!(got.concat(), input);
         assert_eq!(got[0].len(), key_at);
+    }
+
+    /// A reader that hands out its parts one `read` at a time, like a pipe.
+    struct Parts(Vec<Vec<u8>>);
+
+    impl Read for Parts {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let part = &mut self.0[0];
+            let n = part.len().min(buf.len());
+            buf[..n].copy_from_slice(&part[..n]);
+            part.drain(..n);
+            if part.is_empty() {
+                self.0.remove(0);
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn sniffing_reads_no_further_than_it_must() {
+        // Not a magic prefix: one read, and the rest of the pipe is left alone.
+        let mut pipe = Parts(vec![b"ab\n".to_vec(), b"later".to_vec()]);
+        assert_eq!(sniff(&mut pipe).unwrap(), b"ab\n");
+        assert_eq!(pipe.0, [b"later".to_vec()]);
+        // A magic number that comes a byte at a time is still recognised.
+        let mut pipe = Parts(vec![vec![0x28], vec![0xb5, 0x2f], vec![0xfd, 1]]);
+        assert_eq!(Format::of(&sniff(&mut pipe).unwrap()), Format::Zstd);
+        let mut pipe = Parts(vec![vec![0x1f], b" text".to_vec()]);
+        let head = sniff(&mut pipe).unwrap();
+        assert_eq!(head, b"\x1f te");
+        assert_eq!(Format::of(&head), Format::Plain);
+    }
+
+    #[test]
+    fn zstd_skippable_frames_are_skipped() {
+        let frames = include_bytes!("../../tests/data/rotated.log.zst");
+        let mut input = vec![0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, b'x', b'y', b'z'];
+        input.extend_from_slice(frames);
+        let mut text = Vec::new();
+        ZstdFrames::new(&input[..]).read_to_end(&mut text).unwrap();
+        assert_eq!(
+            text,
+            b"rotated mail jane@example.com\nnothing here\ncharge 4111 1111 1111 1111\n"
+        );
+        // A frame cut short is an error, not a shorter text.
+        let mut text = Vec::new();
+        assert!(
+            ZstdFrames::new(&frames[..frames.len() - 3])
+                .read_to_end(&mut text)
+                .is_err()
+        );
     }
 
     #[test]

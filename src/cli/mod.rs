@@ -3,7 +3,8 @@
 //! The binary is a thin wrapper around [`main`], so everything a user can observe (options, messages,
 //! exit statuses) is decided here and in the modules below, each with one job:
 //!
-//! * [`input`]: cutting a byte stream into chunks of whole lines (and over-long lines into pieces);
+//! * [`input`]: opening an input (decoding gzip or zstd), and cutting it into chunks of whole lines
+//!   (and over-long lines into pieces);
 //! * [`pool`]: running a chunk task on all cores and delivering the results in input order;
 //! * [`filter`]: `logscrub [FILE...]`, scrubbing to standard output;
 //! * [`audit`]: `logscrub audit [FILE...]`, a report of what would be scrubbed.
@@ -25,7 +26,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::{JsonMode, Options, Pack, Scrubber, Style};
@@ -33,7 +35,7 @@ use crate::{JsonMode, Options, Pack, Scrubber, Style};
 use audit::{Find, Format, LongFind, Report};
 use filter::{LongScrub, Output, Scrub};
 use input::Source;
-use pool::Failure;
+use pool::ReadError;
 
 /// Exit status: success (the audit: nothing found).
 pub const EXIT_OK: u8 = 0;
@@ -60,19 +62,25 @@ LOGSCRUB_HASH_KEY holds the key for --style hash itself (its raw bytes, at least
 
 Exit status:
   0  success (audit: nothing found)
-  1  an input could not be read, or the output could not be written
+  1  an input could not be read (the others still are, in order), or the output could not be
+     written; for the audit this wins over 3, since a file it could not read was not checked
   2  usage or configuration error (bad option, rule pack, hash key); nothing is written
   3  audit: PII or secrets were found
 
 Output on stdout is the input line for line: bytes outside redacted values are unchanged (CRLF,
-invalid UTF-8, a missing final newline). A closed stdout (logscrub app.log | head) ends quietly.";
+invalid UTF-8, a missing final newline). A closed stdout (logscrub app.log | head) ends quietly.
+Compressed input (gzip, zstd; told by its first bytes, not its name) is read transparently; the
+output is plain text (recompress with gzip).";
 
 /// Scrubs PII and secrets from logs: a filter for pipelines, and an audit for CI.
 #[derive(Debug, Parser)]
 #[command(
     name = "logscrub",
     version,
-    after_help = AFTER_HELP
+    after_help = AFTER_HELP,
+    // `--stats f --stats` (an alias plus a typed flag, a wrapper script adding its own) is no error: the
+    // last one wins; repeatable options (--rules, --enable, --disable) still add up.
+    args_override_self = true
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -149,12 +157,19 @@ struct EngineArgs {
 
     /// Structured logs: with `auto`, a line holding a JSON document is scrubbed as JSON (whole values
     /// under sensitive keys such as email or customer.name are replaced, the output stays valid JSON);
-    /// `on` (or a bare `--json`) expects every line to be JSON and reports on stderr how many were not
-    /// (those are scrubbed as text, so key rules missed them); `off` scrubs every line as text. A bare
-    /// `--json` takes the next argument as its mode: write `--json=on` before a file name.
+    /// `on` expects every line to be JSON and reports on stderr how many were not (those are scrubbed
+    /// as text, so key rules missed them); `off` scrubs every line as text.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = JsonArg::Auto,
-          num_args = 0..=1, default_missing_value = "on", env = "LOGSCRUB_JSON", global = true)]
-    json: JsonArg,
+          env = "LOGSCRUB_JSON", global = true)]
+    json_mode: JsonArg,
+
+    /// Same as --json-mode on.
+    #[arg(long, global = true, conflicts_with = "no_json")]
+    json: bool,
+
+    /// Same as --json-mode off.
+    #[arg(long, global = true)]
+    no_json: bool,
 
     /// Worker threads [default: the number of CPUs].
     #[arg(long, value_name = "N", env = "LOGSCRUB_THREADS", global = true,
@@ -162,7 +177,21 @@ struct EngineArgs {
     threads: Option<u16>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+impl EngineArgs {
+    /// `--json` and `--no-json` are short for a mode (and clash with a typed `--json-mode`, see
+    /// `usage`), so they also win over `LOGSCRUB_JSON`.
+    fn json_mode(&self) -> JsonArg {
+        if self.json {
+            JsonArg::On
+        } else if self.no_json {
+            JsonArg::Off
+        } else {
+            self.json_mode
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum JsonArg {
     Auto,
     On,
@@ -192,6 +221,7 @@ impl StyleArg {
 enum Command {
     /// Report where PII is, without writing any of it: counts per rule and file, and the first
     /// locations with masked previews. Exit status 3 when anything is found, so it can gate CI.
+    /// The audit writes no replacements, so --style and the hash key do not apply to it.
     Audit(AuditArgs),
 }
 
@@ -201,14 +231,11 @@ struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Format::Table, env = "LOGSCRUB_FORMAT")]
     format: Format,
 
-    /// How many locations (file:line:column, rule, masked preview) to list.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 20,
-        env = "LOGSCRUB_MAX_LOCATIONS"
-    )]
-    max_locations: usize,
+    /// How many locations (file:line:column, rule, masked preview) to list [default: 20 for table
+    /// and json; every one for sarif, whose consumers expect all results]. A cut report says how many
+    /// were left out.
+    #[arg(long, value_name = "N", env = "LOGSCRUB_MAX_LOCATIONS")]
+    max_locations: Option<usize>,
 
     /// Files or directories (read recursively, sorted) to audit; '-' or none reads stdin.
     #[arg(value_name = "PATH")]
@@ -237,22 +264,26 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args = match Args::try_parse_from(args) {
-        Ok(args) => args,
+    let argv: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let parsed = Args::command()
+        .try_get_matches_from(&argv)
+        .and_then(|matches| Args::from_arg_matches(&matches).map(|args| (args, matches)));
+    let (args, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
+            if let Some(message) = from_environment(&e, &argv) {
+                eprintln!("logscrub: {message}");
+                return EXIT_CONFIG;
+            }
             // --help and --version come here too, with status 0.
             let _ = e.print();
             return if e.use_stderr() { EXIT_CONFIG } else { EXIT_OK };
         }
     };
     install_panic_hook();
-    let result = match &args.command {
-        Some(Command::Audit(audit)) => run_audit(&args.engine, audit),
-        None if args.list_rules => list_rules(&args.engine),
-        None => match &args.check_rules {
-            Some(file) => check_rules(&args.engine, file),
-            None => run_filter(&args),
-        },
+    let result = match usage(&args, &matches) {
+        Err(stop) => Err(stop),
+        Ok(()) => dispatch(&args),
     };
     match result {
         Ok(code) => code,
@@ -263,6 +294,115 @@ where
                 Stop::Io(_) => EXIT_IO,
             }
         }
+    }
+}
+
+/// Whether option `id` was typed on the command line (rather than taken from the environment or its
+/// default): the environment configures every run, so only a typed option can be out of place.
+fn typed(matches: &ArgMatches, id: &str) -> bool {
+    let sub = matches.subcommand().map(|(_, m)| m);
+    [Some(matches), sub].into_iter().flatten().any(|m| {
+        m.try_get_raw(id)
+            .is_ok_and(|_| m.value_source(id) == Some(ValueSource::CommandLine))
+    })
+}
+
+/// Combinations clap's declarations cannot express, because an option set in the environment must not
+/// make them an error.
+fn usage(args: &Args, matches: &ArgMatches) -> Result<(), Stop> {
+    if typed(matches, "json_mode") {
+        for flag in ["json", "no_json"] {
+            if typed(matches, flag) {
+                return Err(Stop::Config(format!(
+                    "--{} cannot be used with --json-mode (it is short for one of its modes)",
+                    flag.replace('_', "-")
+                )));
+            }
+        }
+    }
+    if args.command.is_some() {
+        let filter_only = [
+            ("stats", "the audit report already has the counts"),
+            ("list_rules", "it is an action of its own"),
+            ("check_rules", "it is an action of its own"),
+        ];
+        for (id, why) in filter_only {
+            if typed(matches, id) {
+                return Err(Stop::Config(format!(
+                    "--{} does not apply to audit ({why})",
+                    id.replace('_', "-")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A value clap rejected that came from a `LOGSCRUB_*` variable rather than the command line: clap
+/// names the flag (`--style`), which the user never typed, so the message names the variable instead.
+fn from_environment(e: &clap::Error, argv: &[OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        e.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return None;
+    }
+    let Some(ContextValue::String(shown)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let mut command = Args::command();
+    // Built, an argument renders as clap's message shows it (`--style <STYLE>`).
+    command.build();
+    let arg = command
+        .get_arguments()
+        .chain(command.get_subcommands().flat_map(|c| c.get_arguments()))
+        .find(|a| a.to_string() == *shown)?;
+    let (long, var) = (arg.get_long()?, arg.get_env()?);
+    let flag = format!("--{long}");
+    let typed = argv
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .any(|a| {
+            a == flag
+                || a.strip_prefix(flag.as_str())
+                    .is_some_and(|r| r.starts_with('='))
+        });
+    if typed || std::env::var_os(var).is_none() {
+        return None;
+    }
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => v.clone(),
+        _ => std::env::var_os(var)?.to_string_lossy().into_owned(),
+    };
+    let names: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let why = if !names.is_empty() {
+        format!("; expected {}", names.join(", "))
+    } else {
+        std::error::Error::source(e)
+            .map(|s| format!(": {s}"))
+            .unwrap_or_default()
+    };
+    Some(format!(
+        "invalid value '{value}' for {} (from the environment{why})",
+        var.to_string_lossy()
+    ))
+}
+
+fn dispatch(args: &Args) -> Result<u8, Stop> {
+    match &args.command {
+        Some(Command::Audit(audit)) => run_audit(&args.engine, audit),
+        None if args.list_rules => list_rules(&args.engine),
+        None => match &args.check_rules {
+            Some(file) => check_rules(&args.engine, file),
+            None => run_filter(args),
+        },
     }
 }
 
@@ -340,7 +480,7 @@ fn options(engine: &EngineArgs, hash_key: Option<Vec<u8>>) -> Options {
         enable: engine.enable.clone(),
         disable: engine.disable.clone(),
         hash_key,
-        json: match engine.json {
+        json: match engine.json_mode() {
             JsonArg::Auto => JsonMode::Auto,
             JsonArg::On => JsonMode::On,
             JsonArg::Off => JsonMode::Off,
@@ -365,6 +505,8 @@ fn threads(engine: &EngineArgs) -> usize {
     }
 }
 
+/// The inputs of the filter: a file that cannot be opened is reported when its turn comes, as `cat`
+/// does, and the others are still scrubbed.
 fn sources(files: &[PathBuf]) -> Vec<Source> {
     if files.is_empty() {
         return vec![Source { path: None }];
@@ -379,6 +521,8 @@ fn sources(files: &[PathBuf]) -> Vec<Source> {
 
 /// A progress bar on stderr, only for a person watching: stderr is a terminal, stdout is not (the bar
 /// would garble the scrubbed lines), and every input is a regular file (a known size). Never in a pipe.
+/// It counts bytes of the files as stored (compressed bytes for a compressed file), in decimal units
+/// like `--stats`.
 fn progress_bar(sources: &[Source]) -> Option<ProgressBar> {
     if !io::stderr().is_terminal() || io::stdout().is_terminal() {
         return None;
@@ -389,25 +533,36 @@ fn progress_bar(sources: &[Source]) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{bytes:>10}/{total_bytes} {wide_bar} {bytes_per_sec:>12} eta {eta}",
+        "{decimal_bytes:>10}/{decimal_total_bytes} {wide_bar} {decimal_bytes_per_sec:>12} eta {eta}",
     ) {
         bar.set_style(style);
     }
     Some(bar)
 }
 
-fn read_failure(failure: Option<Failure>) -> Result<(), Stop> {
-    match failure {
+/// Says on stderr that an input could not be read, as soon as it happens (above the progress bar).
+fn report_read_error(progress: Option<&ProgressBar>) -> impl FnMut(&ReadError) + '_ {
+    move |failure| {
+        let message = format!(
+            "logscrub: cannot read {}: {}",
+            failure.name,
+            describe(&failure.error)
+        );
+        match progress {
+            Some(bar) => bar.suspend(|| eprintln!("{message}")),
+            None => eprintln!("{message}"),
+        }
+    }
+}
+
+fn write_failure(error: Option<io::Error>) -> Result<(), Stop> {
+    match error {
         None => Ok(()),
         // The reader went away (`logscrub big.log | head`): nothing more to do, and not an error.
-        Some(Failure::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Some(Failure::Write(e)) => Err(Stop::Io(format!(
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Some(e) => Err(Stop::Io(format!(
             "cannot write standard output: {}",
             describe(&e)
-        ))),
-        Some(Failure::Read { name, error }) => Err(Stop::Io(format!(
-            "cannot read {name}: {}",
-            describe(&error)
         ))),
     }
 }
@@ -426,6 +581,7 @@ fn run_filter(args: &Args) -> Result<u8, Stop> {
         &mut LongScrub::new(&scrubber),
         Output::stdout(),
         progress.as_ref(),
+        &mut report_read_error(progress.as_ref()),
     );
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -436,7 +592,7 @@ fn run_filter(args: &Args) -> Result<u8, Stop> {
     }
     if stats.not_json_lines > 0 {
         eprintln!(
-            "logscrub: --json on: {} non-blank lines were not valid JSON and were scrubbed as text \
+            "logscrub: --json-mode on: {} non-blank lines were not valid JSON and were scrubbed as text \
              (key rules such as names did not apply to them)",
             stats.not_json_lines
         );
@@ -447,34 +603,57 @@ fn run_filter(args: &Args) -> Result<u8, Stop> {
             stats.failed_lines
         );
     }
-    read_failure(outcome.failure)?;
-    Ok(EXIT_OK)
+    write_failure(outcome.write_error)?;
+    // Each unreadable input was reported when its turn came.
+    Ok(if outcome.read_errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_IO
+    })
 }
 
 fn run_audit(engine: &EngineArgs, args: &AuditArgs) -> Result<u8, Stop> {
-    let scrubber = build(engine)?;
-    let sources = audit::sources(&args.paths)
-        .map_err(|(name, e)| Stop::Io(format!("cannot read {name}: {}", describe(&e))))?;
+    // The audit writes no replacement, so a hash style (from LOGSCRUB_STYLE, --style or a rule pack)
+    // needs no real key; the placeholder keeps such a setting from blocking it.
+    let pack = load_pack(engine)?;
+    let options = options(engine, Some(PLACEHOLDER_KEY.to_vec()));
+    let scrubber = Scrubber::new(&pack, &options).map_err(|e| Stop::Config(e.to_string()))?;
+    let (sources, walk_errors) = audit::sources(&args.paths);
+    for (name, e) in &walk_errors {
+        eprintln!("logscrub: cannot read {name}: {}", describe(e));
+    }
+    let max_locations = args.max_locations.unwrap_or(match args.format {
+        Format::Sarif => usize::MAX,
+        Format::Table | Format::Json => 20,
+    });
     let progress = progress_bar(&sources);
     let outcome = pool::run(
         &sources,
         threads(engine),
-        &Find::new(&scrubber, args.max_locations),
-        &mut LongFind::new(&scrubber, args.max_locations),
-        Report::new(&sources, args.max_locations),
+        &Find::new(&scrubber, max_locations),
+        &mut LongFind::new(&scrubber, max_locations),
+        Report::new(&sources, max_locations),
         progress.as_ref(),
+        &mut report_read_error(progress.as_ref()),
     );
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    read_failure(outcome.failure)?;
-    let report = outcome.sink;
+    let mut report = outcome.sink;
+    for failure in &outcome.read_errors {
+        report.unreadable(failure.file, describe(&failure.error));
+    }
     print_stdout(&report.render(args.format, &scrubber))?;
-    Ok(if report.found_anything() {
-        EXIT_FOUND
-    } else {
-        EXIT_OK
-    })
+    // A file that could not be read was not checked: that outweighs what the others held.
+    Ok(
+        if !outcome.read_errors.is_empty() || !walk_errors.is_empty() {
+            EXIT_IO
+        } else if report.found_anything() {
+            EXIT_FOUND
+        } else {
+            EXIT_OK
+        },
+    )
 }
 
 fn list_rules(engine: &EngineArgs) -> Result<u8, Stop> {

@@ -55,23 +55,27 @@ pub trait Sink<O>: Send {
     fn flush(&mut self) -> io::Result<()>;
 }
 
-/// Why a run stopped early.
+/// An input that could not be opened or read to its end. The run goes on with the next one (as `cat`
+/// does); the results of what was read before the error were delivered.
 #[derive(Debug)]
-pub enum Failure {
-    /// An input could not be opened or read.
-    Read { name: String, error: io::Error },
-    /// The sink failed (for the filter: writing standard output).
-    Write(io::Error),
+pub struct ReadError {
+    /// Index of the source.
+    pub file: usize,
+    pub name: String,
+    pub error: io::Error,
 }
 
-/// The sink back, and what went wrong if the run stopped early.
+/// The sink back, the inputs that failed, and the sink's own failure (for the filter: writing standard
+/// output), which stopped the run.
 pub struct Outcome<S> {
     pub sink: S,
-    pub failure: Option<Failure>,
+    pub read_errors: Vec<ReadError>,
+    pub write_error: Option<io::Error>,
 }
 
 /// Reads every source in order and runs `task`/`long` over it on `threads` threads, delivering the
-/// results to `sink` in input order. Stops at the first source that cannot be read.
+/// results to `sink` in input order. A source that cannot be read is reported through `on_error` as
+/// soon as it fails (and returned in the outcome); the run goes on with the next one.
 pub fn run<T, L, S>(
     sources: &[Source],
     threads: usize,
@@ -79,6 +83,7 @@ pub fn run<T, L, S>(
     long: &mut L,
     sink: S,
     progress: Option<&ProgressBar>,
+    on_error: &mut dyn FnMut(&ReadError),
 ) -> Outcome<S>
 where
     T: Task,
@@ -93,17 +98,18 @@ where
             spare: None,
             error: None,
         };
-        let read = read_all(sources, &mut inline, long, progress);
+        let read_errors = read_all(sources, &mut inline, long, progress, on_error);
         let mut error = inline.error.take();
         if error.is_none() {
             error = inline.sink.flush().err();
         }
         return Outcome {
             sink: inline.sink,
-            failure: error.map(Failure::Write).or(read),
+            read_errors,
+            write_error: error,
         };
     }
-    threaded(sources, threads, task, long, sink, progress)
+    threaded(sources, threads, task, long, sink, progress, on_error)
 }
 
 /// A unit of work and, after processing, its result.
@@ -125,13 +131,14 @@ trait Dispatch<O> {
     fn ready(&mut self, job: Job<O>) -> bool;
 }
 
-/// The reader loop shared by both modes. Returns the read failure, if any.
+/// The reader loop shared by both modes. Returns the sources that could not be read.
 fn read_all<O, D, L>(
     sources: &[Source],
     dispatch: &mut D,
     long: &mut L,
     progress: Option<&ProgressBar>,
-) -> Option<Failure>
+    on_error: &mut dyn FnMut(&ReadError),
+) -> Vec<ReadError>
 where
     D: Dispatch<O>,
     L: LongLines<O>,
@@ -139,20 +146,29 @@ where
     let mut seq = 0u64;
     let mut held: Option<(Vec<u8>, O)> = None;
     let mut done_before = 0u64;
-    for (file, source) in sources.iter().enumerate() {
-        let fail = |error: io::Error| Failure::Read {
-            name: source.name(),
-            error,
+    let mut errors = Vec::new();
+    'sources: for (file, source) in sources.iter().enumerate() {
+        let mut fail = |error: io::Error| {
+            let failure = ReadError {
+                file,
+                name: source.name(),
+                error,
+            };
+            on_error(&failure);
+            errors.push(failure);
         };
-        let (reader, regular) = match source.open() {
+        let opened = match source.open() {
             Ok(opened) => opened,
-            Err(e) => return Some(fail(e)),
+            Err(e) => {
+                fail(e);
+                continue;
+            }
         };
-        let live = !regular;
-        let mut chunker = Chunker::new(reader, live);
+        let live = !opened.regular;
+        let mut chunker = Chunker::new(opened.reader, live);
         loop {
             let Some((input, mut out)) = held.take().or_else(|| dispatch.spare()) else {
-                return None; // the consumer stopped; it reports why
+                break 'sources; // the consumer stopped; it reports why
             };
             chunker.give(input);
             let piece = match chunker.next() {
@@ -161,7 +177,12 @@ where
                     held = Some((Vec::new(), out));
                     break;
                 }
-                Err(e) => return Some(fail(e)),
+                Err(e) => {
+                    // What was read before the error was delivered; the rest of this input is lost.
+                    held = Some((Vec::new(), out));
+                    fail(e);
+                    break;
+                }
             };
             let sent = match piece {
                 Piece::Lines(input) => dispatch.lines(Job {
@@ -193,16 +214,16 @@ where
                 }
             };
             if !sent {
-                return None;
+                break 'sources;
             }
             seq += 1;
             if let Some(bar) = progress {
-                bar.set_position(done_before + chunker.read_total());
+                bar.set_position(done_before + opened.raw_read.get());
             }
         }
-        done_before += chunker.read_total();
+        done_before += opened.raw_read.get();
     }
-    None
+    errors
 }
 
 /// One thread: process and deliver each job as it is read.
@@ -277,6 +298,7 @@ fn threaded<T, L, S>(
     long: &mut L,
     sink: S,
     progress: Option<&ProgressBar>,
+    on_error: &mut dyn FnMut(&ReadError),
 ) -> Outcome<S>
 where
     T: Task,
@@ -306,13 +328,14 @@ where
             jobs: job_tx,
             done: done_tx,
         };
-        let read = read_all(sources, &mut pool, long, progress);
+        let read_errors = read_all(sources, &mut pool, long, progress, on_error);
         // Closing the queues lets the workers, then the writer, finish.
         drop(pool);
         match writer.join() {
-            Ok((sink, error)) => Outcome {
+            Ok((sink, write_error)) => Outcome {
                 sink,
-                failure: error.map(Failure::Write).or(read),
+                read_errors,
+                write_error,
             },
             // The writer only runs the sink; a panic there is a bug, not an input problem.
             Err(panic) => std::panic::resume_unwind(panic),
