@@ -43,7 +43,7 @@ port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 echo "== cargo lambda watch on 127.0.0.1:$port (DESTINATION_LOG_GROUP=$destination on $AWS_ENDPOINT_URL)"
 # PATH: cargo lambda finds its helpers (zig) next to itself.
 PATH="$PWD/$VENV/bin:$PATH" setsid "$CARGO_LAMBDA" lambda watch \
-    --bin bootstrap --ignore-changes --quiet \
+    --bin bootstrap --features lambda --ignore-changes --quiet \
     --invoke-address 127.0.0.1 --invoke-port "$port" \
     --env-var "DESTINATION_LOG_GROUP=$destination" \
     --env-var "AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL" \

@@ -95,8 +95,10 @@ echo "default features: $(cargo tree --locked -e normal --prefix none | sort -u 
 step "the bootstrap through the Lambda runtime (cargo lambda watch / invoke)"
 VENV="$VENV" bash scripts/lambda-e2e.sh
 
+# No --features flag: cargo lambda takes `lambda` from [package.metadata.lambda.build] in Cargo.toml,
+# as `sam build` does.
 step "cargo lambda build --release (the deployable bootstrap)"
-PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --features lambda --bin bootstrap
+PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --bin bootstrap
 artifact=target/lambda/bootstrap/bootstrap
 [ -x "$artifact" ] || { echo "cargo lambda build did not produce $artifact" >&2; exit 1; }
 echo "built $artifact ($(du -h "$artifact" | cut -f1))"
@@ -116,7 +118,7 @@ elif command -v rustup >/dev/null &&
     echo "rustup target add aarch64-unknown-linux-gnu (the arm64 std library, into ~/.rustup)" &&
     timeout 300 rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then
     step "cargo lambda build --release --arm64 (what template.yaml deploys)"
-    PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 --features lambda --bin bootstrap
+    PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 --bin bootstrap
     # ELF, 64-bit, e_machine 183 (AArch64).
     "$VENV/bin/python" -c '
 import sys

@@ -614,7 +614,11 @@ fn match_bytes(pattern: &str) -> [bool; 256] {
         }
     }
     let mut set = [false; 256];
-    match regex_syntax::ParserBuilder::new().utf8(false).build().parse(pattern) {
+    match regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+    {
         Ok(hir) => walk(&hir, &mut set),
         // Not expected (the regex compiled); then nothing is known, so every byte may occur.
         Err(_) => set = [true; 256],
@@ -765,9 +769,16 @@ mod tests {
         let e = load("[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"XYZ\"]\n")
             .unwrap_err();
         assert_eq!(e.line, 4);
-        assert!(e.message.contains("\"XYZ\" can never occur"), "{}", e.message);
+        assert!(
+            e.message.contains("\"XYZ\" can never occur"),
+            "{}",
+            e.message
+        );
         // Lower case is not in the match either: triggers are case-sensitive.
-        assert!(load("[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"emp-\"]\n").is_err());
+        assert!(
+            load("[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"emp-\"]\n")
+                .is_err()
+        );
         for ok in [
             "regex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]",
             "regex = '(?i)emp-[0-9]{6}'\ntriggers = [\"EMP-\", \"emp-\"]",

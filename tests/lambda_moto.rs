@@ -25,6 +25,7 @@ use base64::engine::general_purpose::STANDARD;
 use lambda_runtime::{Context, LambdaEvent};
 use logscrub::Scrubber;
 use logscrub::lambda::deliver::{CloudWatchSink, stream_name};
+use logscrub::lambda::metrics::LogCapture;
 use logscrub::lambda::{Config, Handler, HandlerError, decode};
 use serde_json::{Value, json};
 
@@ -35,6 +36,29 @@ const PII: [&str; 5] = [
     "AKIAIOSFODNN7EXAMPLE",
     "078-05-1120",
 ];
+
+/// Asserts that the function logged `count` lines of `level` for `event` (a test that provokes a
+/// failure captures its log lines, so a green run stays quiet), and that no log line holds PII.
+fn assert_logged(logs: &LogCapture, level: &str, event: &str, count: usize) {
+    let lines = logs.lines();
+    let matching = lines
+        .iter()
+        .filter(|l| {
+            l.contains(&format!("\"level\":\"{level}\""))
+                && l.contains(&format!("\"event\":\"{event}\""))
+        })
+        .count();
+    assert_eq!(matching, count, "{level} {event} lines in {lines:#?}");
+    for line in &lines {
+        for pii in PII {
+            assert!(!line.contains(pii), "a log line holds PII: {line}");
+        }
+        assert!(
+            !line.contains("example.com"),
+            "a log line holds PII: {line}"
+        );
+    }
+}
 
 /// The moto endpoint, or `None` after printing why the test is skipped.
 fn moto_endpoint(test: &str) -> Option<String> {
@@ -235,6 +259,7 @@ async fn moto_missing_or_deleted_destination_fails_the_invocation() {
     if moto_endpoint("moto_missing_or_deleted_destination_fails_the_invocation").is_none() {
         return;
     }
+    let logs = LogCapture::start();
     let sink = CloudWatchSink::from_env().await;
     let client = sink.client().clone();
     let destination = "/logscrub/e2e/deleted";
@@ -280,6 +305,7 @@ async fn moto_missing_or_deleted_destination_fails_the_invocation() {
         .unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
     assert!(!err.to_string().contains("example.com"), "{err}");
+    assert_logged(&logs, "ERROR", "invocation", 2);
 }
 
 #[tokio::test]
@@ -287,6 +313,7 @@ async fn moto_events_outside_the_accepted_window_are_counted_as_rejected() {
     if moto_endpoint("moto_events_outside_the_accepted_window_are_counted_as_rejected").is_none() {
         return;
     }
+    let logs = LogCapture::start();
     let sink = CloudWatchSink::from_env().await;
     let client = sink.client().clone();
     let destination = "/logscrub/e2e/window";
@@ -312,6 +339,7 @@ async fn moto_events_outside_the_accepted_window_are_counted_as_rejected() {
         (Some(1), Some(2)),
         "{out}"
     );
+    assert_logged(&logs, "WARN", "rejected", 1);
 }
 
 /// A local endpoint that answers each request with the next of `answers` (the last one repeats),
@@ -384,6 +412,7 @@ async fn throttling_is_retried_until_the_batch_lands() {
 
 #[tokio::test]
 async fn server_errors_until_the_deadline_fail_the_invocation() {
+    let logs = LogCapture::start();
     let (url, requests) = fake_endpoint(vec![(503, "{}".to_string())], 1_000);
     let h = handler("/dest", sink_at(&url).await);
     let started = Instant::now();
@@ -403,10 +432,12 @@ async fn server_errors_until_the_deadline_fail_the_invocation() {
         started.elapsed() < Duration::from_secs(4),
         "gave up before the deadline"
     );
+    assert_logged(&logs, "ERROR", "invocation", 1);
 }
 
 #[tokio::test]
 async fn an_unreachable_endpoint_fails_the_invocation() {
+    let logs = LogCapture::start();
     // Bind and drop: a port on which nothing listens.
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -422,6 +453,7 @@ async fn an_unreachable_endpoint_fails_the_invocation() {
         err.to_string().contains("could not connect or send"),
         "{err}"
     );
+    assert_logged(&logs, "ERROR", "invocation", 1);
 }
 
 /// Reads one HTTP/1.1 message head and its `Content-Length` body from `reader`.
@@ -576,6 +608,7 @@ async fn moto_a_batch_throttled_past_the_deadline_fails_the_invocation_after_ear
     let direct = destination_stream(destination, "/app/throttled", "s2").await;
     // The first batch lands; every call after it is throttled.
     let (proxy, _) = throttling_proxy(&moto, |n| n >= 1);
+    let logs = LogCapture::start();
     let h = handler(destination, sink_at(&proxy).await);
     let events = pii_events(700, 2_000);
     let err = h
@@ -600,4 +633,5 @@ async fn moto_a_batch_throttled_past_the_deadline_fails_the_invocation_after_ear
             assert!(!message.contains(value), "{value} reached the destination");
         }
     }
+    assert_logged(&logs, "ERROR", "invocation", 1);
 }

@@ -117,9 +117,11 @@ fn check_rewrite(s: &Scrubber, input: &[u8], f: &Findings, out: &[u8]) -> Result
                 .ok_or("mask shorter than its value")?;
             let mut shown = 0;
             for (&m, &v) in masked.iter().zip(value) {
+                // A digit shown as it was, a `*`, or the value's own separator kept as it was.
+                let kept_separator = m == v && !v.is_ascii_alphanumeric();
                 if m == v && v.is_ascii_digit() {
                     shown += 1;
-                } else if m != b'*' && !(m == v && !v.is_ascii_alphanumeric()) {
+                } else if m != b'*' && !kept_separator {
                     return Err(format!(
                         "span at {}: mask changed a separator or showed a letter",
                         span.start

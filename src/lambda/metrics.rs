@@ -5,6 +5,7 @@
 //! name, a request or record id, or a log group name: never message text, never a matched value
 //! (invariant 4). Functions take those types only, so content cannot slip in by accident.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -172,7 +173,54 @@ fn log_line(level: &str, event: &str, fields: &[(&str, Field<'_>)]) -> String {
     Value::Object(doc).to_string()
 }
 
+thread_local! {
+    /// Lines kept instead of printed while a [`LogCapture`] lives on this thread.
+    static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Keeps the log and metric lines this thread writes, instead of printing them, until dropped.
+///
+/// For callers that provoke failures on purpose (tests of delivery faults): the lines stay out of a
+/// green run's output, and the caller can check them — that a failure was logged, and that no log
+/// content was. The handler logs from the thread that polls it, so a current-thread runtime (as in
+/// `#[tokio::test]`) captures everything it writes.
+#[derive(Debug)]
+pub struct LogCapture {
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl LogCapture {
+    /// Starts keeping this thread's lines (dropping any kept before).
+    pub fn start() -> LogCapture {
+        CAPTURED.with_borrow_mut(|c| *c = Some(Vec::new()));
+        LogCapture {
+            _not_send: std::marker::PhantomData,
+        }
+    }
+
+    /// The lines kept so far.
+    pub fn lines(&self) -> Vec<String> {
+        CAPTURED.with_borrow(|c| c.clone().unwrap_or_default())
+    }
+}
+
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        let _ = CAPTURED.try_with(|c| c.borrow_mut().take());
+    }
+}
+
 fn print_lines(lines: &[String]) {
+    let kept = CAPTURED.with_borrow_mut(|c| match c {
+        Some(kept) => {
+            kept.extend(lines.iter().cloned());
+            true
+        }
+        None => false,
+    });
+    if kept {
+        return;
+    }
     // One write per batch of lines so concurrent output does not interleave them; a failed write to
     // stdout has nowhere better to be reported and must not fail the invocation.
     let mut text = String::new();
