@@ -32,7 +32,7 @@ if ! cmp -s "$REQUIREMENTS" "$stamp" 2>/dev/null; then
         "(moto, cargo-lambda, cfn-lint, zig; about a minute the first time)"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --disable-pip-version-check --progress-bar off -r "$REQUIREMENTS" |
-        grep -E '^(Collecting|Successfully installed)' | sed 's/^/  /' || true
+        { grep --line-buffered -E '^(Collecting|Successfully installed)' || true; } | sed 's/^/  /'
     cp "$REQUIREMENTS" "$stamp"
 fi
 
