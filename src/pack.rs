@@ -25,8 +25,13 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::detect::token::{Alphabet, Checksum, TokenShape};
+
 /// The built-in rule pack, embedded at compile time.
 pub const DEFAULT_PACK: &str = include_str!("../patterns/default.toml");
+
+/// Vendor credentials (`detector = "token"` rules), embedded too and merged after the default pack.
+pub const CREDENTIALS_PACK: &str = include_str!("../patterns/credentials.toml");
 
 /// Regexes in user packs are compiled with this size limit, so a pathological pattern is refused at
 /// load time with a clear error instead of eating memory.
@@ -161,11 +166,63 @@ impl Validator {
     }
 }
 
+/// What kind of data a rule finds: how `--list-rules` and the README group the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Family {
+    /// Emails, phone numbers, payout handles.
+    Contact,
+    /// Card numbers and security codes.
+    Payment,
+    /// Bank accounts, IBANs, routing numbers.
+    Bank,
+    /// Government identifiers: SSN, EIN, national ids.
+    Identifier,
+    /// Names, addresses, dates of birth.
+    Personal,
+    /// API keys, tokens, passwords, private keys.
+    Credential,
+    /// Network identifiers (IP addresses).
+    Network,
+    /// A user rule that did not say.
+    Other,
+}
+
+impl Family {
+    const ALL: &'static [(&'static str, Family)] = &[
+        ("contact", Family::Contact),
+        ("payment", Family::Payment),
+        ("bank", Family::Bank),
+        ("identifier", Family::Identifier),
+        ("personal", Family::Personal),
+        ("credential", Family::Credential),
+        ("network", Family::Network),
+        ("other", Family::Other),
+    ];
+
+    fn parse(name: &str) -> Option<Family> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
+    }
+
+    /// The name used in packs and listings.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("other", |(n, _)| n)
+    }
+}
+
 /// What a rule uses to find values.
 #[derive(Clone, Debug)]
 pub enum Matcher {
     /// A built-in detector.
     Builtin(Detector),
+    /// `detector = "token"`: one of `prefixes`, then a body of `shape`.
+    Token {
+        prefixes: Vec<String>,
+        shape: TokenShape,
+    },
     /// A user regex, run only on inputs that hold one of `triggers` (or on every input without triggers).
     Regex {
         regex: regex::bytes::Regex,
@@ -206,6 +263,11 @@ pub struct RuleSpec {
     pub origin: String,
     /// Defined (not only retuned) by a user pack: such a rule wins overlaps with built-in ones.
     pub user_defined: bool,
+    pub family: Family,
+    /// Log snippets the rule must find something in, and snippets it must leave alone: the pack's
+    /// own proof of each rule, run by the test suite.
+    pub examples: Vec<String>,
+    pub counterexamples: Vec<String>,
 }
 
 /// Pack-wide settings.
@@ -275,6 +337,17 @@ struct RuleFile {
     key_names: Option<Vec<Spanned<String>>>,
     json_keys: Option<Vec<Spanned<String>>>,
     json_paths: Option<Vec<Spanned<String>>>,
+    family: Option<Spanned<String>>,
+    examples: Option<Vec<String>>,
+    counterexamples: Option<Vec<String>>,
+    // `detector = "token"`:
+    prefixes: Option<Spanned<Vec<String>>>,
+    alphabet: Option<Spanned<String>>,
+    min_len: Option<Spanned<i64>>,
+    max_len: Option<Spanned<i64>>,
+    checksum: Option<Spanned<String>>,
+    extra: Option<Spanned<String>>,
+    keep_prefix: Option<Spanned<bool>>,
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
@@ -301,6 +374,7 @@ impl Pack {
             settings: Settings { keyword_window: 32 },
         };
         pack.merge(DEFAULT_PACK, "patterns/default.toml", true)?;
+        pack.merge(CREDENTIALS_PACK, "patterns/credentials.toml", true)?;
         Ok(pack)
     }
 
@@ -409,6 +483,9 @@ impl Pack {
                     json_paths: Vec::new(),
                     origin: origin.clone(),
                     user_defined: !builtin,
+                    family: Family::Other,
+                    examples: Vec::new(),
+                    counterexamples: Vec::new(),
                 },
                 (None, None) => {
                     return Err(err(
@@ -450,6 +527,25 @@ impl Pack {
             }
             if let Some(l) = rule.last4 {
                 spec.last4 = l;
+            }
+            if let Some(f) = &rule.family {
+                spec.family = Family::parse(f.get_ref()).ok_or_else(|| {
+                    let names: Vec<&str> = Family::ALL.iter().map(|(n, _)| *n).collect();
+                    err(
+                        f.span().start,
+                        format!(
+                            "unknown family {:?} (known: {})",
+                            f.get_ref(),
+                            names.join(", ")
+                        ),
+                    )
+                })?;
+            }
+            if let Some(e) = rule.examples.clone() {
+                spec.examples = e;
+            }
+            if let Some(c) = rule.counterexamples.clone() {
+                spec.counterexamples = c;
             }
             if let Some(k) = rule.keywords {
                 spec.keywords = clean_words(k);
@@ -626,6 +722,139 @@ fn match_bytes(pattern: &str) -> [bool; 256] {
     set
 }
 
+/// Token fields on a rule that is not `detector = "token"` (or on an override, which cannot change a
+/// rule's matcher) would be ignored: refuse them.
+fn token_fields_only_for_tokens(
+    rule: &RuleFile,
+    err: &dyn Fn(usize, String) -> PackError,
+) -> Result<(), PackError> {
+    let at = [
+        rule.prefixes.as_ref().map(|p| p.span().start),
+        rule.alphabet.as_ref().map(|p| p.span().start),
+        rule.min_len.as_ref().map(|p| p.span().start),
+        rule.max_len.as_ref().map(|p| p.span().start),
+        rule.checksum.as_ref().map(|p| p.span().start),
+        rule.extra.as_ref().map(|p| p.span().start),
+        rule.keep_prefix.as_ref().map(|p| p.span().start),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    match at {
+        Some(at) => Err(err(
+            at,
+            "`prefixes`, `alphabet`, `extra`, `min_len`, `max_len`, `checksum` and `keep_prefix` \
+             belong to a new `detector = \"token\"` rule"
+                .into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Longest token body a rule may ask for: bounds the work per prefix match.
+const MAX_TOKEN_LEN: i64 = 4096;
+
+/// A `detector = "token"` rule: its prefixes and body shape, each checked with its line.
+fn compile_token(
+    rule: &RuleFile,
+    at: usize,
+    err: &dyn Fn(usize, String) -> PackError,
+) -> Result<Matcher, PackError> {
+    let prefixes = rule
+        .prefixes
+        .as_ref()
+        .ok_or_else(|| err(at, "a token rule needs `prefixes`".into()))?;
+    if prefixes.get_ref().is_empty() || prefixes.get_ref().iter().any(|p| p.len() < 2) {
+        return Err(err(
+            prefixes.span().start,
+            "`prefixes` must list literal prefixes of at least 2 bytes".into(),
+        ));
+    }
+    let alphabet = rule
+        .alphabet
+        .as_ref()
+        .ok_or_else(|| err(at, "a token rule needs `alphabet`".into()))?;
+    let alphabet_value = Alphabet::parse(alphabet.get_ref()).ok_or_else(|| {
+        let names: Vec<&str> = Alphabet::ALL.iter().map(|(n, _)| *n).collect();
+        err(
+            alphabet.span().start,
+            format!(
+                "unknown alphabet {:?} (known: {})",
+                alphabet.get_ref(),
+                names.join(", ")
+            ),
+        )
+    })?;
+    let len = |field: &Option<Spanned<i64>>, name: &str| -> Result<usize, PackError> {
+        let v = field
+            .as_ref()
+            .ok_or_else(|| err(at, format!("a token rule needs `{name}`")))?;
+        let n = *v.get_ref();
+        if !(1..=MAX_TOKEN_LEN).contains(&n) {
+            return Err(err(
+                v.span().start,
+                format!("`{name}` must be 1..={MAX_TOKEN_LEN}, not {n}"),
+            ));
+        }
+        Ok(n as usize)
+    };
+    let (min_len, max_len) = (
+        len(&rule.min_len, "min_len")?,
+        len(&rule.max_len, "max_len")?,
+    );
+    if min_len > max_len {
+        return Err(err(
+            at,
+            format!("min_len {min_len} is above max_len {max_len}"),
+        ));
+    }
+    let checksum = match &rule.checksum {
+        None => None,
+        Some(c) => Some(Checksum::parse(c.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = Checksum::ALL.iter().map(|(n, _)| *n).collect();
+            err(
+                c.span().start,
+                format!(
+                    "unknown checksum {:?} (known: {})",
+                    c.get_ref(),
+                    names.join(", ")
+                ),
+            )
+        })?),
+    };
+    let extra = match &rule.extra {
+        None => Vec::new(),
+        Some(e) => {
+            // Separators only: a space or a line break would let a token run into the next word.
+            if let Some(b) = e
+                .get_ref()
+                .bytes()
+                .find(|b| !b.is_ascii_graphic() || b.is_ascii_alphanumeric())
+            {
+                return Err(err(
+                    e.span().start,
+                    format!(
+                        "`extra` lists punctuation the body may hold besides its alphabet; {:?} is not",
+                        char::from(b)
+                    ),
+                ));
+            }
+            e.get_ref().bytes().collect()
+        }
+    };
+    Ok(Matcher::Token {
+        prefixes: prefixes.get_ref().clone(),
+        shape: TokenShape {
+            alphabet: alphabet_value,
+            extra,
+            min_len,
+            max_len,
+            checksum,
+            keep_prefix: rule.keep_prefix.as_ref().is_some_and(|k| *k.get_ref()),
+        },
+    })
+}
+
 fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matcher>, PackError> {
     let err = |offset: usize, message: String| PackError {
         file: file.to_string(),
@@ -637,7 +866,17 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
             d.span().start,
             "a rule has either `detector` or `regex`, not both".into(),
         )),
+        (Some(d), None) if d.get_ref() == "token" => {
+            if rule.triggers.is_some() || rule.validator.is_some() {
+                return Err(err(
+                    d.span().start,
+                    "`triggers` and `validator` apply to regex rules only".into(),
+                ));
+            }
+            compile_token(rule, d.span().start, &err).map(Some)
+        }
         (Some(d), None) => {
+            token_fields_only_for_tokens(rule, &err)?;
             if rule.triggers.is_some() || rule.validator.is_some() {
                 return Err(err(
                     d.span().start,
@@ -658,6 +897,7 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
             Ok(Some(Matcher::Builtin(detector)))
         }
         (None, Some(re)) => {
+            token_fields_only_for_tokens(rule, &err)?;
             let regex = regex::bytes::RegexBuilder::new(re.get_ref())
                 .size_limit(USER_REGEX_SIZE_LIMIT)
                 .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
@@ -712,6 +952,7 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
             }))
         }
         (None, None) => {
+            token_fields_only_for_tokens(rule, &err)?;
             if let Some(v) = &rule.validator {
                 return Err(err(
                     v.span().start,

@@ -8,13 +8,24 @@
 //! 1. a rule a user pack defined wins over a built-in one: a user who writes `LOYALTY` for numbers that
 //!    also pass the card check means their rule (retuning a built-in rule does not make it a user rule);
 //! 2. then the longest candidate, the more specific reading (a URL password over the email inside it);
-//! 3. then the rule listed first in the pack.
+//! 3. then a rule that knows the value by its shape over one that knows it by its field name: in
+//!    `TFE_TOKEN=xxxx.atlasv1.yyyy` the value is a Terraform token before it is a generic `SECRET`;
+//! 4. then the rule listed first in the pack.
 
 use crate::findings::Span;
 
-/// Sorts `spans` and merges overlapping ones in place. `user_rule[rule]` is true for rules a user
-/// pack defined (rules past its end count as built-in).
-pub(crate) fn resolve(spans: &mut Vec<Span>, user_rule: &[bool]) {
+/// How a rule ranks in an overlap, beyond the length of its candidate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Precedence {
+    /// Defined by a user pack.
+    pub user: bool,
+    /// Finds values by their shape (not only by the name of the field holding them).
+    pub shape: bool,
+}
+
+/// Sorts `spans` and merges overlapping ones in place. `precedence[rule]` ranks each rule (rules past
+/// its end rank lowest).
+pub(crate) fn resolve(spans: &mut Vec<Span>, precedence: &[Precedence]) {
     if spans.len() < 2 {
         return;
     }
@@ -25,10 +36,8 @@ pub(crate) fn resolve(spans: &mut Vec<Span>, user_rule: &[bool]) {
             .then(a.rule.cmp(&b.rule))
     });
     let rank = |s: &Span| {
-        (
-            user_rule.get(s.rule.index()).copied().unwrap_or(false),
-            s.len,
-        )
+        let p = precedence.get(s.rule.index()).copied().unwrap_or_default();
+        (p.user, s.len, p.shape)
     };
     let mut out = 0;
     // The candidate whose rule the current merged span carries.
@@ -72,9 +81,14 @@ mod tests {
     }
 
     #[test]
-    fn user_rules_win_then_longest_then_pack_order() {
+    fn user_rules_win_then_longest_then_shape_then_pack_order() {
         // Same bytes: the user's rule 5 over built-in 2, though 2 comes first in the pack.
-        let user = [false, false, false, false, false, true];
+        let shape = Precedence {
+            user: false,
+            shape: true,
+        };
+        let mut user = [shape; 6];
+        user[5].user = true;
         let mut v = vec![s(0, 16, 2), s(0, 16, 5)];
         resolve(&mut v, &user);
         assert_eq!(v, vec![s(0, 16, 5)]);
@@ -86,6 +100,11 @@ mod tests {
         let mut v = vec![s(0, 8, 3), s(2, 10, 4), s(2, 10, 1)];
         resolve(&mut v, &user);
         assert_eq!(v, vec![s(0, 12, 1)]);
+        // Same bytes, built-in: a shape rule (3) over a field-name rule (1).
+        user[1].shape = false;
+        let mut v = vec![s(0, 10, 1), s(0, 10, 3)];
+        resolve(&mut v, &user);
+        assert_eq!(v, vec![s(0, 10, 3)]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::detect::{Builtins, Detectors, custom};
 use crate::findings::{Findings, RuleId, Span};
 use crate::json::{self, JsonMode, keys::KeyRules};
 use crate::pack::{Detector, Matcher, Pack, PackError, Style};
-use crate::resolve::resolve;
+use crate::resolve::{Precedence, resolve};
 use crate::rewrite::{self, Replacement};
 use crate::settle::settle;
 
@@ -80,8 +80,9 @@ pub struct RuleInfo {
     pub description: String,
     pub enabled: bool,
     pub style: Style,
-    /// `email`, `phone`, ... or `regex`.
+    /// `email`, `phone`, ... `token` or `regex`.
     pub kind: String,
+    pub family: crate::pack::Family,
     pub origin: String,
 }
 
@@ -103,8 +104,8 @@ pub struct Scrubber {
     hash_key: Option<Vec<u8>>,
     json: JsonMode,
     key_rules: KeyRules,
-    /// Per rule: defined by a user pack, so it wins overlaps (see `resolve`).
-    user_rules: Vec<bool>,
+    /// Per rule: how it ranks in overlaps (see `resolve`).
+    precedence: Vec<Precedence>,
 }
 
 /// What `Debug` shows of the hash key: whether there is one, never its bytes.
@@ -168,6 +169,7 @@ impl Scrubber {
             let style = options.style.unwrap_or(spec.style);
             let kind = match &spec.matcher {
                 Matcher::Builtin(d) => d.name().to_string(),
+                Matcher::Token { .. } => "token".to_string(),
                 Matcher::Regex { .. } => "regex".to_string(),
             };
             let numeric = matches!(
@@ -195,6 +197,7 @@ impl Scrubber {
                 enabled,
                 style,
                 kind,
+                family: spec.family,
                 origin: spec.origin.clone(),
             });
         }
@@ -229,7 +232,16 @@ impl Scrubber {
             hash_key: options.hash_key.clone(),
             json: options.json,
             key_rules,
-            user_rules: specs.iter().map(|r| r.user_defined).collect(),
+            precedence: specs
+                .iter()
+                .map(|r| Precedence {
+                    user: r.user_defined,
+                    shape: !matches!(
+                        r.matcher,
+                        Matcher::Builtin(Detector::KeyValue | Detector::JsonKey)
+                    ),
+                })
+                .collect(),
         })
     }
 
@@ -323,7 +335,7 @@ impl Scrubber {
             JsonMode::On => self.find_structured(input, findings, true),
             _ => self.detectors.find(input, &mut findings.spans),
         }
-        resolve(&mut findings.spans, &self.user_rules);
+        resolve(&mut findings.spans, &self.precedence);
         findings.quoted.sort_unstable();
     }
 
@@ -348,7 +360,7 @@ impl Scrubber {
         let mut piece = std::mem::take(&mut scratch.piece);
         text.clear();
         self.detectors.find(input, &mut text);
-        resolve(&mut text, &self.user_rules);
+        resolve(&mut text, &self.precedence);
         // `next` is the text span being placed (possibly the tail of one split at a line end);
         // `rest` indexes the spans after it.
         let mut rest = 0;
@@ -424,9 +436,9 @@ impl Scrubber {
         scratch.piece = piece;
     }
 
-    /// Per rule: whether a user pack defined it (it wins overlaps).
-    pub(crate) fn user_rules(&self) -> &[bool] {
-        &self.user_rules
+    /// Per rule: how it ranks in overlaps.
+    pub(crate) fn precedence(&self) -> &[Precedence] {
+        &self.precedence
     }
 
     /// How lines holding JSON are scrubbed ([`Options::json`]).
@@ -460,6 +472,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
     let mut user_triggers: Vec<&[String]> = Vec::new();
     let mut custom_rules = Vec::new();
     let mut gated: Vec<(u8, &[String], &[String])> = Vec::new();
+    let mut tokens = Vec::new();
     for (i, spec) in pack.rules().iter().enumerate() {
         if !rules[i].enabled {
             continue;
@@ -500,6 +513,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     }
                 }
             }
+            Matcher::Token { prefixes, shape } => tokens.push((id, prefixes.as_slice(), shape)),
             Matcher::Regex {
                 regex,
                 triggers,
@@ -517,7 +531,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
     }
     Detectors {
         keywords: KeywordIndex::new(&gated, pack.settings().keyword_window),
-        secrets: SecretScanner::new(&literal, &key_values, ids.email, &user_triggers),
+        secrets: SecretScanner::new(&literal, &key_values, ids.email, &user_triggers, &tokens),
         custom: custom::CustomRules {
             rules: custom_rules,
         },

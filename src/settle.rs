@@ -107,7 +107,7 @@ fn settle_with(
             findings.spans.extend_from_slice(&scratch.added);
             findings.quoted.extend_from_slice(&scratch.added_quoted);
         }
-        resolve(&mut findings.spans, scrubber.user_rules());
+        resolve(&mut findings.spans, scrubber.precedence());
         // A quoted span keeps its quotes only while a span still starts where it did.
         findings.quoted.sort_unstable();
         findings.quoted.dedup();

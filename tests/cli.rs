@@ -404,6 +404,67 @@ fn check_rules_accepts_a_good_pack() {
 }
 
 #[test]
+fn check_rules_refuses_a_trigger_that_cannot_occur_in_a_match() {
+    let dir = tmp("deadtrigger");
+    let file = dir.join("mine.toml");
+    std::fs::write(
+        &file,
+        "# mine\n[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"XYZ\"]\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["--check-rules", path], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{path}:5:")), "{err}");
+    assert!(err.contains("\"XYZ\" can never occur in a match"), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn rule_ids_on_the_command_line_ignore_case() {
+    let out = run(
+        &["--disable", "phone", "--enable", "ip"],
+        b"sms to +14155550132 from 10.0.1.23\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "sms to +14155550132 from [IP]\n");
+}
+
+/// The audit of logscrub's own output, in every style, finds nothing: its masks, last fours and
+/// tokens are not PII (and scrubbing that output again changes nothing).
+#[test]
+fn audit_of_scrubbed_output_is_clean_in_every_style() {
+    let sample = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/sample.log"
+    ))
+    .expect("sample log");
+    let found = run(&["audit", "--format", "json"], &sample);
+    assert_eq!(found.status.code(), Some(3), "the sample holds PII");
+    for style in ["label", "mask", "last4", "hash"] {
+        let mut cmd = bin();
+        cmd.args(["--style", style])
+            .env("LOGSCRUB_HASH_KEY", "a-test-key-of-32-bytes-000000000");
+        let once = run_cmd(&mut cmd, &sample);
+        assert_eq!(once.status.code(), Some(0), "{style}: {}", stderr(&once));
+        let audit = run(&["audit", "--format", "json"], &once.stdout);
+        assert_eq!(
+            audit.status.code(),
+            Some(0),
+            "{style}: the audit found its own output: {}",
+            stdout(&audit)
+        );
+        let mut again = bin();
+        again
+            .args(["--style", style])
+            .env("LOGSCRUB_HASH_KEY", "a-test-key-of-32-bytes-000000000");
+        let twice = run_cmd(&mut again, &once.stdout);
+        assert_eq!(stdout(&twice), stdout(&once), "{style}: scrubbing twice");
+    }
+}
+
+#[test]
 fn unreadable_file_is_an_io_error_naming_it_and_the_others_are_still_scrubbed() {
     let dir = tmp("missing");
     let good = dir.join("good.log");
@@ -481,13 +542,35 @@ fn list_rules_shows_the_table() {
     assert!(out.status.success());
     let text = stdout(&out);
     let header = text.lines().next().unwrap();
-    for col in ["ID", "ENABLED", "STYLE", "KIND", "DESCRIPTION"] {
+    for col in ["FAMILY", "ID", "ENABLED", "STYLE", "KIND", "DESCRIPTION"] {
         assert!(header.contains(col), "{header}");
     }
-    let email = text.lines().find(|l| l.starts_with("EMAIL ")).unwrap();
-    assert!(email.contains("yes") && email.contains("label") && email.contains("email"));
-    let ip = text.lines().find(|l| l.starts_with("IP ")).unwrap();
-    assert!(ip.contains("yes"), "{ip}");
+    let row = |id: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(id))
+            .unwrap_or_else(|| panic!("no {id} row in {text}"))
+            .to_string()
+    };
+    let email = row("EMAIL");
+    assert!(email.starts_with("contact ") && email.contains("yes") && email.contains("label"));
+    assert!(email.contains("email"), "{email}");
+    assert!(row("IP").contains("yes"));
+    assert!(row("NPM_TOKEN").starts_with("credential ") && row("NPM_TOKEN").contains("token"));
+    // Grouped by family: each family's rows stand together.
+    let families: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|f| !f.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let mut seen = Vec::new();
+    for f in &families {
+        if seen.last() != Some(f) {
+            assert!(!seen.contains(f), "{f} rows are split: {families:?}");
+            seen.push(f);
+        }
+    }
+    assert!(text.trim_end().ends_with(" rules"), "{text}");
 }
 
 #[test]

@@ -314,7 +314,7 @@ fn secrets() {
         ),
         (
             "twilio api_key: SK0123456789abcdef0123456789abcdef",
-            "twilio api_key: [SECRET]",
+            "twilio api_key: [TWILIO_API_KEY]",
         ),
         (
             "gh ghp_16C7e42F292c6912E7710c838347Ae178B4a ok",

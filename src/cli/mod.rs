@@ -661,16 +661,25 @@ fn list_rules(engine: &EngineArgs) -> Result<u8, Stop> {
     let key = hash_key(engine)?.or_else(|| Some(PLACEHOLDER_KEY.to_vec()));
     let scrubber =
         Scrubber::new(&pack, &options(engine, key)).map_err(|e| Stop::Config(e.to_string()))?;
-    let rules = scrubber.rules();
+    // By family (contact, payment, bank, ...), pack order within one.
+    let mut rules: Vec<_> = scrubber.rules().iter().collect();
+    rules.sort_by_key(|r| r.family);
     let id_w = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     let kind_w = rules.iter().map(|r| r.kind.len()).max().unwrap_or(4).max(4);
+    let family_w = rules
+        .iter()
+        .map(|r| r.family.name().len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
     let mut s = format!(
-        "{:<id_w$}  {:<7}  {:<5}  {:<kind_w$}  DESCRIPTION\n",
-        "ID", "ENABLED", "STYLE", "KIND"
+        "{:<family_w$}  {:<id_w$}  {:<7}  {:<5}  {:<kind_w$}  DESCRIPTION\n",
+        "FAMILY", "ID", "ENABLED", "STYLE", "KIND"
     );
-    for r in rules {
+    for r in &rules {
         s.push_str(&format!(
-            "{:<id_w$}  {:<7}  {:<5}  {:<kind_w$}  {}\n",
+            "{:<family_w$}  {:<id_w$}  {:<7}  {:<5}  {:<kind_w$}  {}\n",
+            r.family.name(),
             r.id,
             if r.enabled { "yes" } else { "no" },
             r.style.name(),
@@ -678,6 +687,7 @@ fn list_rules(engine: &EngineArgs) -> Result<u8, Stop> {
             r.description
         ));
     }
+    s.push_str(&format!("{} rules\n", rules.len()));
     print_stdout(&s)?;
     Ok(EXIT_OK)
 }

@@ -125,6 +125,11 @@ pub(crate) fn email(d: &Detectors, sink: &mut Sink<'_>, a: usize, at_len: usize)
         return None;
     }
     let end = domain_end(input, a + at_len)?;
+    // `git@github.com:org/repo.git` is an SSH remote in scp syntax (user `git`, the convention of
+    // GitHub, GitLab, Bitbucket and Azure DevOps), not a mailbox.
+    if &input[start..a] == b"git" && input.get(end) == Some(&b':') {
+        return Some(end);
+    }
     sink.push(start, end, rule);
     Some(end)
 }

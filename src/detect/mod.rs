@@ -13,6 +13,7 @@ pub(crate) mod iban;
 pub(crate) mod keywords;
 pub(crate) mod numeric;
 pub(crate) mod secrets;
+pub(crate) mod token;
 pub mod validate;
 
 use crate::findings::{RuleId, Span};

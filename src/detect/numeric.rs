@@ -48,8 +48,13 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
             }
             return digits_end(input, p);
         }
-        // A decimal fraction (`0.52`) or the next segment of a dashed id (`8046-1297901`, `a55d-453a`).
-        if matches!(prev, b'.' | b'-') && p >= 2 && word_before(input[p - 2]) {
+        // A decimal fraction (`0.52`), the next segment of a dashed id (`8046-1297901`, `a55d-453a`),
+        // or the numeric part of an identifier (`blk_4980916519894289629`, HDFS's `blk_-49809…`).
+        if prev == b'_'
+            || matches!(prev, b'.' | b'-')
+                && p >= 2
+                && (word_before(input[p - 2]) || input[p - 2] == b'_')
+        {
             return digits_end(input, p);
         }
     }

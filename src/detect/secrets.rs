@@ -2,10 +2,11 @@
 //!
 //! Leaked credentials announce themselves with fixed prefixes (`sk_live_`, `AKIA`, `eyJ`, `ghp_`,
 //! `xoxb-`, `-----BEGIN `, `Bearer `) or with the name of the field that holds them (`password=`,
-//! `"api_key": "`). All of these literals — plus the triggers of user regex rules and the JSON escape
-//! `\u0040` — go into one Aho-Corasick automaton searched case-sensitively, which uses the Teddy SIMD
-//! prefilter and costs a fraction of a full-text case-insensitive search. Teddy takes at most 64
-//! patterns, so key names are searched by their *last word* in its three spellings (`key`, `Key`, `KEY`)
+//! `"api_key": "`). All of these literals — plus the prefixes of the vendor token rules
+//! ([`token`](super::token)) and the JSON escape `\u0040` — go into one Aho-Corasick automaton searched
+//! case-sensitively, which costs a fraction of a full-text case-insensitive search. (The triggers of
+//! user regex rules are searched apart, overlapping, since they only say which rules run.) Teddy, the
+//! SIMD prefilter, takes at most 64 patterns, so key names are searched by their *last word* in its three spellings (`key`, `Key`, `KEY`)
 //! and the words before it are then checked backwards, case-insensitively and with or without `_`/`-`,
 //! which covers `api_key`, `API_KEY`, `apiKey`, `Api-Key` and `apikey` with three patterns.
 //!
@@ -14,6 +15,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::token::{self, TokenShape};
 use super::{Detectors, Sink, at_sign};
 use crate::findings::RuleId;
 use crate::pack::Detector;
@@ -35,7 +37,8 @@ enum Kind {
     /// The last word of one or more key names; index into `SecretScanner::last_words`.
     KeyName(usize),
     EscapedAt,
-    UserTrigger(usize),
+    /// A prefix of a token rule; index into `SecretScanner::tokens`.
+    Token(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -61,10 +64,14 @@ impl BodyClass {
 #[derive(Clone, Debug)]
 pub(crate) struct SecretScanner {
     automaton: Option<AhoCorasick>,
+    /// The triggers of user regex rules, and the rule of each pattern.
+    triggers: Option<(AhoCorasick, Vec<usize>)>,
     kinds: Vec<Kind>,
     user_rules: usize,
     /// Per distinct last word, the key names ending in it (longest first).
     last_words: Vec<Vec<KeyName>>,
+    /// Token rules (`detector = "token"`) and the shape of their bodies.
+    tokens: Vec<(RuleId, TokenShape)>,
 }
 
 /// A key name split into lower-case words, e.g. `secret_access_key` → `secret`, `access`, `key`.
@@ -113,14 +120,17 @@ fn preceded_by_words(input: &[u8], at: usize, words: &[Vec<u8>]) -> Option<usize
 
 impl SecretScanner {
     /// `builtin` lists the enabled literal-prefix detectors; `key_values` the key_value rules with their
-    /// names; `user_triggers` the triggers of each user regex rule, by index.
+    /// names; `user_triggers` the triggers of each user regex rule, by index; `tokens` the token
+    /// rules with their prefixes.
     pub fn new(
         builtin: &[(Detector, RuleId)],
         key_values: &[(RuleId, &[String])],
         email: Option<RuleId>,
         user_triggers: &[&[String]],
+        tokens: &[(RuleId, &[String], &TokenShape)],
     ) -> SecretScanner {
         let mut pats: Vec<(String, Kind)> = Vec::new();
+        let mut triggers_pats: Vec<(String, usize)> = Vec::new();
         let mut add = |lits: &[&str], kind: Kind| {
             for l in lits {
                 pats.push((l.to_string(), kind));
@@ -129,7 +139,10 @@ impl SecretScanner {
         for &(det, rule) in builtin {
             match det {
                 Detector::StripeKey => add(
-                    &["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"],
+                    &[
+                        "sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_",
+                        "whsec_",
+                    ],
                     Kind::Prefixed {
                         rule,
                         class: BodyClass::Alnum,
@@ -137,15 +150,28 @@ impl SecretScanner {
                         max: 256,
                     },
                 ),
-                Detector::AwsAccessKey => add(
-                    &["AKIA", "ASIA"],
-                    Kind::Prefixed {
-                        rule,
-                        class: BodyClass::UpperAlnum,
-                        min: 16,
-                        max: 16,
-                    },
-                ),
+                Detector::AwsAccessKey => {
+                    // Long-term, temporary (STS), STS service bearer and context-specific key ids.
+                    add(
+                        &["AKIA", "ASIA", "ABIA", "ACCA"],
+                        Kind::Prefixed {
+                            rule,
+                            class: BodyClass::UpperAlnum,
+                            min: 16,
+                            max: 16,
+                        },
+                    );
+                    // The old `A3T` + one character form that scanners still find in the wild.
+                    add(
+                        &["A3T"],
+                        Kind::Prefixed {
+                            rule,
+                            class: BodyClass::UpperAlnum,
+                            min: 17,
+                            max: 17,
+                        },
+                    );
+                }
                 Detector::Jwt => add(&["eyJ"], Kind::Jwt(rule)),
                 Detector::AuthHeader => {
                     add(&["Bearer ", "bearer ", "BEARER "], Kind::Bearer(rule));
@@ -173,7 +199,9 @@ impl SecretScanner {
                 }
                 Detector::SlackToken => {
                     add(
-                        &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"],
+                        &[
+                            "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxe.", "xapp-",
+                        ],
                         Kind::Prefixed {
                             rule,
                             class: BodyClass::AlnumDash,
@@ -181,10 +209,24 @@ impl SecretScanner {
                             max: 255,
                         },
                     );
-                    add(&["hooks.slack.com/services/"], Kind::SlackWebhook(rule));
+                    add(
+                        &[
+                            "hooks.slack.com/services/",
+                            "hooks.slack.com/workflows/",
+                            "hooks.slack.com/triggers/",
+                        ],
+                        Kind::SlackWebhook(rule),
+                    );
                 }
                 Detector::PrivateKey => add(&["-----BEGIN "], Kind::Pem(rule)),
                 _ => {}
+            }
+        }
+        // Token prefixes before key names: at one position the leftmost-first search reports the
+        // pattern listed first, and Mailgun's `key-` must not be taken for the key name `key`.
+        for (i, &(_, prefixes, _)) in tokens.iter().enumerate() {
+            for p in prefixes {
+                add(&[p.as_str()], Kind::Token(i));
             }
         }
         if email.is_some() {
@@ -220,7 +262,7 @@ impl SecretScanner {
         }
         for (i, triggers) in user_triggers.iter().enumerate() {
             for t in triggers.iter() {
-                pats.push((t.clone(), Kind::UserTrigger(i)));
+                triggers_pats.push((t.clone(), i));
             }
         }
         let automaton = if pats.is_empty() {
@@ -231,11 +273,28 @@ impl SecretScanner {
                 .build(pats.iter().map(|(p, _)| p.as_bytes()))
                 .ok()
         };
+        // Triggers only say which user rules run, so every occurrence counts, including one that
+        // starts where a detector's literal does (`token` is also a key name): a search of their own,
+        // overlapping, and only when user rules have triggers.
+        let triggers = if triggers_pats.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(triggers_pats.iter().map(|(p, _)| p.as_bytes()))
+                .ok()
+                .map(|ac| (ac, triggers_pats.iter().map(|&(_, i)| i).collect()))
+        };
         SecretScanner {
             automaton,
+            triggers,
             kinds: pats.into_iter().map(|(_, k)| k).collect(),
             user_rules: user_triggers.len(),
             last_words: last_words.into_iter().map(|(_, names)| names).collect(),
+            tokens: tokens
+                .iter()
+                .map(|&(rule, _, shape)| (rule, shape.clone()))
+                .collect(),
         }
     }
 
@@ -245,7 +304,12 @@ impl SecretScanner {
             bits: vec![false; self.user_rules],
         };
         if let Some(ac) = &self.automaton {
-            self.scan(ac, d, sink, 0..sink.input.len(), false, &mut fired);
+            self.scan(ac, d, sink, 0..sink.input.len(), false);
+        }
+        if let Some((ac, rules)) = &self.triggers {
+            for m in ac.find_overlapping_iter(sink.input) {
+                fired.bits[rules[m.pattern().as_usize()]] = true;
+            }
         }
         fired
     }
@@ -260,16 +324,11 @@ impl SecretScanner {
         sink: &mut Sink<'_>,
         range: std::ops::Range<usize>,
         nested: bool,
-        fired: &mut Fired,
     ) {
         let input = sink.input;
         let mut resume = range.start;
         for m in ac.find_iter(aho_corasick::Input::new(input).range(range)) {
             let kind = self.kinds[m.pattern().as_usize()];
-            if let Kind::UserTrigger(i) = kind {
-                fired.bits[i] = true;
-                continue;
-            }
             if m.start() < resume {
                 continue;
             }
@@ -300,14 +359,17 @@ impl SecretScanner {
                     Some((ks, rule)) => match key_value(sink, ks, m.end(), rule) {
                         Ok(value) => {
                             let end = value.end;
-                            self.scan(ac, d, sink, value, true, fired);
+                            self.scan(ac, d, sink, value, true);
                             end
                         }
                         Err(resume) => resume,
                     },
                 },
                 Kind::EscapedAt => at_sign::email(d, sink, m.start(), 6).unwrap_or(m.end()),
-                Kind::UserTrigger(_) => m.end(),
+                Kind::Token(i) => {
+                    let (rule, shape) = &self.tokens[i];
+                    token::at_prefix(sink, m.start(), m.end(), *rule, shape)
+                }
             };
         }
     }
