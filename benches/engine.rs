@@ -49,8 +49,23 @@ fn mbps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
 
+/// The rules of `patterns/default.toml` alone, without the vendor credential catalog: what the
+/// full catalog's cost is measured against.
+fn default_pack_only() -> Scrubber {
+    let mut pack = Pack::empty();
+    pack.merge_str(logscrub::pack::DEFAULT_PACK, "patterns/default.toml")
+        .expect("default pack");
+    Scrubber::new(&pack, &Options::default()).expect("scrubber")
+}
+
 /// A quick side-by-side before criterion's detailed runs, so the ratios are on one screen.
-fn summary(s: &Scrubber, text_only: &Scrubber, naive: &naive::Naive, corpora: &[(&str, Vec<u8>)]) {
+fn summary(
+    s: &Scrubber,
+    text_only: &Scrubber,
+    default_only: &Scrubber,
+    naive: &naive::Naive,
+    corpora: &[(&str, Vec<u8>)],
+) {
     eprintln!(
         "\n{:<12} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11}",
         "corpus", "memchr", "engine", "per-line", "naive", "vs naive", "vs memchr"
@@ -75,10 +90,20 @@ fn summary(s: &Scrubber, text_only: &Scrubber, naive: &naive::Naive, corpora: &[
             out.clear();
             text_only.scrub(data, &mut out);
         });
+        let t_default = best_of(5, || {
+            out.clear();
+            default_only.scrub(data, &mut out);
+        });
         eprintln!(
             "{name:<12} text mode (JSON off): {:.0} MB/s; JSON mode costs {:.2}x",
             mbps(data.len(), t_text),
             t_engine.as_secs_f64() / t_text.as_secs_f64()
+        );
+        eprintln!(
+            "{name:<12} full catalog ({} rules) vs default pack alone ({} rules): {:.2}x the throughput",
+            s.rules().len(),
+            default_only.rules().len(),
+            t_default.as_secs_f64() / t_engine.as_secs_f64()
         );
         let (m, e, l, n) = (
             mbps(data.len(), t_memchr),
@@ -105,11 +130,12 @@ fn bench(c: &mut Criterion) {
         },
     )
     .expect("scrubber");
+    let default_only = default_pack_only();
     let naive = naive::Naive::new();
     let corpora = corpora();
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
-        summary(&scrubber, &text_only, &naive, &corpora);
+        summary(&scrubber, &text_only, &default_only, &naive, &corpora);
     }
     for (name, data) in &corpora {
         let mut g = c.benchmark_group(*name);
@@ -130,6 +156,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 text_only.scrub(black_box(data), &mut out)
+            })
+        });
+        g.bench_function("engine_default_pack", |b| {
+            b.iter(|| {
+                out.clear();
+                default_only.scrub(black_box(data), &mut out)
             })
         });
         g.bench_function("engine_per_line", |b| {

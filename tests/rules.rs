@@ -160,3 +160,39 @@ fn token_rules_are_refused_with_their_line_when_malformed() {
         .expect_err("token field on an override");
     assert_eq!(e.line, 3, "{}", e.message);
 }
+
+#[test]
+fn user_triggers_fire_wherever_they_occur_and_run_their_rule_on_those_lines() {
+    let mut pack = Pack::builtin().expect("built-in pack");
+    pack.merge_str(
+        r#"
+[[rule]]
+id = "TICKET"
+regex = 'token-[0-9]{4}'
+triggers = ["token-"]
+
+[[rule]]
+id = "BADGE"
+regex = 'ken-[0-9]{4}-b'
+triggers = ["ken-"]
+"#,
+        "mine.toml",
+    )
+    .expect("loads");
+    let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
+    let mut out = Vec::new();
+    // `token` is also a key name of the SECRET rule, searched in the same place: the trigger still
+    // counts, and so does the other rule's trigger that starts inside it (BADGE's match reaches the
+    // `-b`, so the merged span does).
+    s.scrub(
+        b"first line\nid token-1234 x\nmid\nbadge token-5678-b y\nlast\n",
+        &mut out,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "first line\nid [TICKET] x\nmid\nbadge [TICKET] y\nlast\n"
+    );
+    let mut out = Vec::new();
+    s.scrub(b"badge xken-5678-b y\n", &mut out);
+    assert_eq!(String::from_utf8_lossy(&out), "badge x[BADGE] y\n");
+}

@@ -1,8 +1,9 @@
 //! User regex rules from rule packs.
 //!
-//! A rule with `triggers` runs only on inputs where the secret-prefix search saw one of them, so adding
-//! rules costs nothing on the lines they cannot match; a rule without triggers runs its regex over every
-//! input (the regex crate guarantees linear time). When the regex has a capture group named `value`, only
+//! A rule with `triggers` runs only on the lines that hold one of them (found by one search for the
+//! triggers of every rule), so adding rules costs nothing on the lines they cannot match, and a common
+//! trigger costs its lines, not the whole input; a rule without triggers runs its regex over every
+//! input and may match across lines (the regex crate guarantees linear time). When the regex has a capture group named `value`, only
 //! that group is redacted (`employee_id=(?P<value>\d{6})`). An optional validator (Luhn, ABA, IBAN, ...)
 //! checks the digits of the redacted text.
 
@@ -29,28 +30,51 @@ pub(crate) struct CustomRules {
 impl CustomRules {
     pub fn find(&self, sink: &mut Sink<'_>, fired: &Fired) {
         for (i, r) in self.rules.iter().enumerate() {
-            if r.triggered && !fired.get(i) {
-                continue;
-            }
-            let value_group = r.regex.capture_names().position(|n| n == Some("value"));
-            match value_group {
-                None => {
-                    for m in r.regex.find_iter(sink.input) {
-                        if passes(r.validator, &sink.input[m.range()]) {
-                            sink.push(m.start(), m.end(), r.rule);
-                        }
-                    }
+            if r.triggered {
+                for line in fired.lines(i) {
+                    r.find_in(sink, line.clone());
                 }
-                Some(g) => {
-                    for caps in r.regex.captures_iter(sink.input) {
-                        if let Some(m) = caps.get(g)
-                            && passes(r.validator, m.as_bytes())
-                        {
-                            sink.push(m.start(), m.end(), r.rule);
-                        }
-                    }
-                }
+            } else {
+                r.find_in(sink, 0..sink.input.len());
             }
+        }
+    }
+}
+
+impl CustomRule {
+    /// Records the matches that lie in `window` of the input. The regex sees the input before the
+    /// window (so `\b` and look-behind judge a line's first byte by what precedes it) and stops at
+    /// its end.
+    fn find_in(&self, sink: &mut Sink<'_>, window: std::ops::Range<usize>) {
+        let haystack = &sink.input[..window.end];
+        let value_group = self.regex.capture_names().position(|n| n == Some("value"));
+        let mut at = window.start;
+        while at <= haystack.len() {
+            let (whole, value) = match value_group {
+                None => match self.regex.find_at(haystack, at) {
+                    Some(m) => (m.range(), Some(m.range())),
+                    None => return,
+                },
+                Some(g) => match self.regex.captures_at(haystack, at) {
+                    Some(caps) => match caps.get(0) {
+                        Some(m) => (m.range(), caps.get(g).map(|v| v.range())),
+                        None => return,
+                    },
+                    None => return,
+                },
+            };
+            if let Some(v) = value
+                && passes(self.validator, &haystack[v.clone()])
+            {
+                sink.push(v.start, v.end, self.rule);
+            }
+            // An empty match (a pack may not match the empty string, but a regex can still match
+            // empty somewhere) must not stall the search.
+            at = if whole.end > whole.start {
+                whole.end
+            } else {
+                whole.end + 1
+            };
         }
     }
 }
