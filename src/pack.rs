@@ -25,6 +25,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::detect::national::IdFormat;
 pub use crate::detect::token::{Alphabet, Checksum, TokenShape};
 
 /// The built-in rule pack, embedded at compile time.
@@ -32,6 +33,10 @@ pub const DEFAULT_PACK: &str = include_str!("../patterns/default.toml");
 
 /// Vendor credentials (`detector = "token"` rules), embedded too and merged after the default pack.
 pub const CREDENTIALS_PACK: &str = include_str!("../patterns/credentials.toml");
+
+/// The built-in national and US identifier rules (`patterns/identifiers.toml`), merged after the
+/// credentials.
+pub const IDENTIFIERS_PACK: &str = include_str!("../patterns/identifiers.toml");
 
 /// Regexes in user packs are compiled with this size limit, so a pathological pattern is refused at
 /// load time with a clear error instead of eating memory.
@@ -99,6 +104,8 @@ pub enum Detector {
     Ip,
     /// Matches nothing in text: the rule acts only through its `json_keys` and `json_paths`.
     JsonKey,
+    /// A national identifier format (`uk_nino`, `br_cpf`, ...): see [`crate::detect::national`].
+    National(IdFormat),
 }
 
 impl Detector {
@@ -127,11 +134,35 @@ impl Detector {
     ];
 
     fn parse(name: &str) -> Option<Detector> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, d)| d)
+        Self::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, d)| d)
+            .or_else(|| {
+                IdFormat::ALL
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|&(_, f)| Detector::National(f))
+            })
+    }
+
+    /// The names a pack may use, for error messages.
+    fn names() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(IdFormat::ALL.iter().map(|(n, _)| *n))
+            .collect()
     }
 
     /// The name used in packs.
     pub fn name(self) -> &'static str {
+        if let Detector::National(f) = self {
+            return IdFormat::ALL
+                .iter()
+                .find(|(_, g)| *g == f)
+                .map_or("?", |(n, _)| n);
+        }
         Self::ALL
             .iter()
             .find(|(_, d)| *d == self)
@@ -375,6 +406,7 @@ impl Pack {
         };
         pack.merge(DEFAULT_PACK, "patterns/default.toml", true)?;
         pack.merge(CREDENTIALS_PACK, "patterns/credentials.toml", true)?;
+        pack.merge(IDENTIFIERS_PACK, "patterns/identifiers.toml", true)?;
         Ok(pack)
     }
 
@@ -884,7 +916,7 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
                 ));
             }
             let detector = Detector::parse(d.get_ref()).ok_or_else(|| {
-                let names: Vec<&str> = Detector::ALL.iter().map(|(n, _)| *n).collect();
+                let names = Detector::names();
                 err(
                     d.span().start,
                     format!(

@@ -203,7 +203,10 @@ impl<'a> Triggers<'a> {
                 [prev(1, |b| *b == b'.' || *b == b'-'), false],
             )
             & alnum2;
-        self.bits = (starts & !after_alpha & !dotted) | iban | m.special;
+        // One capital at a word start before the run may begin an identifier (`S1234567D`,
+        // `X1234567L`, `A12345678`).
+        let lone_capital = starts & upper1 & !alnum2;
+        self.bits = (starts & !after_alpha & !dotted) | iban | lone_capital | m.special;
         self.block_at = at;
         self.next_block = end;
         true

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use crate::detect::keywords::{KeywordIndex, gate};
+use crate::detect::keywords::{Gates, KeywordIndex, gate};
+use crate::detect::national::NationalIds;
 use crate::detect::secrets::SecretScanner;
 use crate::detect::{Builtins, Detectors, custom};
 use crate::findings::{Findings, RuleId, Span};
@@ -471,8 +472,9 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
     let mut key_values: Vec<(RuleId, &[String])> = Vec::new();
     let mut user_triggers: Vec<&[String]> = Vec::new();
     let mut custom_rules = Vec::new();
-    let mut gated: Vec<(u8, &[String], &[String])> = Vec::new();
+    let mut gated: Vec<(Gates, &[String], &[String])> = Vec::new();
     let mut tokens = Vec::new();
+    let mut national = Vec::new();
     for (i, spec) in pack.rules().iter().enumerate() {
         if !rules[i].enabled {
             continue;
@@ -495,6 +497,19 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     Detector::Ip => Some((&mut ids.ip, 0)),
                     Detector::KeyValue => {
                         key_values.push((id, spec.key_names.as_slice()));
+                        None
+                    }
+                    Detector::National(format) => {
+                        // One gate bit per national rule; past the 57 bits left, rules share the
+                        // last one (each then also accepts the others' keywords).
+                        let bit = (gate::FIRST_FREE + national.len() as u32).min(Gates::BITS - 1);
+                        let g: Gates = 1 << bit;
+                        national.push((*format, id, g));
+                        gated.push((
+                            g,
+                            spec.keywords.as_slice(),
+                            spec.adjacent_keywords.as_slice(),
+                        ));
                         None
                     }
                     _ => {
@@ -531,6 +546,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
     }
     Detectors {
         keywords: KeywordIndex::new(&gated, pack.settings().keyword_window),
+        national: NationalIds::new(&national),
         secrets: SecretScanner::new(&literal, &key_values, ids.email, &user_triggers, &tokens),
         custom: custom::CustomRules {
             rules: custom_rules,

@@ -15,20 +15,27 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 
-/// One bit per keyword-gated detector.
+/// A set of gates, one bit per keyword-gated rule.
+pub(crate) type Gates = u64;
+
+/// One bit per keyword-gated built-in detector; the bits from [`gate::FIRST_FREE`] up go to the
+/// national identifier rules, one each (see `national`).
 pub(crate) mod gate {
-    pub const PHONE: u8 = 1;
-    pub const ROUTING: u8 = 2;
-    pub const ACCOUNT: u8 = 4;
-    pub const SSN: u8 = 8;
-    pub const EIN: u8 = 16;
-    pub const VENMO: u8 = 32;
-    pub const CASHTAG: u8 = 64;
+    use super::Gates;
+    pub const PHONE: Gates = 1;
+    pub const ROUTING: Gates = 2;
+    pub const ACCOUNT: Gates = 4;
+    pub const SSN: Gates = 8;
+    pub const EIN: Gates = 16;
+    pub const VENMO: Gates = 32;
+    pub const CASHTAG: Gates = 64;
+    /// The first bit not taken by the detectors above.
+    pub const FIRST_FREE: u32 = 7;
 }
 
 #[derive(Clone, Copy)]
 struct KeywordInfo {
-    gates: u8,
+    gates: Gates,
     adjacent: bool,
 }
 
@@ -38,12 +45,12 @@ pub(crate) struct KeywordIndex {
     /// Stepped by hand: the windows are a few bytes long, so a search iterator's setup would cost more
     /// than the search.
     automaton: Option<DFA>,
-    info: Vec<(u8, bool)>,
+    info: Vec<(Gates, bool)>,
     window: usize,
     /// Per gate bit, the letter sets of its keywords (bit `i` for letter `a + i`). A gate is possible
     /// in a stretch only if all letters of one of its keywords occur there: a test of a few
     /// instructions that spares the automaton for almost every number in a log (`bytes=5123`).
-    letter_sets: [Vec<u32>; 8],
+    letter_sets: Vec<Vec<u32>>,
 }
 
 /// The letters of `text`, case-folded, as a bit set.
@@ -56,7 +63,7 @@ fn letters(text: &[u8]) -> u32 {
 
 impl KeywordIndex {
     /// `lists` holds, per gate bit, the proximity keywords and the adjacent keywords.
-    pub fn new(lists: &[(u8, &[String], &[String])], window: usize) -> KeywordIndex {
+    pub fn new(lists: &[(Gates, &[String], &[String])], window: usize) -> KeywordIndex {
         let mut patterns: Vec<String> = Vec::new();
         let mut info: Vec<KeywordInfo> = Vec::new();
         for &(gate, near, adjacent) in lists {
@@ -90,9 +97,9 @@ impl KeywordIndex {
         };
         // Per gate, the minimal letter sets: a keyword whose letters include another keyword's adds
         // nothing to the test (`account number` ⊇ `acct`).
-        let mut letter_sets: [Vec<u32>; 8] = Default::default();
+        let mut letter_sets: Vec<Vec<u32>> = vec![Vec::new(); Gates::BITS as usize];
         for (bit, minimal) in letter_sets.iter_mut().enumerate() {
-            let g = 1u8 << bit;
+            let g: Gates = 1 << bit;
             let sets: Vec<u32> = patterns
                 .iter()
                 .zip(&info)
@@ -119,7 +126,7 @@ impl KeywordIndex {
 
     /// Which of the `wanted` gates have a keyword standing before `start` in `input` (within the
     /// window, on the current line).
-    pub fn gates_before(&self, input: &[u8], start: usize, wanted: u8) -> u8 {
+    pub fn gates_before(&self, input: &[u8], start: usize, wanted: Gates) -> Gates {
         let Some(dfa) = &self.automaton else { return 0 };
         // A proximity keyword may not have a digit between it and the value, and no keyword contains a
         // digit, so only the digit-free stretch before the value needs searching; in logs it is
@@ -146,7 +153,7 @@ impl KeywordIndex {
         }
         let mut possible = 0;
         for (bit, sets) in self.letter_sets.iter().enumerate() {
-            let g = 1u8 << bit;
+            let g: Gates = 1 << bit;
             if wanted & g != 0 && sets.iter().any(|set| set & !present == 0) {
                 possible |= g;
             }
@@ -157,7 +164,7 @@ impl KeywordIndex {
         let Ok(mut sid) = dfa.start_state(Anchored::No) else {
             return 0;
         };
-        let mut gates = 0u8;
+        let mut gates: Gates = 0;
         for (offset, &b) in input[lo..start].iter().enumerate() {
             sid = dfa.next_state(Anchored::No, sid, b);
             if !dfa.is_special(sid) || !dfa.is_match(sid) {
@@ -212,9 +219,9 @@ mod tests {
         )
     }
 
-    fn gates(s: &str) -> u8 {
+    fn gates(s: &str) -> Gates {
         let at = s.find('#').unwrap();
-        index().gates_before(s.as_bytes(), at, u8::MAX)
+        index().gates_before(s.as_bytes(), at, Gates::MAX)
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub(crate) mod at_sign;
 pub(crate) mod custom;
 pub(crate) mod iban;
 pub(crate) mod keywords;
+pub(crate) mod national;
 pub(crate) mod numeric;
 pub(crate) mod secrets;
 pub(crate) mod token;
@@ -42,6 +43,7 @@ pub(crate) struct Builtins {
 pub(crate) struct Detectors {
     pub ids: Builtins,
     pub keywords: KeywordIndex,
+    pub national: national::NationalIds,
     pub secrets: secrets::SecretScanner,
     pub custom: custom::CustomRules,
 }

@@ -46,7 +46,14 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
                 sink.push(start, end, rule);
                 return end;
             }
-            return digits_end(input, p);
+            let end = digits_end(input, p);
+            if !d.national.is_empty()
+                && prev.is_ascii_uppercase()
+                && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, true)
+            {
+                return id_end;
+            }
+            return end;
         }
         // A decimal fraction (`0.52`), the next segment of a dashed id (`8046-1297901`, `a55d-453a`),
         // or the numeric part of an identifier (`blk_4980916519894289629`, HDFS's `blk_-49809…`).
@@ -61,6 +68,11 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
     // Most digit runs in logs are short and stand alone (`17:59:21`, `status=200`): nothing that short is
     // PII unless it starts a longer shape, which needs a separator after it.
     let end = digits_end(input, p);
+    if !d.national.is_empty()
+        && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, false)
+    {
+        return id_end;
+    }
     if end - p < 4
         && !input.get(end).is_some_and(|&b| is_sep(b))
         && !(p > 0 && input[p - 1] == b'+')
@@ -346,8 +358,8 @@ fn grouped(
         return Some((s + 1, v.start(s), rule));
     }
     if let Some(rule) = d.ids.card
-        && s + 2 < n
-        && v.len(s) == 4
+        && s + 1 < n
+        && matches!(v.len(s), 4 | 8)
         && matches!(v.sep(s), b"-" | b" ")
     {
         let sep = v.sep(s);
@@ -355,15 +367,18 @@ fn grouped(
         while e + 1 < n && e - s < 4 && v.sep(e) == sep {
             e += 1;
         }
-        // Longest layout first: 4-4-4-4-x, 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners).
-        for last in (s + 2..=e).rev() {
+        // Longest layout first: 4-4-4-4-x, 4-4-4-4, 4-4-4-x, 4-6-5 (Amex), 4-6-4 (Diners), 4-5-6
+        // (UATP), 4-4-4 (12-digit Maestro), 8-8.
+        for last in (s + 1..=e).rev() {
             let mut lens = [0usize; 5];
             for (slot, g) in lens.iter_mut().zip(s..=last) {
                 *slot = v.len(g);
             }
             let lens = &lens[..=last - s];
-            let layout_ok = matches!(lens, [4, 4, 4, 4] | [4, 6, 5] | [4, 6, 4])
-                || matches!(lens, [4, 4, 4, 4, x] if (1..=3).contains(x));
+            let layout_ok = matches!(
+                lens,
+                [4, 4, 4, 4] | [4, 6, 5] | [4, 6, 4] | [4, 5, 6] | [4, 4, 4] | [8, 8]
+            ) || matches!(lens, [4, 4, 4, 4, x] | [4, 4, 4, x] if (1..=3).contains(x));
             if layout_ok && v.ends_ok(last) {
                 let digits = v.concat(s, last, &mut buf)?;
                 if validate::luhn(digits) && validate::card_brand_ok(digits) {

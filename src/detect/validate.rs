@@ -35,30 +35,44 @@ fn prefix_num(digits: &[u8], n: usize) -> u32 {
 /// Covers Visa, Mastercard (including 2221-2720), American Express, Discover, JCB, Diners Club and
 /// UnionPay. A Luhn-valid run without a brand prefix is far more often an order number than a card.
 pub fn card_brand_ok(digits: &[u8]) -> bool {
+    // Issuer ranges and lengths of every brand in `shared/reference/catalog.md` (Braintree's
+    // `credit-card-type` table, ISO/IEC 7812): the range decides which lengths a number may have.
+    // Brands that carve sub-ranges out of a wider one (Elo, Hipercard, Verve, Dankort, Troy, RuPay
+    // inside Visa, Maestro, Discover and UnionPay space) have lengths the wider range allows too.
     let len = digits.len();
-    if !(13..=19).contains(&len) {
+    if !(12..=19).contains(&len) {
         return false;
     }
-    let p1 = prefix_num(digits, 1);
     let p2 = prefix_num(digits, 2);
     let p3 = prefix_num(digits, 3);
     let p4 = prefix_num(digits, 4);
     let p6 = prefix_num(digits, 6);
-    match p1 {
-        4 => matches!(len, 13 | 16 | 19),
-        5 => (51..=55).contains(&p2) && len == 16,
-        2 => (2221..=2720).contains(&p4) && len == 16,
+    let maestro = len >= 12;
+    match prefix_num(digits, 1) {
+        // UATP (airline cards).
+        1 => len == 15,
+        // Mastercard 2-series; Mir 2200-2204.
+        2 => {
+            (2221..=2720).contains(&p4) && len == 16
+                || (2200..=2204).contains(&p4) && (16..=19).contains(&len)
+        }
         3 => {
             (p2 == 34 || p2 == 37) && len == 15
                 || (3528..=3589).contains(&p4) && (16..=19).contains(&len)
                 || ((300..=305).contains(&p3) || p3 == 309 || p2 == 36 || p2 == 38 || p2 == 39)
                     && (14..=19).contains(&len)
         }
-        6 => {
-            let discover = p4 == 6011 || (644..=649).contains(&p3) || p2 == 65;
-            let unionpay = p2 == 62 || (622126..=622925).contains(&p6);
-            (discover || unionpay) && (16..=19).contains(&len)
-        }
+        // Visa (Elo and the Visa/Dankort co-brand inside it); Maestro 493698.
+        4 => matches!(len, 13 | 16 | 18 | 19) || p6 == 493698 && maestro,
+        // Mastercard 51-55; Maestro 50 and 56-59 (Dankort 5019, Verve 506099-507964 within).
+        5 => (51..=55).contains(&p2) && len == 16 || (p2 == 50 || p2 >= 56) && maestro,
+        // Discover, UnionPay 62, RuPay 60/65, Elo/Hipercard/Troy sub-ranges: 16-19; UnionPay 14-19;
+        // Maestro 63, 67 and the rest of 6 as its fallback: 12-19.
+        6 => p2 == 62 && len >= 14 || (16..=19).contains(&len) || maestro,
+        // UnionPay 81 (810, 8110-8171) and RuPay 81/82.
+        8 => (p2 == 81 || p2 == 82) && (14..=19).contains(&len),
+        // Troy 9792.
+        9 => p4 == 9792 && len == 16,
         _ => false,
     }
 }
@@ -110,7 +124,9 @@ pub fn ein(digits: &[u8]) -> bool {
     matches!(p, 1..=6 | 10..=16 | 20..=27 | 30..=48 | 50..=68 | 71..=77 | 80..=88 | 90..=95 | 98 | 99)
 }
 
-/// Expected IBAN length for a country code, from the SWIFT registry (76 countries).
+/// Expected IBAN length for an upper-case country code, from the SWIFT IBAN registry (release 101, 89
+/// countries, as listed in `shared/reference/catalog.md`: Portugal is 25, Mauritius 30, Qatar and
+/// Palestine 29).
 pub fn iban_length(country: [u8; 2]) -> Option<usize> {
     const TABLE: &[(&[u8; 2], u8)] = &[
         (b"AD", 24),
@@ -122,6 +138,7 @@ pub fn iban_length(country: [u8; 2]) -> Option<usize> {
         (b"BE", 16),
         (b"BG", 22),
         (b"BH", 22),
+        (b"BI", 27),
         (b"BR", 29),
         (b"BY", 28),
         (b"CH", 21),
@@ -129,12 +146,14 @@ pub fn iban_length(country: [u8; 2]) -> Option<usize> {
         (b"CY", 28),
         (b"CZ", 24),
         (b"DE", 22),
+        (b"DJ", 27),
         (b"DK", 18),
         (b"DO", 28),
         (b"EE", 20),
         (b"EG", 29),
         (b"ES", 24),
         (b"FI", 18),
+        (b"FK", 18),
         (b"FO", 18),
         (b"FR", 27),
         (b"GB", 22),
@@ -143,6 +162,7 @@ pub fn iban_length(country: [u8; 2]) -> Option<usize> {
         (b"GL", 18),
         (b"GR", 27),
         (b"GT", 28),
+        (b"HN", 28),
         (b"HR", 21),
         (b"HU", 28),
         (b"IE", 22),
@@ -164,24 +184,32 @@ pub fn iban_length(country: [u8; 2]) -> Option<usize> {
         (b"MD", 24),
         (b"ME", 22),
         (b"MK", 19),
+        (b"MN", 20),
         (b"MR", 27),
         (b"MT", 31),
-        (b"MU", 28),
+        (b"MU", 30),
+        (b"NI", 28),
         (b"NL", 18),
         (b"NO", 15),
+        (b"OM", 23),
         (b"PK", 24),
         (b"PL", 28),
-        (b"PS", 25),
-        (b"PT", 21),
-        (b"QA", 25),
+        (b"PS", 29),
+        (b"PT", 25),
+        (b"QA", 29),
         (b"RO", 24),
         (b"RS", 22),
+        (b"RU", 33),
         (b"SA", 24),
         (b"SC", 31),
+        (b"SD", 18),
         (b"SE", 24),
         (b"SI", 19),
         (b"SK", 24),
         (b"SM", 27),
+        (b"SO", 23),
+        (b"ST", 25),
+        (b"SV", 28),
         (b"TL", 23),
         (b"TN", 24),
         (b"TR", 26),
@@ -189,6 +217,7 @@ pub fn iban_length(country: [u8; 2]) -> Option<usize> {
         (b"VA", 22),
         (b"VG", 24),
         (b"XK", 20),
+        (b"YE", 30),
     ];
     TABLE
         .iter()
@@ -246,6 +275,22 @@ mod tests {
         assert!(card_brand_ok(b"3530111333300000"));
         assert!(card_brand_ok(b"30569309025904"));
         assert!(card_brand_ok(b"6200000000000005"));
+        // Mir, UATP, Troy, RuPay, Maestro (12 digits), UnionPay 81, Dankort, Verve (19), Elo.
+        for pan in [
+            "2200123456789019",
+            "123456789012347",
+            "9792123456789018",
+            "6080123456789015",
+            "675912345674",
+            "810012345678901239",
+            "5019123456789087",
+            "5060991234567890129",
+            "4011781234567893",
+        ] {
+            assert!(card_brand_ok(pan.as_bytes()), "{pan}");
+        }
+        assert!(!card_brand_ok(b"123456789012"), "UATP is 15 digits");
+        assert!(!card_brand_ok(b"411111111111"), "Visa is never 12");
         // Epoch milliseconds and unknown prefixes are not cards.
         assert!(!card_brand_ok(b"1748503543012"));
         assert!(!card_brand_ok(b"9111111111111111"));

@@ -1,0 +1,668 @@
+//! National identifiers: tax, health, social-insurance and identity numbers of the US and of other
+//! countries, each with its own check digits.
+//!
+//! Every format here is a short fixed layout (`AA 99 99 99 A`, `999.999.999-99`) ending in a check
+//! digit or letter computed by the issuer's algorithm (Luhn, Verhoeff, mod 11, mod 97, ISO 7064...).
+//! The facts and sources are in `shared/reference/catalog.md`; the algorithms follow the issuers'
+//! specifications as implemented by python-stdnum.
+//!
+//! Detection starts where all numbers start, at a digit run found by the bitmask pass: a layout is
+//! tried only when its first digit group has the run's length, so the cost on a log full of numbers is
+//! a table lookup per run. A layout that a random number passes too often (nine digits and a Luhn
+//! digit) fires only after one of its rule's keywords, like a bare SSN; a distinctive layout (a
+//! punctuated CPF, a NINO's letters, a codice fiscale) fires alone once its check passes.
+
+use super::keywords::{Gates, KeywordIndex};
+use super::{Sink, word_after, word_before};
+use crate::findings::RuleId;
+
+/// The formats a rule can name with `detector = "..."`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdFormat {
+    UsItin,
+    UsPassport,
+    UsMbi,
+    UkNino,
+    UkNhs,
+    CaSin,
+    InAadhaar,
+    InPan,
+    BrCpf,
+    BrCnpj,
+    EsDni,
+    EsNie,
+    ItCodiceFiscale,
+    PlPesel,
+    FrNir,
+    DeSteuerId,
+    NlBsn,
+    AuTfn,
+    AuAbn,
+    AuMedicare,
+    SgNric,
+    KrRrn,
+    CnResidentId,
+    MxCurp,
+    MxRfc,
+}
+
+/// One way a format is written: a pattern, and whether it fires without a keyword (the layout and
+/// its check are distinctive enough). In the pattern, `d` is a digit, `A` an upper-case letter, `x`
+/// either, `K` a digit or `X` (a check character); every other byte stands for itself.
+type Layout = (&'static str, bool);
+
+const ALONE: bool = true;
+const KEYWORD: bool = false;
+
+impl IdFormat {
+    pub(crate) const ALL: &'static [(&'static str, IdFormat)] = &[
+        ("us_itin", IdFormat::UsItin),
+        ("us_passport", IdFormat::UsPassport),
+        ("us_mbi", IdFormat::UsMbi),
+        ("uk_nino", IdFormat::UkNino),
+        ("uk_nhs", IdFormat::UkNhs),
+        ("ca_sin", IdFormat::CaSin),
+        ("in_aadhaar", IdFormat::InAadhaar),
+        ("in_pan", IdFormat::InPan),
+        ("br_cpf", IdFormat::BrCpf),
+        ("br_cnpj", IdFormat::BrCnpj),
+        ("es_dni", IdFormat::EsDni),
+        ("es_nie", IdFormat::EsNie),
+        ("it_codice_fiscale", IdFormat::ItCodiceFiscale),
+        ("pl_pesel", IdFormat::PlPesel),
+        ("fr_nir", IdFormat::FrNir),
+        ("de_steuer_id", IdFormat::DeSteuerId),
+        ("nl_bsn", IdFormat::NlBsn),
+        ("au_tfn", IdFormat::AuTfn),
+        ("au_abn", IdFormat::AuAbn),
+        ("au_medicare", IdFormat::AuMedicare),
+        ("sg_nric", IdFormat::SgNric),
+        ("kr_rrn", IdFormat::KrRrn),
+        ("cn_resident_id", IdFormat::CnResidentId),
+        ("mx_curp", IdFormat::MxCurp),
+        ("mx_rfc", IdFormat::MxRfc),
+    ];
+
+    /// How the format is written in logs, most specific first.
+    fn layouts(self) -> &'static [Layout] {
+        match self {
+            // `9XX-7X-XXXX`: the dashed or spaced layout is the ITIN's own; bare nine digits are
+            // anything.
+            IdFormat::UsItin => &[
+                ("ddd-dd-dddd", ALONE),
+                ("ddd dd dddd", ALONE),
+                ("ddddddddd", KEYWORD),
+            ],
+            IdFormat::UsPassport => &[("ddddddddd", KEYWORD), ("Adddddddd", KEYWORD)],
+            IdFormat::UsMbi => &[("dAxd-Axd-AAdd", KEYWORD), ("dAxdAxdAAdd", KEYWORD)],
+            IdFormat::UkNino => &[
+                ("AAddddddA", ALONE),
+                ("AA dd dd dd A", ALONE),
+                ("AA-dd-dd-dd-A", ALONE),
+                ("AAdddddd", KEYWORD),
+                ("AA dd dd dd", KEYWORD),
+            ],
+            IdFormat::UkNhs => &[
+                ("ddd ddd dddd", KEYWORD),
+                ("ddd-ddd-dddd", KEYWORD),
+                ("dddddddddd", KEYWORD),
+            ],
+            IdFormat::CaSin => &[
+                ("ddd ddd ddd", KEYWORD),
+                ("ddd-ddd-ddd", KEYWORD),
+                ("ddddddddd", KEYWORD),
+            ],
+            IdFormat::InAadhaar => &[
+                ("dddd dddd dddd", KEYWORD),
+                ("dddd-dddd-dddd", KEYWORD),
+                ("dddddddddddd", KEYWORD),
+            ],
+            IdFormat::InPan => &[("AAAAAddddA", KEYWORD)],
+            IdFormat::BrCpf => &[("ddd.ddd.ddd-dd", ALONE), ("ddddddddddd", KEYWORD)],
+            IdFormat::BrCnpj => &[("dd.ddd.ddd/dddd-dd", ALONE), ("dddddddddddddd", KEYWORD)],
+            IdFormat::EsDni => &[("ddddddddA", KEYWORD), ("dddddddd-A", KEYWORD)],
+            IdFormat::EsNie => &[("AdddddddA", ALONE), ("A-ddddddd-A", ALONE)],
+            IdFormat::ItCodiceFiscale => &[("AAAAAAddAddAdddA", ALONE)],
+            IdFormat::PlPesel => &[("ddddddddddd", KEYWORD)],
+            IdFormat::FrNir => &[
+                ("d dd dd xx ddd ddd dd", ALONE),
+                ("dddddxxdddddddd", KEYWORD),
+            ],
+            IdFormat::DeSteuerId => &[("dd ddd ddd ddd", KEYWORD), ("ddddddddddd", KEYWORD)],
+            IdFormat::NlBsn => &[("ddddddddd", KEYWORD), ("dddd.dd.ddd", KEYWORD)],
+            IdFormat::AuTfn => &[("ddd ddd ddd", KEYWORD), ("ddddddddd", KEYWORD)],
+            IdFormat::AuAbn => &[("dd ddd ddd ddd", KEYWORD), ("ddddddddddd", KEYWORD)],
+            IdFormat::AuMedicare => &[
+                ("dddd ddddd d", KEYWORD),
+                ("dddd ddddd d-d", KEYWORD),
+                ("dddddddddd", KEYWORD),
+                ("ddddddddddd", KEYWORD),
+            ],
+            IdFormat::SgNric => &[("AdddddddA", ALONE)],
+            IdFormat::KrRrn => &[("dddddd-ddddddd", ALONE), ("ddddddddddddd", KEYWORD)],
+            IdFormat::CnResidentId => &[("dddddddddddddddddK", ALONE)],
+            IdFormat::MxCurp => &[("AAAAddddddAAAAAAxd", ALONE)],
+            IdFormat::MxRfc => &[("AAAAddddddxxx", KEYWORD), ("AAAddddddxxx", KEYWORD)],
+        }
+    }
+
+    /// The format's own rules and check over the characters the layout captured (its `d`, `A`, `x`
+    /// and `K` positions, in order).
+    fn check(self, c: &[u8]) -> bool {
+        let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
+        match self {
+            IdFormat::UsItin => {
+                let group = d(3) * 10 + d(4);
+                c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
+            }
+            IdFormat::UsPassport => c.len() == 9,
+            IdFormat::UsMbi => {
+                let banned = |b: u8| matches!(b, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z');
+                c[0] != b'0' && !c.iter().any(|&b| banned(b))
+            }
+            IdFormat::UkNino => {
+                let (a, b) = (c[0], c[1]);
+                !matches!(a, b'D' | b'F' | b'I' | b'Q' | b'U' | b'V')
+                    && !matches!(b, b'D' | b'F' | b'I' | b'O' | b'Q' | b'U' | b'V')
+                    && !matches!(
+                        &c[..2],
+                        b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+                    )
+                    && c.get(8).is_none_or(|s| (b'A'..=b'D').contains(s))
+            }
+            IdFormat::UkNhs => {
+                let sum: u32 = (0..9).map(|i| d(i) * (10 - i as u32)).sum();
+                let check = (11 - sum % 11) % 11;
+                check != 10 && check == d(9)
+            }
+            IdFormat::CaSin => c[0] != b'0' && c[0] != b'8' && super::validate::luhn(c),
+            IdFormat::InAadhaar => c[0] >= b'2' && verhoeff(c) && !c.iter().eq(c.iter().rev()),
+            IdFormat::InPan => matches!(
+                c[3],
+                b'P' | b'C' | b'H' | b'F' | b'A' | b'B' | b'T' | b'L' | b'J' | b'G' | b'K'
+            ),
+            IdFormat::BrCpf => {
+                let dv = |n: usize| {
+                    let sum: u32 = (0..n).map(|i| d(i) * (n as u32 + 1 - i as u32)).sum();
+                    (11 - sum % 11) % 11 % 10
+                };
+                c.iter().any(|&b| b != c[0]) && dv(9) == d(9) && dv(10) == d(10)
+            }
+            IdFormat::BrCnpj => {
+                const W: [u32; 13] = [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
+                let dv = |n: usize| {
+                    let w = &W[13 - n..];
+                    let sum: u32 = (0..n).map(|i| d(i) * w[i]).sum();
+                    (11 - sum % 11) % 11 % 10
+                };
+                c.iter().any(|&b| b != c[0]) && dv(12) == d(12) && dv(13) == d(13)
+            }
+            IdFormat::EsDni => dni_letter(number(&c[..8])) == c[8],
+            IdFormat::EsNie => {
+                let lead = match c[0] {
+                    b'X' => 0,
+                    b'Y' => 1,
+                    b'Z' => 2,
+                    _ => return false,
+                };
+                dni_letter(lead * 10_000_000 + number(&c[1..8])) == c[8]
+            }
+            IdFormat::ItCodiceFiscale => codice_fiscale(c),
+            IdFormat::PlPesel => {
+                const W: [u32; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+                let sum: u32 = (0..10).map(|i| d(i) * W[i]).sum();
+                let month = (d(2) * 10 + d(3)) % 20;
+                let day = d(4) * 10 + d(5);
+                (10 - sum % 10) % 10 == d(10)
+                    && (1..=12).contains(&month)
+                    && (1..=31).contains(&day)
+            }
+            IdFormat::FrNir => nir(c),
+            IdFormat::DeSteuerId => steuer_id(c),
+            IdFormat::NlBsn => {
+                let sum: i64 = (0..8)
+                    .map(|i| i64::from(d(i)) * (9 - i as i64))
+                    .sum::<i64>()
+                    - i64::from(d(8));
+                sum % 11 == 0 && c.iter().any(|&b| b != b'0')
+            }
+            IdFormat::AuTfn => {
+                const W: [u32; 9] = [1, 4, 3, 7, 5, 8, 6, 9, 10];
+                let sum: u32 = (0..9).map(|i| d(i) * W[i]).sum();
+                sum.is_multiple_of(11) && c.iter().any(|&b| b != b'0')
+            }
+            IdFormat::AuAbn => {
+                const W: [u32; 11] = [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19];
+                if c[0] == b'0' {
+                    return false;
+                }
+                let sum: u32 = (0..11)
+                    .map(|i| if i == 0 { d(0) - 1 } else { d(i) } * W[i])
+                    .sum();
+                sum.is_multiple_of(89)
+            }
+            IdFormat::AuMedicare => {
+                const W: [u32; 8] = [1, 3, 7, 9, 1, 3, 7, 9];
+                let sum: u32 = (0..8).map(|i| d(i) * W[i]).sum();
+                (b'2'..=b'6').contains(&c[0]) && sum % 10 == d(8) && c[9] != b'0'
+            }
+            IdFormat::SgNric => {
+                const W: [u32; 7] = [2, 7, 6, 5, 4, 3, 2];
+                let sum: u32 = (0..7).map(|i| d(i + 1) * W[i]).sum();
+                let expected = match c[0] {
+                    b'S' => b"JZIHGFEDCBA"[(sum % 11) as usize],
+                    b'T' => b"JZIHGFEDCBA"[((sum + 4) % 11) as usize],
+                    b'F' => b"XWUTRQPNMLK"[(sum % 11) as usize],
+                    b'G' => b"XWUTRQPNMLK"[((sum + 4) % 11) as usize],
+                    b'M' => b"KLJNPQRTUWX"[(10 - (sum + 3) % 11) as usize],
+                    _ => return false,
+                };
+                expected == c[8]
+            }
+            IdFormat::KrRrn => {
+                const W: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
+                let sum: u32 = (0..12).map(|i| d(i) * W[i]).sum();
+                let month = d(2) * 10 + d(3);
+                let day = d(4) * 10 + d(5);
+                (11 - sum % 11) % 10 == d(12)
+                    && (1..=12).contains(&month)
+                    && (1..=31).contains(&day)
+            }
+            IdFormat::CnResidentId => {
+                const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+                let sum: u32 = (0..17).map(|i| d(i) * W[i]).sum();
+                let check = (12 - sum % 11) % 11;
+                let last = if c[17] == b'X' { 10 } else { d(17) };
+                let year = number(&c[6..10]);
+                let month = d(10) * 10 + d(11);
+                let day = d(12) * 10 + d(13);
+                check == last
+                    && (b'1'..=b'8').contains(&c[0])
+                    && (1900..=2099).contains(&year)
+                    && (1..=12).contains(&month)
+                    && (1..=31).contains(&day)
+            }
+            IdFormat::MxCurp => {
+                const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ";
+                let mut sum = 0u32;
+                for (i, b) in c[..17].iter().enumerate() {
+                    let Some(v) = ALPHABET.iter().position(|a| a == b) else {
+                        return false;
+                    };
+                    sum += v as u32 * (18 - i as u32);
+                }
+                let month = d(6) * 10 + d(7);
+                matches!(c[10], b'H' | b'M' | b'X')
+                    && (1..=12).contains(&month)
+                    && (10 - sum % 10) % 10 == d(17)
+            }
+            IdFormat::MxRfc => {
+                // About 1.5% of RFCs in use fail their check character (catalog.md), so only the
+                // structure and the date are checked; the rule needs its keyword.
+                let date = &c[c.len() - 9..c.len() - 3];
+                let month = u32::from(date[2] - b'0') * 10 + u32::from(date[3] - b'0');
+                let day = u32::from(date[4] - b'0') * 10 + u32::from(date[5] - b'0');
+                date.iter().all(u8::is_ascii_digit)
+                    && (1..=12).contains(&month)
+                    && (1..=31).contains(&day)
+            }
+        }
+    }
+}
+
+/// The decimal value of a run of ASCII digits (at most nine, so it fits).
+fn number(digits: &[u8]) -> u32 {
+    digits
+        .iter()
+        .fold(0, |n, &b| n * 10 + u32::from(b.wrapping_sub(b'0')))
+}
+
+fn dni_letter(n: u32) -> u8 {
+    b"TRWAGMYFPDXBNJZSQVHLCKE"[(n % 23) as usize]
+}
+
+/// Verhoeff's dihedral check, as used by Aadhaar.
+fn verhoeff(digits: &[u8]) -> bool {
+    const D: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const P: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    let mut c = 0u8;
+    for (i, &b) in digits.iter().rev().enumerate() {
+        let Some(v) = b.checked_sub(b'0').filter(|v| *v < 10) else {
+            return false;
+        };
+        c = D[usize::from(c)][usize::from(P[i % 8][usize::from(v)])];
+    }
+    c == 0
+}
+
+/// Italian codice fiscale: month letter, and the check letter over odd and even positions.
+fn codice_fiscale(c: &[u8]) -> bool {
+    const ODD: [u32; 26] = [
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
+    ];
+    if !b"ABCDEHLMPRST".contains(&c[8]) {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (i, &b) in c[..15].iter().enumerate() {
+        let v = if b.is_ascii_digit() {
+            b - b'0'
+        } else {
+            b - b'A'
+        };
+        // Positions are counted from 1: the 1st, 3rd, ... are odd.
+        sum += if i % 2 == 0 {
+            ODD[usize::from(v)]
+        } else {
+            u32::from(v)
+        };
+    }
+    c[15] == b'A' + (sum % 26) as u8
+}
+
+/// French NIR: sex, year, month, department (`2A`/`2B` for Corsica), commune, order, then a key of
+/// 97 minus the first thirteen digits mod 97.
+fn nir(c: &[u8]) -> bool {
+    let dept = &c[5..7];
+    let dept_digits: u64 = match dept {
+        b"2A" => 19,
+        b"2B" => 18,
+        _ if dept.iter().all(u8::is_ascii_digit) => u64::from(number(dept)),
+        _ => return false,
+    };
+    let month = number(&c[3..5]);
+    if !matches!(c[0], b'1'..=b'4' | b'7' | b'8') || !(1..=12).contains(&month) && month < 20 {
+        return false;
+    }
+    let head = u64::from(number(&c[..5])) * 100_000_000
+        + dept_digits * 1_000_000
+        + u64::from(number(&c[7..13]));
+    97 - head % 97 == u64::from(number(&c[13..15]))
+}
+
+/// German Steuer-IdNr: no leading zero, one digit twice or three times among the first ten, and ISO
+/// 7064 MOD 11,10.
+fn steuer_id(c: &[u8]) -> bool {
+    if c[0] == b'0' {
+        return false;
+    }
+    let mut counts = [0u8; 10];
+    for &b in &c[..10] {
+        counts[usize::from(b - b'0')] += 1;
+    }
+    let repeated = counts.iter().filter(|&&n| n > 1).count();
+    if repeated != 1 || counts.iter().any(|&n| n > 3) {
+        return false;
+    }
+    let mut p = 10u32;
+    for &b in &c[..10] {
+        let mut s = (p + u32::from(b - b'0')) % 10;
+        if s == 0 {
+            s = 10;
+        }
+        p = 2 * s % 11;
+    }
+    (11 - p) % 10 == u32::from(c[10] - b'0')
+}
+
+/// One compiled layout: its format, rule and gate.
+#[derive(Clone, Debug)]
+struct Entry {
+    format: IdFormat,
+    rule: RuleId,
+    gate: Gates,
+    pattern: &'static [u8],
+    alone: bool,
+    /// Bytes of the layout before its first digit.
+    lead: usize,
+}
+
+/// The national identifier rules of a scrubber, indexed by the length of their first digit group.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NationalIds {
+    entries: Vec<Entry>,
+    /// Per digit-run length (up to [`MAX_RUN`]), the entries whose first digit group may have it and
+    /// whose layout has no letter right before that group (entered from a run that starts a word).
+    plain: Vec<Vec<usize>>,
+    /// The same for layouts with letters right before their first digit group (`AB123456C`).
+    lettered: Vec<Vec<usize>>,
+}
+
+const MAX_RUN: usize = 20;
+
+impl NationalIds {
+    /// `rules`: each enabled national rule with its format and keyword gate.
+    pub fn new(rules: &[(IdFormat, RuleId, Gates)]) -> NationalIds {
+        let mut ids = NationalIds {
+            entries: Vec::new(),
+            plain: vec![Vec::new(); MAX_RUN + 1],
+            lettered: vec![Vec::new(); MAX_RUN + 1],
+        };
+        for &(format, rule, gate) in rules {
+            for &(pattern, alone) in format.layouts() {
+                let pattern = pattern.as_bytes();
+                let Some(lead) = pattern.iter().position(|&b| b == b'd') else {
+                    continue;
+                };
+                let run = pattern[lead..].iter().take_while(|&&b| b == b'd').count();
+                // `x` and `K` may be digits too, so the run may go on through them (and the digits
+                // after them: `dddddxxdddddddd` is fifteen digits outside Corsica).
+                let longest = pattern[lead..]
+                    .iter()
+                    .take_while(|&&b| matches!(b, b'd' | b'x' | b'K'))
+                    .count();
+                let lettered = lead > 0 && matches!(pattern[lead - 1], b'A' | b'x');
+                let i = ids.entries.len();
+                ids.entries.push(Entry {
+                    format,
+                    rule,
+                    gate,
+                    pattern,
+                    alone,
+                    lead,
+                });
+                let table = if lettered {
+                    &mut ids.lettered
+                } else {
+                    &mut ids.plain
+                };
+                for slot in table.iter_mut().take(longest.min(MAX_RUN) + 1).skip(run) {
+                    slot.push(i);
+                }
+            }
+        }
+        ids
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Tries the layouts whose first digit group is the run `[p, run_end)`; `after_letter` says the
+    /// run is glued to a letter before it. Records the first identifier found and returns its end.
+    pub fn at(
+        &self,
+        keywords: &KeywordIndex,
+        sink: &mut Sink<'_>,
+        p: usize,
+        run_end: usize,
+        after_letter: bool,
+    ) -> Option<usize> {
+        let table = if after_letter {
+            &self.lettered
+        } else {
+            &self.plain
+        };
+        let candidates = table.get(run_end - p)?;
+        let input = sink.input;
+        for &i in candidates {
+            let e = &self.entries[i];
+            let Some(start) = p.checked_sub(e.lead) else {
+                continue;
+            };
+            let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
+                continue;
+            };
+            if !bounded(input, start, end) || !e.format.check(&chars[..n]) {
+                continue;
+            }
+            if !e.alone && keywords.gates_before(input, start, e.gate) == 0 {
+                continue;
+            }
+            sink.push(start, end, e.rule);
+            return Some(end);
+        }
+        None
+    }
+}
+
+/// Matches `pattern` at `start`; returns the end and the captured characters (upper-cased).
+fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u8; 24], usize)> {
+    let text = input.get(start..start + pattern.len())?;
+    let mut chars = [0u8; 24];
+    let mut n = 0;
+    for (&b, &p) in text.iter().zip(pattern) {
+        let captured = match p {
+            b'd' => b.is_ascii_digit(),
+            b'A' => b.is_ascii_uppercase(),
+            b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            b'K' => b.is_ascii_digit() || b == b'X',
+            _ => {
+                if b != p {
+                    return None;
+                }
+                continue;
+            }
+        };
+        if !captured || n == chars.len() {
+            return None;
+        }
+        chars[n] = b;
+        n += 1;
+    }
+    Some((start + pattern.len(), chars, n))
+}
+
+/// The identifier stands alone: not glued to a word, an id (`blk_`), or a longer grouped number on
+/// either side.
+fn bounded(input: &[u8], start: usize, end: usize) -> bool {
+    let digit_at = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
+    if start > 0 {
+        let prev = input[start - 1];
+        if word_before(prev) || prev == b'_' {
+            return false;
+        }
+        if matches!(prev, b' ' | b'-' | b'.' | b'/') && start >= 2 && digit_at(start - 2) {
+            return false;
+        }
+    }
+    if let Some(next) = input.get(end) {
+        if word_after(next) || *next == b'_' {
+            return false;
+        }
+        if matches!(next, b' ' | b'-' | b'.' | b'/') && digit_at(end + 1) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid(format: IdFormat, value: &str) -> bool {
+        for &(pattern, _) in format.layouts() {
+            if let Some((end, chars, n)) = match_layout(value.as_bytes(), 0, pattern.as_bytes())
+                && end == value.len()
+            {
+                return format.check(&chars[..n]);
+            }
+        }
+        false
+    }
+
+    /// The synthetic examples of `shared/reference/catalog.md`, validated there with python-stdnum.
+    #[test]
+    fn catalog_examples_pass_and_one_digit_off_fails() {
+        let cases = [
+            (IdFormat::UkNhs, "246 813 5792", "246 813 5793"),
+            (IdFormat::CaSin, "246 813 570", "246 813 571"),
+            (IdFormat::InAadhaar, "2468 1357 9137", "2468 1357 9138"),
+            (IdFormat::BrCpf, "246.813.579-28", "246.813.579-29"),
+            (IdFormat::BrCnpj, "13.579.246/0001-01", "13.579.246/0001-02"),
+            (IdFormat::EsDni, "24681357B", "24681357C"),
+            (IdFormat::EsNie, "Y1357924H", "Y1357924J"),
+            (
+                IdFormat::ItCodiceFiscale,
+                "XXXYYY85B03H501O",
+                "XXXYYY85B03H501P",
+            ),
+            (IdFormat::PlPesel, "85020312340", "85020312341"),
+            (IdFormat::FrNir, "185027512345625", "185027512345626"),
+            (IdFormat::FrNir, "185022A12345682", "185022A12345683"),
+            (IdFormat::DeSteuerId, "86 123 457 982", "86 123 457 983"),
+            (IdFormat::NlBsn, "135792460", "135792461"),
+            (IdFormat::AuTfn, "246 813 575", "246 813 576"),
+            (IdFormat::AuAbn, "78 246 813 579", "78 246 813 578"),
+            (IdFormat::AuMedicare, "2468 13576 1", "2468 13577 1"),
+            (IdFormat::SgNric, "S0246813A", "S0246813B"),
+            (IdFormat::SgNric, "T0246813H", "T0246813A"),
+            (IdFormat::SgNric, "F0246813K", "F0246813A"),
+            (IdFormat::SgNric, "G0246813T", "G0246813A"),
+            (IdFormat::SgNric, "M0246813U", "M0246813A"),
+            (IdFormat::KrRrn, "850203-1234569", "850203-1234568"),
+            (
+                IdFormat::CnResidentId,
+                "110105198502031237",
+                "110105198502031238",
+            ),
+            (IdFormat::MxCurp, "XEXX850203HDFXXX05", "XEXX850203HDFXXX06"),
+            (IdFormat::UsItin, "912-70-1234", "912-49-1234"),
+            (IdFormat::UkNino, "AB123456C", "QD123456C"),
+        ];
+        for (format, good, bad) in cases {
+            assert!(valid(format, good), "{format:?} {good}");
+            assert!(!valid(format, bad), "{format:?} {bad}");
+        }
+    }
+
+    #[test]
+    fn verhoeff_known_value() {
+        // The textbook example: 236 gets check digit 3.
+        assert!(verhoeff(b"2363"));
+        assert!(!verhoeff(b"2364"));
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(bounded(b"cpf 246.813.579-28 ok", 4, 18));
+        assert!(!bounded(b"x246.813.579-28", 1, 15));
+        assert!(
+            !bounded(b"12 246 813 570", 3, 14),
+            "a longer grouped number"
+        );
+    }
+}
