@@ -206,7 +206,14 @@ impl<'a> Triggers<'a> {
         // One capital at a word start before the run may begin an identifier (`S1234567D`,
         // `X1234567L`, `A12345678`).
         let lone_capital = starts & upper1 & !alnum2;
-        self.bits = (starts & !after_alpha & !dotted) | iban | lone_capital | m.special;
+        // Two small letters: a lower-case IBAN's country (`de89 3704 ...`); `iban` checks the rest.
+        let lower = m.alpha & !m.upper;
+        let small = |b: &u8| word_like(b) && !b.is_ascii_uppercase();
+        let lower_pair = starts
+            & later(lower, 1, [prev(1, small), false])
+            & later(lower, 2, [prev(1, small), prev(2, small)]);
+        self.bits =
+            (starts & !after_alpha & !dotted) | iban | lone_capital | lower_pair | m.special;
         self.block_at = at;
         self.next_block = end;
         true
@@ -245,9 +252,14 @@ mod tests {
                 let start = b.is_ascii_digit() && !at(i, 1).is_ascii_digit();
                 let glued = word_like(&at(i, 1));
                 let iban = at(i, 1).is_ascii_uppercase() && at(i, 2).is_ascii_uppercase();
+                let alnum = |c: u8| c.is_ascii_digit() || word_like(&c);
+                let lone_capital = at(i, 1).is_ascii_uppercase() && !alnum(at(i, 2));
+                let small = |c: u8| word_like(&c) && !c.is_ascii_uppercase();
+                let lower_pair = small(at(i, 1)) && small(at(i, 2));
                 let dotted = matches!(at(i, 1), b'.' | b'-')
                     && (at(i, 2).is_ascii_digit() || word_like(&at(i, 2)));
-                matches!(b, b'@' | b'%' | b'$') || start && (iban || !glued && !dotted)
+                matches!(b, b'@' | b'%' | b'$')
+                    || start && (iban || lone_capital || lower_pair || !glued && !dotted)
             })
             .collect()
     }
@@ -258,9 +270,11 @@ mod tests {
         for i in 0..700u32 {
             hay.extend_from_slice(
                 format!(
-                    "ab{}c@%$ {} x DE{} 0.{} a-{} --{}",
+                    "ab{}c@%$ {} x DE{} 0.{} a-{} --{} S{} *{}",
                     i * 7919,
                     i % 13,
+                    i,
+                    i,
                     i,
                     i,
                     i,

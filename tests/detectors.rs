@@ -210,7 +210,7 @@ fn routing_and_account() {
             "{\"accountNumber\":\"[ACCOUNT]\"}",
         ),
         ("bank_account=98765432101", "bank_account=[ACCOUNT]"),
-        ("acct 4567", "acct [ACCOUNT]"),
+        ("acct 456789", "acct [ACCOUNT]"),
         ("checking: 123456789012", "checking: [ACCOUNT]"),
     ]);
     untouched(&[
@@ -230,7 +230,7 @@ fn ssn_and_ein() {
     check(&[
         ("ssn 219-09-9999", "ssn [SSN]"),
         ("219-09-9999", "[SSN]"),
-        ("tax form 219 09 9999", "tax form [SSN]"),
+        ("ssn form 219 09 9999", "ssn form [SSN]"),
         ("ssn: 219099999", "ssn: [SSN]"),
         (
             "social security number 219099999",
@@ -699,12 +699,12 @@ fn keyword_gated_numbers_after_each_of_their_keywords() {
         ("bank 021000021", "bank [ROUTING]"),
         ("ach 021000021", "ach [ROUTING]"),
         ("aba: 021000021", "aba: [ROUTING]"),
-        // Account numbers after each bank-account keyword, 4 and 17 digits.
+        // Account numbers after each bank-account keyword, 6 and 17 digits.
         ("savings 12345678", "savings [ACCOUNT]"),
         ("checking 12345678", "checking [ACCOUNT]"),
         ("dda 12345678", "dda [ACCOUNT]"),
         ("iban 12345678", "iban [ACCOUNT]"),
-        ("acct 1234", "acct [ACCOUNT]"),
+        ("acct 123456", "acct [ACCOUNT]"),
         ("acct 12345678901234567", "acct [ACCOUNT]"),
         ("accountNumber=12345678", "accountNumber=[ACCOUNT]"),
         // EIN after its text keywords.
@@ -713,6 +713,10 @@ fn keyword_gated_numbers_after_each_of_their_keywords() {
     ]);
     untouched(&[
         "acct 123",
+        // A last four is not the account; twelve digits after "AWS account" are an AWS account id.
+        "acct 1234",
+        "bank account ending in 1234",
+        "AWS account number 123456789012",
         "acct 123456789012345678",
         "routing number 500000005",
         "account 12345678",
@@ -762,7 +766,7 @@ fn unencoded_email_in_a_url() {
 #[test]
 fn ssn_with_spaces_in_invalid_ranges_stays() {
     untouched(&["id 000 12 3456", "id 219 00 9999", "id 666 12 3456"]);
-    check(&[("id 219 09 9999", "id [SSN]")]);
+    check(&[("ssn 219 09 9999", "ssn [SSN]")]);
 }
 
 #[test]

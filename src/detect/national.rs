@@ -45,6 +45,9 @@ pub enum IdFormat {
     CnResidentId,
     MxCurp,
     MxRfc,
+    /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
+    /// a keyword (`dob`, `date of birth`) makes personal.
+    DateOfBirth,
 }
 
 /// One way a format is written: a pattern, and whether it fires without a keyword (the layout and
@@ -82,6 +85,7 @@ impl IdFormat {
         ("cn_resident_id", IdFormat::CnResidentId),
         ("mx_curp", IdFormat::MxCurp),
         ("mx_rfc", IdFormat::MxRfc),
+        ("date_of_birth", IdFormat::DateOfBirth),
     ];
 
     /// How the format is written in logs, most specific first.
@@ -144,6 +148,14 @@ impl IdFormat {
             IdFormat::CnResidentId => &[("dddddddddddddddddK", ALONE)],
             IdFormat::MxCurp => &[("AAAAddddddAAAAAAxd", ALONE)],
             IdFormat::MxRfc => &[("AAAAddddddxxx", KEYWORD), ("AAAddddddxxx", KEYWORD)],
+            IdFormat::DateOfBirth => &[
+                ("dddd-dd-dd", KEYWORD),
+                ("dddd/dd/dd", KEYWORD),
+                ("dd/dd/dddd", KEYWORD),
+                ("dd-dd-dddd", KEYWORD),
+                ("dd.dd.dddd", KEYWORD),
+                ("dddddddd", KEYWORD),
+            ],
         }
     }
 
@@ -152,6 +164,15 @@ impl IdFormat {
     fn check(self, c: &[u8]) -> bool {
         let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
         match self {
+            IdFormat::DateOfBirth => {
+                // Year first (ISO, `19850412`) or last (`04/12/1985`, either day-month order).
+                let date = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
+                let year_ok = |y: u32| (1900..=2099).contains(&y);
+                let (a, b) = (d(4) * 10 + d(5), d(6) * 10 + d(7));
+                let (x, y) = (d(0) * 10 + d(1), d(2) * 10 + d(3));
+                year_ok(number(&c[..4])) && date(a, b)
+                    || year_ok(number(&c[4..])) && (date(x, y) || date(y, x))
+            }
             IdFormat::UsItin => {
                 let group = d(3) * 10 + d(4);
                 c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)

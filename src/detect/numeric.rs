@@ -339,10 +339,13 @@ fn grouped(
         && let Some(rule) = d.ids.ssn
     {
         let (s1, s2) = (v.sep(s), v.sep(s + 1));
+        // Spaced (`219 09 9999`) it is also a status, a size and a count in an access log: that
+        // form needs an SSN keyword; dashed or dotted it stands alone.
         if s1 == s2
-            && matches!(s1, b"-" | b" ")
+            && matches!(s1, b"-" | b" " | b".")
             && v.ends_ok(s + 2)
             && validate::ssn(v.concat(s, s + 2, &mut buf)?)
+            && (s1 == b"-" || d.keywords.gates_before(v.input, v.start(s), gate::SSN) != 0)
         {
             return Some((s + 2, v.start(s), rule));
         }
@@ -434,7 +437,12 @@ fn single(
         .filter(|_| nine && validate::aba_routing(digits));
     let ssn = d.ids.ssn.filter(|_| nine && validate::ssn(digits));
     let ein = d.ids.ein.filter(|_| nine && validate::ein(digits));
-    let account = d.ids.account;
+    // A bank account has at least six digits ("ending in 1234" is a last four, not the account),
+    // and twelve digits after "AWS account number" are an AWS account id.
+    let account = d
+        .ids
+        .account
+        .filter(|_| len >= 6 && !(len == 12 && aws_before(input, start)));
     let candidates = [
         (phone, gate::PHONE),
         (routing, gate::ROUTING),
@@ -456,4 +464,16 @@ fn single(
     candidates
         .into_iter()
         .find_map(|(rule, g)| rule.filter(|_| gates & g != 0))
+}
+
+/// Whether "aws" or "amazon" stands in the 40 bytes before `start` on the same line.
+fn aws_before(input: &[u8], start: usize) -> bool {
+    let from = start.saturating_sub(40);
+    let window = &input[from..start];
+    let line = window
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(window, |n| &window[n + 1..]);
+    line.windows(3).any(|w| w.eq_ignore_ascii_case(b"aws"))
+        || line.windows(6).any(|w| w.eq_ignore_ascii_case(b"amazon"))
 }

@@ -32,6 +32,11 @@ enum Kind {
     Jwt(RuleId),
     Bearer(RuleId),
     Basic(RuleId),
+    /// `Authorization: ` with a scheme other than Bearer and Basic (`Token`, `Digest`, `SSWS`,
+    /// `AWS4-HMAC-SHA256 ...`) or none.
+    Authorization(RuleId),
+    /// `Cookie: ` and `Set-Cookie: ` headers: the cookies' values.
+    Cookie(RuleId),
     SlackWebhook(RuleId),
     Pem(RuleId),
     /// The last word of one or more key names; index into `SecretScanner::last_words`.
@@ -253,6 +258,12 @@ impl SecretScanner {
                 Detector::AuthHeader => {
                     add(&["Bearer ", "bearer ", "BEARER "], Kind::Bearer(rule));
                     add(&["Basic ", "basic ", "BASIC "], Kind::Basic(rule));
+                    add(
+                        &["Authorization: ", "authorization: "],
+                        Kind::Authorization(rule),
+                    );
+                    // Also finds `Set-Cookie: ` (and `set-cookie: `), which ends the same way.
+                    add(&["Cookie: ", "cookie: "], Kind::Cookie(rule));
                 }
                 Detector::GithubToken => {
                     add(
@@ -448,6 +459,8 @@ impl SecretScanner {
                 // Resume at the value, not after it, so a JWT after `Bearer ` is still seen as one.
                 Kind::Bearer(rule) => auth_value(sink, m.end(), rule, false),
                 Kind::Basic(rule) => auth_value(sink, m.end(), rule, true),
+                Kind::Authorization(rule) => authorization(sink, m.start(), m.end(), rule),
+                Kind::Cookie(rule) => cookies(sink, m.start(), m.end(), rule),
                 Kind::SlackWebhook(rule) => {
                     let end = run_end(input, m.end(), 255, |b| {
                         b.is_ascii_alphanumeric() || b == b'/' || b == b'_'
@@ -569,6 +582,89 @@ fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> us
         sink.push(from, end, rule);
     }
     from
+}
+
+/// Whether `b` may be part of a header value: anything but a line break, a quote or a backslash
+/// (which end the value when the header sits inside a JSON string).
+fn header_byte(b: u8) -> bool {
+    !matches!(b, b'\r' | b'\n' | b'"' | b'\'' | b'\\')
+}
+
+/// After `Authorization: `: Bearer and Basic credentials are left to their own patterns (found right
+/// after this one); any other scheme (`Token`, `Api-Token`, `Digest ...`, `SSWS`, `AWS4-HMAC-SHA256
+/// Credential=..., Signature=...`) keeps its name and loses the rest of the header; a value without a
+/// scheme is replaced whole.
+fn authorization(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -> usize {
+    let input = sink.input;
+    // Inside a JSON or quoted string the value ends at the quote; a raw header line holds quotes
+    // of its own (`Digest username="Mufasa", response="6629..."`) and ends at the line break.
+    let quoted = start > 0 && matches!(input[start - 1], b'"' | b'\'');
+    let scheme_end = run_end(input, from, 32, |b| b.is_ascii_alphanumeric() || b == b'-');
+    let scheme = &input[from..scheme_end];
+    // Bearer and Basic (also behind markup, `**Bearer x**`) have their own patterns.
+    if scheme.is_empty()
+        || scheme.eq_ignore_ascii_case(b"bearer")
+        || scheme.eq_ignore_ascii_case(b"basic")
+    {
+        return from;
+    }
+    let value_start = if input.get(scheme_end) == Some(&b' ') {
+        scheme_end + 1
+    } else {
+        from
+    };
+    let end = if quoted {
+        run_end(input, value_start, 16 * 1024, header_byte)
+    } else {
+        run_end(input, value_start, 16 * 1024, |b| {
+            !matches!(b, b'\r' | b'\n')
+        })
+    };
+    // Trailing spaces stay (they are layout, not credential).
+    let mut e = end;
+    while e > value_start && input[e - 1] == b' ' {
+        e -= 1;
+    }
+    let value = &input[value_start..e];
+    // A bare word (`Authorization: missing`, `: none`) is not a credential; a schemeless token is
+    // long or holds a digit.
+    let credential = if value_start > from {
+        value.len() >= 4
+    } else {
+        value.len() >= 20 || value.len() >= 8 && value.iter().any(u8::is_ascii_digit)
+    };
+    if credential {
+        sink.push(value_start, e, rule);
+    }
+    end
+}
+
+/// After `Cookie: ` or `Set-Cookie: `: every `name=value` of a request's cookies; only the first of a
+/// response's (the rest are attributes: `Path=/`, `Expires=...`, `HttpOnly`).
+fn cookies(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -> usize {
+    let input = sink.input;
+    let set = start >= 4 && input[start - 4..start].eq_ignore_ascii_case(b"set-");
+    let mut i = from;
+    loop {
+        i = run_end(input, i, 16, |b| b == b' ');
+        let name_end = run_end(input, i, 256, |b| {
+            header_byte(b) && !matches!(b, b'=' | b';' | b' ' | b',')
+        });
+        if name_end == i || input.get(name_end) != Some(&b'=') {
+            return name_end;
+        }
+        let vs = name_end + 1;
+        let ve = run_end(input, vs, 16 * 1024, |b| {
+            header_byte(b) && b != b';' && b != b' '
+        });
+        if ve > vs {
+            sink.push(vs, ve, rule);
+        }
+        if set || input.get(ve) != Some(&b';') {
+            return ve;
+        }
+        i = ve + 1;
+    }
 }
 
 fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize {
@@ -697,10 +793,21 @@ fn key_value(
     if is_ident_byte(at(ke)) || ks > 0 && input[ks - 1] == b':' {
         return Err(ke);
     }
+    // The end of a dotted package name (`io.jsonwebtoken:jjwt-api:0.11.5`, a Maven coordinate).
+    let word_start = ks
+        - input[..ks]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            .count();
+    if word_start < ks && word_start > 0 && input[word_start - 1] == b'.' {
+        return Err(ke);
+    }
     let mut j = ke;
+    let quoted_key = matches!(at(j), b'"' | b'\'');
     if at(j) == b'\\' && at(j + 1) == b'"' {
         j += 2;
-    } else if matches!(at(j), b'"' | b'\'') {
+    } else if quoted_key {
         j += 1;
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
@@ -750,6 +857,20 @@ fn key_value(
         return Err(ve.max(ke));
     }
     let value = &input[vs..ve];
+    // A quoted key takes a quoted value (JSON, YAML flow, Python dicts); after one, a bare word is
+    // prose: `volume "db-password" : secret "db-password" not found` (a Kubernetes event).
+    if quoted_key && vs == j && !value.iter().all(|b| b.is_ascii_digit()) {
+        return Err(ve);
+    }
+    // A Java `toString()` of an object (`token=Token{a64f992 ...}`) names a class, not a secret.
+    let class_name = value.first().is_some_and(u8::is_ascii_uppercase)
+        && value
+            .iter()
+            .position(|&b| b == b'{')
+            .is_some_and(|brace| value[..brace].iter().all(u8::is_ascii_alphanumeric));
+    if class_name {
+        return Err(ve);
+    }
     // No secret. (Already scrubbed values are refused by `Sink::push`; a value that only starts with
     // a replacement, `[EMAIL]hunter2`, still holds one.)
     let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil");

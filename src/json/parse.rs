@@ -236,6 +236,7 @@ pub(crate) fn parse(
                         });
                         if let Some(rule) = rule
                             && end > i + 1
+                            && !is_ip_address(&line[i + 1..end])
                         {
                             out.keyed.push(KeyedValue {
                                 start: i + 1,
@@ -330,6 +331,22 @@ fn close(stack: &mut Vec<Frame>, keyed: &mut Vec<KeyedValue>, at: usize) -> Resu
         });
     }
     Ok(())
+}
+
+/// A network address (`10.0.1.23`, `fe80::1`, `2001:db8::8a2e:370:7334`): what a field named
+/// `address` holds in infrastructure logs, and never a postal address, name or secret, so a JSON-key
+/// rule leaves it to the text scan (where the IP rule, if enabled, finds it).
+fn is_ip_address(value: &[u8]) -> bool {
+    let parts = value.split(|&b| b == b'.').collect::<Vec<_>>();
+    if parts.len() == 4 {
+        return crate::detect::validate::ipv4_parts(&parts);
+    }
+    value.len() >= 3
+        && value.len() <= 45
+        && value.iter().filter(|&&b| b == b':').count() >= 2
+        && value
+            .iter()
+            .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
 }
 
 #[cfg(test)]
