@@ -215,6 +215,8 @@ pub enum Family {
     Credential,
     /// Network identifiers (IP addresses).
     Network,
+    /// Cryptocurrency addresses: public, but they tie payments to a person.
+    Crypto,
     /// A user rule that did not say.
     Other,
 }
@@ -228,6 +230,7 @@ impl Family {
         ("personal", Family::Personal),
         ("credential", Family::Credential),
         ("network", Family::Network),
+        ("crypto", Family::Crypto),
         ("other", Family::Other),
     ];
 
@@ -796,10 +799,12 @@ fn compile_token(
         .prefixes
         .as_ref()
         .ok_or_else(|| err(at, "a token rule needs `prefixes`".into()))?;
-    if prefixes.get_ref().is_empty() || prefixes.get_ref().iter().any(|p| p.len() < 2) {
+    // One byte is enough (Bitcoin's `1` and `3`): prefixes are looked up where a word starts, so a
+    // short one costs a check of its body at the words that begin with it, not a search.
+    if prefixes.get_ref().is_empty() || prefixes.get_ref().iter().any(String::is_empty) {
         return Err(err(
             prefixes.span().start,
-            "`prefixes` must list literal prefixes of at least 2 bytes".into(),
+            "`prefixes` must list non-empty literal prefixes".into(),
         ));
     }
     let alphabet = rule

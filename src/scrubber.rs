@@ -12,7 +12,7 @@ use crate::detect::secrets::SecretScanner;
 use crate::detect::{Builtins, Detectors, custom};
 use crate::findings::{Findings, RuleId, Span};
 use crate::json::{self, JsonMode, keys::KeyRules};
-use crate::pack::{Detector, Matcher, Pack, PackError, Style};
+use crate::pack::{Detector, IdFormat, Matcher, Pack, PackError, Style};
 use crate::resolve::{Precedence, resolve};
 use crate::rewrite::{self, Replacement};
 use crate::settle::settle;
@@ -182,6 +182,7 @@ impl Scrubber {
                         | Detector::Account
                         | Detector::Ssn
                         | Detector::Ein
+                        | Detector::National(IdFormat::PhoneNational)
                 )
             );
             replacements.push(Replacement {

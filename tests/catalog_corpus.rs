@@ -39,14 +39,14 @@ const GOAL_FAMILY_RECALL: f64 = 99.5;
 /// that loses recall fails here.
 const FLOORS: [(&str, f64); 9] = [
     ("payment", 99.4),
-    ("bank", 91.7),
-    ("us_id", 99.5),
-    ("national_id", 98.0),
-    ("phone", 58.0),
-    ("email", 99.5),
-    ("crypto", 10.0),
+    ("bank", 100.0),
+    ("us_id", 100.0),
+    ("national_id", 100.0),
+    ("phone", 100.0),
+    ("email", 100.0),
+    ("crypto", 100.0),
     ("personal", 92.3),
-    ("credential", 75.7),
+    ("credential", 99.5),
 ];
 /// Share of `keep` tokens that may be altered, in percent.
 const MAX_KEEP_ALTERED: f64 = 0.05;

@@ -77,6 +77,14 @@ pub(crate) fn percent(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
     if rest.starts_with(b"%2540") {
         return email(d, sink, q, 5).unwrap_or(q + 1);
     }
+    // Encoded with spaces or parentheses (`%2B1%20(212)%20555-0102`, `%28415%29+555-0132`).
+    let encoded_start = rest.len() > 3
+        && rest[1] == b'2'
+        && matches!(rest[2], b'B' | b'b' | b'8')
+        && (q == 0 || !word_before(sink.input[q - 1]));
+    if encoded_start && let Some(end) = numeric::encoded_phone(d, sink, q) {
+        return end;
+    }
     let encoded_plus = rest.len() > 3
         && rest[1] == b'2'
         && matches!(rest[2], b'B' | b'b')

@@ -7,6 +7,7 @@
 //! [`crate::resolve`]. Every detector does work bounded by a constant (or consumes what it scans), so a
 //! whole pass stays linear in the input whatever it holds.
 
+pub(crate) mod anchors;
 pub(crate) mod at_sign;
 pub(crate) mod custom;
 pub(crate) mod iban;

@@ -48,6 +48,9 @@ pub enum IdFormat {
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
+    /// Phone numbers in national layouts (with the trunk `0`, or an area code in parentheses) after
+    /// a phone keyword: UK, France, Germany, Brazil, Australia, India and the like.
+    PhoneNational,
 }
 
 /// One way a format is written: a pattern, and whether it fires without a keyword (the layout and
@@ -86,6 +89,7 @@ impl IdFormat {
         ("mx_curp", IdFormat::MxCurp),
         ("mx_rfc", IdFormat::MxRfc),
         ("date_of_birth", IdFormat::DateOfBirth),
+        ("phone_national", IdFormat::PhoneNational),
     ];
 
     /// How the format is written in logs, most specific first.
@@ -124,7 +128,13 @@ impl IdFormat {
             ],
             IdFormat::InPan => &[("AAAAAddddA", KEYWORD)],
             IdFormat::BrCpf => &[("ddd.ddd.ddd-dd", ALONE), ("ddddddddddd", KEYWORD)],
-            IdFormat::BrCnpj => &[("dd.ddd.ddd/dddd-dd", ALONE), ("dddddddddddddd", KEYWORD)],
+            IdFormat::BrCnpj => &[
+                ("dd.ddd.ddd/dddd-dd", ALONE),
+                ("dddddddddddddd", KEYWORD),
+                // From July 2026 the root may hold letters (IN RFB 2.229/2024); entered at the
+                // establishment number, the first group that is always digits.
+                ("xx.xxx.xxx/dddd-dd", ALONE),
+            ],
             IdFormat::EsDni => &[("ddddddddA", KEYWORD), ("dddddddd-A", KEYWORD)],
             IdFormat::EsNie => &[("AdddddddA", ALONE), ("A-ddddddd-A", ALONE)],
             IdFormat::ItCodiceFiscale => &[("AAAAAAddAddAdddA", ALONE)],
@@ -148,6 +158,43 @@ impl IdFormat {
             IdFormat::CnResidentId => &[("dddddddddddddddddK", ALONE)],
             IdFormat::MxCurp => &[("AAAAddddddAAAAAAxd", ALONE)],
             IdFormat::MxRfc => &[("AAAAddddddxxx", KEYWORD), ("AAAddddddxxx", KEYWORD)],
+            IdFormat::PhoneNational => &[
+                // UK: mobiles and most geographic numbers, London and the other 3-4-4 areas.
+                ("ddddd dddddd", KEYWORD),
+                ("ddddd ddd ddd", KEYWORD),
+                ("ddd dddd dddd", KEYWORD),
+                ("dddd ddd dddd", KEYWORD),
+                // France, in pairs.
+                ("dd dd dd dd dd", KEYWORD),
+                ("dd.dd.dd.dd.dd", KEYWORD),
+                ("dd-dd-dd-dd-dd", KEYWORD),
+                // Germany: area or mobile prefix, slash or space.
+                ("dddd/ddddddd", KEYWORD),
+                ("dddd/dddddddd", KEYWORD),
+                ("ddddd/dddddd", KEYWORD),
+                ("dddd dddddddd", KEYWORD),
+                ("dddd ddddddd", KEYWORD),
+                ("dddd-ddddddd", KEYWORD),
+                ("dddd-dddddddd", KEYWORD),
+                ("ddd dddddddd", KEYWORD),
+                ("ddd-dddddddd", KEYWORD),
+                ("ddd ddddddd", KEYWORD),
+                ("ddd-ddddddd", KEYWORD),
+                // UK and Australia with the area code in parentheses.
+                ("(ddd) dddd dddd", KEYWORD),
+                ("(dd) dddd dddd", KEYWORD),
+                // Brazil: area code in parentheses, landlines and mobiles.
+                ("(dd) dddd-dddd", KEYWORD),
+                ("(dd) ddddd-dddd", KEYWORD),
+                // Australia: landlines with the area code, mobiles; India with the trunk 0.
+                ("dd dddd dddd", KEYWORD),
+                ("dddd ddd ddd", KEYWORD),
+                ("dddddd ddddd", KEYWORD),
+                ("ddddd ddddd", KEYWORD),
+                // Compact with the trunk prefix: UK and India 11 digits, France 10.
+                ("ddddddddddd", KEYWORD),
+                ("dddddddddd", KEYWORD),
+            ],
             IdFormat::DateOfBirth => &[
                 ("dddd-dd-dd", KEYWORD),
                 ("dddd/dd/dd", KEYWORD),
@@ -161,9 +208,19 @@ impl IdFormat {
 
     /// The format's own rules and check over the characters the layout captured (its `d`, `A`, `x`
     /// and `K` positions, in order).
-    fn check(self, c: &[u8]) -> bool {
+    fn check(self, c: &[u8], raw: &[u8]) -> bool {
         let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
         match self {
+            IdFormat::PhoneNational => {
+                // A national number starts with its trunk `0`, never `00` (the international
+                // prefix); a parenthesised area code (Brazil) does not. The keyword does the rest.
+                // Written without its area code in parentheses, a valid NANP number is the phone
+                // rule's.
+                let nanp = super::validate::nanp(c)
+                    || c.len() == 11 && c[0] == b'1' && super::validate::nanp(&c[1..]);
+                c[0] == b'0' && c[1] != b'0'
+                    || c[0] != b'0' && (c.len() == 10 || c.len() == 11) && (raw[0] == b'(' || !nanp)
+            }
             IdFormat::DateOfBirth => {
                 // Year first (ISO, `19850412`) or last (`04/12/1985`, either day-month order).
                 let date = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
@@ -546,7 +603,7 @@ impl NationalIds {
             let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
                 continue;
             };
-            if !bounded(input, start, end) || !e.format.check(&chars[..n]) {
+            if !bounded(input, start, end) || !e.format.check(&chars[..n], &input[start..end]) {
                 continue;
             }
             if !e.alone && keywords.gates_before(input, start, e.gate) == 0 {
@@ -592,7 +649,8 @@ fn bounded(input: &[u8], start: usize, end: usize) -> bool {
     let digit_at = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
     if start > 0 {
         let prev = input[start - 1];
-        if word_before(prev) || prev == b'_' {
+        // After `+` a number is E.164, the phone rule's.
+        if word_before(prev) || prev == b'_' || prev == b'+' {
             return false;
         }
         if matches!(prev, b' ' | b'-' | b'.' | b'/') && start >= 2 && digit_at(start - 2) {
@@ -619,7 +677,7 @@ mod tests {
             if let Some((end, chars, n)) = match_layout(value.as_bytes(), 0, pattern.as_bytes())
                 && end == value.len()
             {
-                return format.check(&chars[..n]);
+                return format.check(&chars[..n], value.as_bytes());
             }
         }
         false

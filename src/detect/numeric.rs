@@ -79,6 +79,31 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
     {
         return end;
     }
+    // `+1%20415-555-0132`: an encoded space after the country code.
+    if p > 0
+        && input[p - 1] == b'+'
+        && input.get(end..end + 3).is_some_and(|s| s == b"%20")
+        && let Some(phone_end) = encoded_phone(d, sink, p - 1)
+    {
+        return phone_end;
+    }
+    // `0491+570+163`: a national number form-encoded, spaces written `+`.
+    if input.get(end) == Some(&b'+')
+        && input.get(end + 1).is_some_and(u8::is_ascii_digit)
+        && let Some(phone_end) = encoded_phone(d, sink, p)
+    {
+        return phone_end;
+    }
+    // `(415)+555-0132`: a form-encoded space after the area code.
+    if p > 0
+        && input[p - 1] == b'('
+        && end - p == 3
+        && input.get(end) == Some(&b')')
+        && input.get(end + 1) == Some(&b'+')
+        && let Some(phone_end) = encoded_phone(d, sink, p - 1)
+    {
+        return phone_end;
+    }
     let lead = Lead {
         paren: p > 0 && input[p - 1] == b'(',
         plus: (p > 0 && input[p - 1] == b'+' && (p < 2 || !word_before(input[p - 2])))
@@ -438,11 +463,18 @@ fn single(
     let ssn = d.ids.ssn.filter(|_| nine && validate::ssn(digits));
     let ein = d.ids.ein.filter(|_| nine && validate::ein(digits));
     // A bank account has at least six digits ("ending in 1234" is a last four, not the account),
-    // and twelve digits after "AWS account number" are an AWS account id.
+    // and twelve digits after "AWS account number" are an AWS account id. After the bare word
+    // (`account=…`) it is a bank account only on a line about banking (routing, IBAN, SWIFT, ...).
     let account = d
         .ids
         .account
         .filter(|_| len >= 6 && !(len == 12 && aws_before(input, start)));
+    if let Some(rule) = account
+        && account_field_before(input, start)
+        && bank_context(input, start)
+    {
+        return Some(rule);
+    }
     let candidates = [
         (phone, gate::PHONE),
         (routing, gate::ROUTING),
@@ -476,4 +508,129 @@ fn aws_before(input: &[u8], start: usize) -> bool {
         .map_or(window, |n| &window[n + 1..]);
     line.windows(3).any(|w| w.eq_ignore_ascii_case(b"aws"))
         || line.windows(6).any(|w| w.eq_ignore_ascii_case(b"amazon"))
+}
+
+/// A phone number written URL- or form-encoded, from `start` (at `%2B`, `%28` or `(`):
+/// `%2B44%2020%207946%200958`, `%2B1+%28415%29+555-0132`, `%28415%29%20555-0132`, `(415)+555-0132`.
+/// Separators may be spaces written `%20` or `+`, and parentheses written `%28`/`%29`; the digits
+/// must make an E.164 number (after `%2B`) or a NANP one. Records it and returns its end.
+pub(crate) fn encoded_phone(d: &Detectors, sink: &mut Sink<'_>, start: usize) -> Option<usize> {
+    let rule = d.ids.phone?;
+    let input = sink.input;
+    let at = |i: usize, lit: &[u8]| {
+        input
+            .get(i..i + lit.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(lit))
+    };
+    let mut i = start;
+    let plus = at(i, b"%2B") || input.get(i) == Some(&b'+');
+    if plus {
+        i += if input[i] == b'+' { 1 } else { 3 };
+    }
+    let mut digits = [0u8; 15];
+    let mut n = 0;
+    let mut last = i;
+    let mut encoded = plus;
+    let mut seps = 0;
+    while i < input.len() {
+        let b = input[i];
+        if b.is_ascii_digit() {
+            if n == digits.len() {
+                return None;
+            }
+            digits[n] = b;
+            n += 1;
+            i += 1;
+            last = i;
+            seps = 0;
+            continue;
+        }
+        let width = if at(i, b"%20") || at(i, b"%28") || at(i, b"%29") {
+            encoded = true;
+            3
+        } else if b == b'+' && n > 0 {
+            encoded = true;
+            1
+        } else if matches!(b, b' ' | b'-' | b'.' | b'(' | b')') {
+            1
+        } else {
+            break;
+        };
+        seps += 1;
+        if seps > 2 {
+            break;
+        }
+        i += width;
+    }
+    // Only what the plain tokenizer cannot read: at least one encoded byte.
+    if !encoded || input.get(last).is_some_and(word_after) {
+        return None;
+    }
+    let digits = &digits[..n];
+    let valid = if plus {
+        (8..=15).contains(&n)
+            && digits[0] != b'0'
+            && (digits[0] != b'1' || n == 11 && validate::nanp(&digits[1..]))
+    } else {
+        validate::nanp(digits)
+            || n == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
+            // A national number with its trunk `0` (`%2803%29+7010+1317`), after a phone keyword.
+            || (9..=12).contains(&n)
+                && digits[0] == b'0'
+                && digits[1] != b'0'
+                && d.keywords.gates_before(input, start, gate::PHONE) != 0
+    };
+    if !valid {
+        return None;
+    }
+    sink.push(start, last, rule);
+    Some(last)
+}
+
+/// Whether `account=`, `account: ` or `"account":"` stands right before `start`.
+fn account_field_before(input: &[u8], start: usize) -> bool {
+    let mut i = start;
+    while i > 0 && matches!(input[i - 1], b'"' | b'\'' | b' ') && start - i < 3 {
+        i -= 1;
+    }
+    if i == 0 || !matches!(input[i - 1], b'=' | b':') {
+        return false;
+    }
+    i -= 1;
+    while i > 0 && matches!(input[i - 1], b'"' | b'\'' | b' ') && start - i < 6 {
+        i -= 1;
+    }
+    i >= 7
+        && input[i - 7..i].eq_ignore_ascii_case(b"account")
+        && (i == 7 || !input[i - 8].is_ascii_alphanumeric())
+}
+
+/// Whether the line around `at` speaks of banking: a routing number, IBAN, SWIFT/BIC, ACH, a wire, a
+/// bank or a payroll.
+fn bank_context(input: &[u8], at: usize) -> bool {
+    const WORDS: [&[u8]; 10] = [
+        b"routing",
+        b"rtn",
+        b"iban",
+        b"swift",
+        b"bic",
+        b"bank",
+        b"payroll",
+        b"ach",
+        b"wire",
+        b"sort code",
+    ];
+    let from = memchr::memrchr(b'\n', &input[..at]).map_or(0, |n| n + 1);
+    let to = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |n| at + n);
+    // Lines can be long: look at most 512 bytes either way.
+    let line = &input[from.max(at.saturating_sub(512))..to.min(at + 512)];
+    WORDS.iter().any(|w| {
+        line.windows(w.len()).enumerate().any(|(i, win)| {
+            win.eq_ignore_ascii_case(w)
+                && (i == 0 || !line[i - 1].is_ascii_alphabetic())
+                && line
+                    .get(i + w.len())
+                    .is_none_or(|b| !b.is_ascii_alphabetic())
+        })
+    })
 }

@@ -2,19 +2,21 @@
 //!
 //! Leaked credentials announce themselves with fixed prefixes (`sk_live_`, `AKIA`, `eyJ`, `ghp_`,
 //! `xoxb-`, `-----BEGIN `, `Bearer `) or with the name of the field that holds them (`password=`,
-//! `"api_key": "`). All of these literals — plus the prefixes of the vendor token rules
-//! ([`token`](super::token)) and the JSON escape `\u0040` — go into one Aho-Corasick automaton searched
-//! case-sensitively, which costs a fraction of a full-text case-insensitive search. (The triggers of
-//! user regex rules are searched apart, overlapping, since they only say which rules run.) Teddy, the
-//! SIMD prefilter, takes at most 64 patterns, so key names are searched by their *last word* in its three spellings (`key`, `Key`, `KEY`)
-//! and the words before it are then checked backwards, case-insensitively and with or without `_`/`-`,
-//! which covers `api_key`, `API_KEY`, `apiKey`, `Api-Key` and `apikey` with three patterns.
+//! `"api_key": "`). These literals and the JSON escape `\u0040` go into one Aho-Corasick automaton
+//! searched case-sensitively, which costs a fraction of a full-text case-insensitive search. The
+//! prefixes of the vendor token rules ([`token`](super::token)), a hundred and more, are looked up at
+//! word starts instead ([`anchors`](super::anchors)), and the triggers of user regex rules are searched
+//! apart, since they only say which rules run. Teddy, the SIMD prefilter, takes at most 64 patterns, so
+//! key names are searched by their *last word* in its three spellings (`key`, `Key`, `KEY`) and the
+//! words before it are then checked backwards, case-insensitively and with or without `_`/`-`, which
+//! covers `api_key`, `API_KEY`, `apiKey`, `Api-Key` and `apikey` with three patterns.
 //!
 //! Every handler scans forward from its match and reports how far it read; matches inside that range are
 //! skipped, so a flood of prefixes is still read once.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::anchors::{self, PrefixTable};
 use super::token::{self, TokenShape};
 use super::{Detectors, Sink, at_sign};
 use crate::findings::RuleId;
@@ -37,6 +39,8 @@ enum Kind {
     Authorization(RuleId),
     /// `Cookie: ` and `Set-Cookie: ` headers: the cookies' values.
     Cookie(RuleId),
+    /// `curl -u user:password`: the password.
+    CurlUser(RuleId),
     SlackWebhook(RuleId),
     Pem(RuleId),
     /// The last word of one or more key names; index into `SecretScanner::last_words`.
@@ -75,72 +79,11 @@ pub(crate) struct SecretScanner {
     last_words: Vec<Vec<KeyName>>,
     /// Token rules (`detector = "token"`) and the shape of their bodies.
     tokens: Vec<(RuleId, TokenShape)>,
-    /// The search for their prefixes.
-    token_search: TokenSearch,
-}
-
-/// Prefixes per Teddy searcher. Teddy, the SIMD literal search, stays fast up to a few dozen
-/// patterns and is not used at all past 64, where a search of a hundred prefixes falls back to an
-/// automaton that reads one byte at a time (measured on the 1% corpus: 91 prefixes in one automaton
-/// 590 MB/s; in three Teddy searchers 1,350 MB/s for all three).
-const TEDDY_PATTERNS: usize = 32;
-
-/// How the token prefixes are searched: Teddy searchers of at most [`TEDDY_PATTERNS`] prefixes each
-/// (one pass per searcher), or, where Teddy is not available, one automaton.
-#[derive(Clone, Debug)]
-enum TokenSearch {
-    None,
-    Teddy(Vec<(aho_corasick::packed::Searcher, Vec<usize>)>),
-    Automaton(AhoCorasick, Vec<usize>),
-}
-
-impl TokenSearch {
-    /// `prefixes` with the token rule (index) of each.
-    fn new(prefixes: &[(&str, usize)]) -> TokenSearch {
-        if prefixes.is_empty() {
-            return TokenSearch::None;
-        }
-        let teddy: Option<Vec<_>> = prefixes
-            .chunks(TEDDY_PATTERNS)
-            .map(|chunk| {
-                aho_corasick::packed::Config::new()
-                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-                    .builder()
-                    .extend(chunk.iter().map(|(p, _)| p.as_bytes()))
-                    .build()
-                    .map(|s| (s, chunk.iter().map(|&(_, t)| t).collect()))
-            })
-            .collect();
-        if let Some(searchers) = teddy {
-            return TokenSearch::Teddy(searchers);
-        }
-        match AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(prefixes.iter().map(|(p, _)| p.as_bytes()))
-        {
-            Ok(ac) => TokenSearch::Automaton(ac, prefixes.iter().map(|&(_, t)| t).collect()),
-            Err(_) => TokenSearch::None,
-        }
-    }
-
-    /// Calls `f(start, end, token)` for each prefix found, one searcher after another.
-    fn each(&self, input: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-        match self {
-            TokenSearch::None => {}
-            TokenSearch::Teddy(searchers) => {
-                for (searcher, tokens) in searchers {
-                    for m in searcher.find_iter(input) {
-                        f(m.start(), m.end(), tokens[m.pattern().as_usize()]);
-                    }
-                }
-            }
-            TokenSearch::Automaton(ac, tokens) => {
-                for m in ac.find_iter(input) {
-                    f(m.start(), m.end(), tokens[m.pattern().as_usize()]);
-                }
-            }
-        }
-    }
+    /// Their prefixes, and those of `word_kinds` (numbered after the tokens), looked up at word
+    /// starts.
+    token_prefixes: PrefixTable,
+    /// The built-in prefix detectors looked up at word starts.
+    word_kinds: Vec<Kind>,
 }
 
 /// A key name split into lower-case words, e.g. `secret_access_key` → `secret`, `access`, `key`.
@@ -264,6 +207,7 @@ impl SecretScanner {
                     );
                     // Also finds `Set-Cookie: ` (and `set-cookie: `), which ends the same way.
                     add(&["Cookie: ", "cookie: "], Kind::Cookie(rule));
+                    add(&[" -u "], Kind::CurlUser(rule));
                 }
                 Detector::GithubToken => {
                     add(
@@ -346,6 +290,28 @@ impl SecretScanner {
                 triggers_pats.push((t.clone(), i));
             }
         }
+        // The built-in prefixes of detectors that, like token rules, only accept a value that starts
+        // a word (`sk_live_`, `AKIA`, `eyJ`, `ghp_`, `xoxb-`, `hooks.slack.com/…`) are looked up at
+        // word starts with the token prefixes, which keeps the automaton below Teddy's 64 patterns
+        // with room for key names.
+        let (at_words, pats): (Vec<_>, Vec<_>) = pats.into_iter().partition(|(p, k)| {
+            matches!(
+                k,
+                Kind::Prefixed { .. } | Kind::Jwt(_) | Kind::SlackWebhook(_)
+            ) && p.bytes().next().is_some_and(anchors::word_byte)
+        });
+        let mut word_prefixes: Vec<(&str, usize)> = tokens
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &(_, prefixes, _))| prefixes.iter().map(move |p| (p.as_str(), i)))
+            .collect();
+        word_prefixes.extend(
+            at_words
+                .iter()
+                .enumerate()
+                .map(|(k, (p, _))| (p.as_str(), tokens.len() + k)),
+        );
+        let prefix_table = PrefixTable::new(&word_prefixes);
         let automaton = if pats.is_empty() {
             None
         } else {
@@ -378,15 +344,8 @@ impl SecretScanner {
                 .iter()
                 .map(|&(rule, _, shape)| (rule, shape.clone()))
                 .collect(),
-            token_search: TokenSearch::new(
-                &tokens
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, &(_, prefixes, _))| {
-                        prefixes.iter().map(move |p| (p.as_str(), i))
-                    })
-                    .collect::<Vec<_>>(),
-            ),
+            token_prefixes: prefix_table,
+            word_kinds: at_words.into_iter().map(|(_, k)| k).collect(),
         }
     }
 
@@ -403,15 +362,27 @@ impl SecretScanner {
         // Per token rule, where its last body ended: a prefix inside that body is not read again,
         // so a flood of prefixes (`ABSKABSK…`) costs one read of the body per rule, not one each.
         let mut resume: Vec<usize> = Vec::new();
-        self.token_search.each(sink.input, |start, end, t| {
+        self.token_prefixes.each(sink.input, |start, end, t| {
             if resume.is_empty() {
-                resume = vec![0; self.tokens.len()];
+                resume = vec![0; self.tokens.len() + self.word_kinds.len()];
             }
             if start < resume[t] {
                 return;
             }
-            let (rule, shape) = &self.tokens[t];
-            resume[t] = token::at_prefix(sink, start, end, *rule, shape);
+            resume[t] = match self.tokens.get(t) {
+                Some((rule, shape)) => token::at_prefix(sink, start, end, *rule, shape),
+                None => match self.word_kinds[t - self.tokens.len()] {
+                    Kind::Prefixed {
+                        rule,
+                        class,
+                        min,
+                        max,
+                    } => prefixed(sink, start, end, rule, class, min, max),
+                    Kind::Jwt(rule) => jwt(sink, start, rule),
+                    Kind::SlackWebhook(rule) => slack_webhook(sink, end, rule),
+                    _ => end,
+                },
+            };
         });
         if let Some((ac, triggers)) = &self.triggers {
             let input = sink.input;
@@ -461,15 +432,8 @@ impl SecretScanner {
                 Kind::Basic(rule) => auth_value(sink, m.end(), rule, true),
                 Kind::Authorization(rule) => authorization(sink, m.start(), m.end(), rule),
                 Kind::Cookie(rule) => cookies(sink, m.start(), m.end(), rule),
-                Kind::SlackWebhook(rule) => {
-                    let end = run_end(input, m.end(), 255, |b| {
-                        b.is_ascii_alphanumeric() || b == b'/' || b == b'_'
-                    });
-                    if end - m.end() >= 10 {
-                        sink.push(m.end(), end, rule);
-                    }
-                    end
-                }
+                Kind::CurlUser(rule) => curl_user(sink, m.end(), rule),
+                Kind::SlackWebhook(rule) => slack_webhook(sink, m.end(), rule),
                 Kind::Pem(rule) => pem(sink, m.start(), m.end(), rule),
                 Kind::KeyName(_) if nested => m.end(),
                 Kind::KeyName(w) => match self.key_rule(input, m.start(), m.end(), w) {
@@ -496,7 +460,12 @@ impl SecretScanner {
         if input.get(we).is_some_and(|&b| is_ident_byte(b)) {
             return None;
         }
+        // A short name of one word glued to a lower-case word is part of it (`bypass`, `cwd`).
+        let glued = ws > 0 && input[ws - 1].is_ascii_lowercase() && input[ws].is_ascii_lowercase();
         self.last_words[word].iter().find_map(|name| {
+            if glued && name.words.len() == 1 && we - ws <= 4 {
+                return None;
+            }
             let before = &name.words[..name.words.len() - 1];
             preceded_by_words(input, ws, before).map(|start| (start, name.rule))
         })
@@ -534,6 +503,18 @@ fn prefixed(
     end
 }
 
+/// The path after `hooks.slack.com/services/` (or `workflows/`, `triggers/`).
+fn slack_webhook(sink: &mut Sink<'_>, from: usize, rule: RuleId) -> usize {
+    let input = sink.input;
+    let end = run_end(input, from, 255, |b| {
+        b.is_ascii_alphanumeric() || b == b'/' || b == b'_'
+    });
+    if end - from >= 10 {
+        sink.push(from, end, rule);
+    }
+    end
+}
+
 fn base64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
@@ -564,7 +545,15 @@ fn jwt(sink: &mut Sink<'_>, start: usize, rule: RuleId) -> usize {
 
 fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> usize {
     let input = sink.input;
-    let from = run_end(input, from, 16, |b| b == b' ');
+    let mut from = run_end(input, from, 16, |b| b == b' ');
+    // Free text: "Bearer token 4VJ4yhzaoPe… expired".
+    if !basic
+        && input
+            .get(from..from + 6)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"token "))
+    {
+        from = run_end(input, from + 6, 16, |b| b == b' ');
+    }
     let end = if basic {
         run_end(input, from, 4096, |b| {
             b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
@@ -635,6 +624,23 @@ fn authorization(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -
     };
     if credential {
         sink.push(value_start, e, rule);
+    }
+    end
+}
+
+/// After ` -u ` (curl, wget, httpie): `user:password`, the password replaced.
+fn curl_user(sink: &mut Sink<'_>, from: usize, rule: RuleId) -> usize {
+    let input = sink.input;
+    let quoted = matches!(input.get(from), Some(b'"' | b'\''));
+    let start = from + usize::from(quoted);
+    let end = run_end(input, start, 4096, |b| {
+        !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'')
+    });
+    let Some(colon) = input[start..end].iter().position(|&b| b == b':') else {
+        return end;
+    };
+    if start + colon + 1 < end {
+        sink.push(start + colon + 1, end, rule);
     }
     end
 }
@@ -775,6 +781,29 @@ fn key_text_start(input: &[u8], line: usize, end: usize, fields: usize, glued: &
     i
 }
 
+/// The length of an assignment operator at `i`: `=`, `:`, `:=`, `::=`, `?=`, `.=`, `+=`, `<-`.
+fn assignment(input: &[u8], i: usize) -> Option<usize> {
+    let rest = input.get(i..)?;
+    [&b"::="[..], b":=", b"?=", b".=", b"+=", b"<-", b"=", b":"]
+        .iter()
+        .find(|op| rest.starts_with(op))
+        .map(|op| op.len())
+}
+
+/// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
+/// with a letter and a digit.
+fn secret_word(input: &[u8], i: usize) -> bool {
+    let word = &input[i..run_end(input, i, 256, |b| !b.is_ascii_whitespace())];
+    word.len() >= 8
+        && word.iter().any(u8::is_ascii_alphabetic)
+        && word.iter().any(u8::is_ascii_digit)
+        && !matches!(word.first(), Some(b'"' | b'\'' | b'(' | b'[' | b'{'))
+        // Not an object's identity (`android.os.BinderProxy@9bc67ca`), a path, an assignment or a
+        // dotted name (`com.example.Main`).
+        && !word.iter().any(|b| matches!(b, b'@' | b'/' | b'=' | b'\\'))
+        && word.iter().filter(|&&b| b == b'.').count() < 2
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -810,13 +839,38 @@ fn key_value(
     } else if quoted_key {
         j += 1;
     }
-    j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
-    if !matches!(at(j), b':' | b'=') {
+    // `<password>value</password>`: an XML element.
+    if !quoted_key && ks > 0 && input[ks - 1] == b'<' && at(ke) == b'>' {
+        let vs = ke + 1;
+        let ve = run_end(input, vs, 16 * 1024, |b| b != b'<' && b != b'\n');
+        if ve > vs && at(ve) == b'<' {
+            sink.push(vs, ve, rule);
+            return Ok(vs..ve);
+        }
         return Err(ke);
     }
-    j += 1;
-    if at(j) == b'>' {
-        j += 1;
+    let spaced = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
+    if let Some(n) = assignment(input, spaced) {
+        // `=`, `:`, `:=`, `::=`, `?=`, `.=`, `+=`, `<-`, `=>`.
+        j = spaced + n;
+        if at(j) == b'>' {
+            j += 1;
+        }
+    } else if quoted_key && at(spaced) == b',' {
+        // A call: `setProperty("db.password", "value")`, `getenv("API_TOKEN", "default")`.
+        j = run_end(input, spaced + 1, 8, |b| b == b' ' || b == b'\t');
+        if !matches!(at(j), b'"' | b'\'') {
+            return Err(ke);
+        }
+    } else if !quoted_key
+        && at(ke) == b' '
+        && (ks >= 2 && &input[ks - 2..ks] == b"--" || secret_word(input, ke + 1))
+    {
+        // A command-line flag (`--password value`), or free text (`password Maple552$q89 was
+        // rejected`) when the next word looks like a secret, not like prose (`password reset`).
+        j = ke + 1;
+    } else {
+        return Err(ke);
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
     let (vs, ve) = if at(j) == b'\\' && at(j + 1) == b'"' {
