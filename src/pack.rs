@@ -247,6 +247,45 @@ impl Family {
     }
 }
 
+/// Whether a rule fires only after one of its keywords.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeywordNeed {
+    /// Its shape (with its check) is enough.
+    No,
+    /// Its weak forms need a keyword (a bare nine-digit SSN), its distinctive ones do not.
+    SomeForms,
+    /// Every match needs a keyword before it.
+    Always,
+}
+
+impl KeywordNeed {
+    /// The word used in listings.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeywordNeed::No => "no",
+            KeywordNeed::SomeForms => "some forms",
+            KeywordNeed::Always => "yes",
+        }
+    }
+}
+
+impl RuleSpec {
+    /// Whether the rule needs a keyword, from what its detector does with its `keywords`.
+    pub fn keyword_need(&self) -> KeywordNeed {
+        match &self.matcher {
+            Matcher::Builtin(Detector::National(f)) => f.keyword_need(),
+            Matcher::Builtin(
+                Detector::Routing | Detector::Account | Detector::Venmo | Detector::Cashtag,
+            ) => KeywordNeed::Always,
+            Matcher::Builtin(Detector::Phone | Detector::Ssn | Detector::Ein) => {
+                KeywordNeed::SomeForms
+            }
+            _ => KeywordNeed::No,
+        }
+    }
+}
+
 /// What a rule uses to find values.
 #[derive(Clone, Debug)]
 pub enum Matcher {

@@ -84,6 +84,8 @@ pub struct RuleInfo {
     /// `email`, `phone`, ... `token` or `regex`.
     pub kind: String,
     pub family: crate::pack::Family,
+    /// Whether it fires only after a keyword.
+    pub keyword: crate::pack::KeywordNeed,
     pub origin: String,
 }
 
@@ -200,6 +202,7 @@ impl Scrubber {
                 style,
                 kind,
                 family: spec.family,
+                keyword: spec.keyword_need(),
                 origin: spec.origin.clone(),
             });
         }

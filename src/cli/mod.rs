@@ -673,15 +673,16 @@ fn list_rules(engine: &EngineArgs) -> Result<u8, Stop> {
         .unwrap_or(6)
         .max(6);
     let mut s = format!(
-        "{:<family_w$}  {:<id_w$}  {:<7}  {:<5}  {:<kind_w$}  DESCRIPTION\n",
-        "FAMILY", "ID", "ENABLED", "STYLE", "KIND"
+        "{:<family_w$}  {:<id_w$}  {:<7}  {:<10}  {:<5}  {:<kind_w$}  DESCRIPTION\n",
+        "FAMILY", "ID", "ENABLED", "KEYWORD", "STYLE", "KIND"
     );
     for r in &rules {
         s.push_str(&format!(
-            "{:<family_w$}  {:<id_w$}  {:<7}  {:<5}  {:<kind_w$}  {}\n",
+            "{:<family_w$}  {:<id_w$}  {:<7}  {:<10}  {:<5}  {:<kind_w$}  {}\n",
             r.family.name(),
             r.id,
             if r.enabled { "yes" } else { "no" },
+            r.keyword.name(),
             r.style.name(),
             r.kind,
             r.description

@@ -92,6 +92,20 @@ impl IdFormat {
         ("phone_national", IdFormat::PhoneNational),
     ];
 
+    /// Whether its layouts need a keyword: all, some or none of them.
+    pub(crate) fn keyword_need(self) -> crate::pack::KeywordNeed {
+        use crate::pack::KeywordNeed;
+        let layouts = self.layouts();
+        let alone = layouts.iter().filter(|(_, a)| *a).count();
+        if alone == 0 {
+            KeywordNeed::Always
+        } else if alone == layouts.len() {
+            KeywordNeed::No
+        } else {
+            KeywordNeed::SomeForms
+        }
+    }
+
     /// How the format is written in logs, most specific first.
     fn layouts(self) -> &'static [Layout] {
         match self {
