@@ -14,20 +14,52 @@ pub(crate) fn word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b']' | b'*')
 }
 
+/// A byte a credential may be made of (with its prefix): printable ASCII but for spaces, quotes and
+/// the brackets and separators that end a value in logs and JSON.
+fn token_byte(b: u8) -> bool {
+    (0x21..=0x7e).contains(&b)
+        && !matches!(
+            b,
+            b'"' | b'\''
+                | b','
+                | b';'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b'\\'
+                | b']'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+        )
+}
+
 const BLOCK: usize = 64;
 
-/// The word bytes of a 64-byte block, one bit each: the portable path and the reference for SSE2.
+/// Per 64-byte block, one bit per byte: word bytes and token bytes.
+#[derive(Clone, Copy, Default)]
+struct Masks {
+    word: u64,
+    token: u64,
+}
+
+/// The masks a byte at a time: the portable path and the reference for SSE2.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
-fn word_mask_scalar(block: &[u8; BLOCK]) -> u64 {
-    block
-        .iter()
-        .enumerate()
-        .fold(0, |m, (i, &b)| m | u64::from(word_byte(b)) << i)
+fn masks_scalar(block: &[u8; BLOCK]) -> Masks {
+    let mut m = Masks::default();
+    for (i, &b) in block.iter().enumerate() {
+        m.word |= u64::from(word_byte(b)) << i;
+        m.token |= u64::from(token_byte(b)) << i;
+    }
+    m
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn word_mask_sse2(block: &[u8; BLOCK]) -> u64 {
+fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
     use std::arch::x86_64::*;
 
     #[target_feature(enable = "sse2")]
@@ -39,66 +71,121 @@ fn word_mask_sse2(block: &[u8; BLOCK]) -> u64 {
     fn eq(v: __m128i, b: u8) -> __m128i {
         _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))
     }
+    #[target_feature(enable = "sse2")]
+    fn or(a: __m128i, b: __m128i) -> __m128i {
+        _mm_or_si128(a, b)
+    }
 
-    let mut mask = 0u64;
+    let mut m = Masks::default();
     for (lane, chunk) in block.chunks_exact(16).enumerate() {
         let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap_or_default());
         let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
         let v = _mm_set_epi64x(hi as i64, lo as i64);
         let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
         let digit = in_range(v, b'0', 10);
-        let punct = _mm_or_si128(_mm_or_si128(eq(v, b'_'), eq(v, b']')), eq(v, b'*'));
-        let word = _mm_or_si128(_mm_or_si128(letter, digit), punct);
-        mask |= u64::from(_mm_movemask_epi8(word) as u16) << (lane * 16);
+        let punct = or(or(eq(v, b'_'), eq(v, b']')), eq(v, b'*'));
+        let word = or(or(letter, digit), punct);
+        // Printable, less `"` `'` `,` `;` `(` `)` `<` `>` `[` `\` `]` `` ` `` `{` `|` `}`.
+        let excluded = or(
+            or(or(eq(v, b'"'), eq(v, b'\'')), or(eq(v, b','), eq(v, b';'))),
+            or(
+                or(in_range(v, b'(', 2), or(eq(v, b'<'), eq(v, b'>'))),
+                or(or(in_range(v, b'[', 3), eq(v, b'`')), in_range(v, b'{', 3)),
+            ),
+        );
+        let token = _mm_andnot_si128(excluded, in_range(v, 0x21, 94));
+        m.word |= u64::from(_mm_movemask_epi8(word) as u16) << (lane * 16);
+        m.token |= u64::from(_mm_movemask_epi8(token) as u16) << (lane * 16);
     }
-    mask
+    m
 }
 
 #[inline(always)]
-fn word_mask(block: &[u8; BLOCK]) -> u64 {
+fn masks(block: &[u8; BLOCK]) -> Masks {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     #[allow(unsafe_code)]
-    // SAFETY: `word_mask_sse2` needs only SSE2, which this code is compiled with (part of the x86_64
+    // SAFETY: `masks_sse2` needs only SSE2, which this code is compiled with (part of the x86_64
     // baseline), so the CPU running it has it.
     unsafe {
-        word_mask_sse2(block)
+        masks_sse2(block)
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    word_mask_scalar(block)
+    masks_scalar(block)
 }
 
-/// Calls `f(i)` for every `i` in `hay` where a word starts: a word byte after a non-word byte (or
-/// at the start).
-fn each_word_start(hay: &[u8], mut f: impl FnMut(usize)) {
-    let mut prev_word = false;
-    let mut at = 0;
-    while at < hay.len() {
-        let end = (at + BLOCK).min(hay.len());
-        let words = match hay[at..end].try_into() {
-            Ok(block) => word_mask(block),
-            Err(_) => {
-                let mut padded = [0u8; BLOCK];
-                padded[..end - at].copy_from_slice(&hay[at..end]);
-                word_mask(&padded) & (u64::MAX >> (BLOCK - (end - at)))
+fn masks_at(hay: &[u8], at: usize) -> Masks {
+    let end = (at + BLOCK).min(hay.len());
+    if at >= end {
+        return Masks::default();
+    }
+    match hay[at..end].try_into() {
+        Ok(block) => masks(block),
+        Err(_) => {
+            let mut padded = [0u8; BLOCK];
+            padded[..end - at].copy_from_slice(&hay[at..end]);
+            let m = masks(&padded);
+            let keep = u64::MAX >> (BLOCK - (end - at));
+            Masks {
+                word: m.word & keep,
+                token: m.token & keep,
             }
-        };
-        let mut starts = words & !(words << 1 | u64::from(prev_word));
-        prev_word = words >> 63 != 0;
-        while starts != 0 {
-            f(at + starts.trailing_zeros() as usize);
-            starts &= starts - 1;
         }
-        at = end;
     }
 }
+
+/// Bit `i` set when the `len` bits from `i` are all set in `bits` (this block, then the next).
+fn runs_of(this: u64, next: u64, len: usize) -> u64 {
+    let mut r = u128::from(this) | u128::from(next) << 64;
+    let mut have = 1;
+    while have < len {
+        let step = have.min(len - have);
+        r &= r >> step;
+        have += step;
+    }
+    r as u64
+}
+
+/// Calls `f(i, long)` for every `i` in `hay` where a word starts (a word byte after a non-word
+/// byte) and at least `short` token bytes follow from `i`; `long` says whether at least `long_len`
+/// do.
+fn each_candidate(hay: &[u8], short: usize, long_len: usize, mut f: impl FnMut(usize, bool)) {
+    let mut prev_word = false;
+    let mut at = 0;
+    let mut cur = masks_at(hay, 0);
+    while at < hay.len() {
+        let next = masks_at(hay, at + BLOCK);
+        let starts = cur.word & !(cur.word << 1 | u64::from(prev_word));
+        prev_word = cur.word >> 63 != 0;
+        let short_runs = runs_of(cur.token, next.token, short);
+        let long_runs = runs_of(cur.token, next.token, long_len);
+        let mut cands = starts & short_runs;
+        while cands != 0 {
+            let bit = cands.trailing_zeros();
+            f(at + bit as usize, long_runs >> bit & 1 != 0);
+            cands &= cands - 1;
+        }
+        cur = next;
+        at += BLOCK;
+    }
+}
+
+/// Longest run a candidate is required to have: prefixes of tokens at least this long are only
+/// looked up where this many token bytes follow, which leaves out ordinary words and numbers.
+const LONG: usize = 16;
 
 /// Every prefix with its token rule, indexed by its first two bytes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PrefixTable {
-    /// One bit per first-two-bytes key that begins some prefix.
-    present: Vec<u64>,
-    /// `(key, prefix, token rule)`, sorted by key (then in the pack's order).
-    entries: Vec<(u16, Box<[u8]>, usize)>,
+    /// One bit per first-two-bytes key that begins some prefix, for candidates with a long run.
+    long_keys: Vec<u64>,
+    /// The same for prefixes that need fewer token bytes (a header name with a space in it).
+    short_keys: Vec<u64>,
+    /// Where each key's entries start in `entries` (65,537 offsets).
+    index: Vec<u32>,
+    /// `(prefix, token rule)`, by key, then in the pack's order.
+    entries: Vec<(Box<[u8]>, usize)>,
+    /// The fewest token bytes any prefix needs after its word start.
+    short: usize,
     /// Prefixes that do not start with a word byte: these cannot be found at word starts and are
     /// searched for where they occur (none in the built-in pack).
     others: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
@@ -108,58 +195,87 @@ fn key(a: u8, b: u8) -> u16 {
     u16::from(a) << 8 | u16::from(b)
 }
 
+fn has(bits: &[u64], k: u16) -> bool {
+    bits[usize::from(k >> 6)] & 1 << (k & 63) != 0
+}
+
 impl PrefixTable {
-    /// `prefixes` with the token rule (index) of each.
-    pub fn new(prefixes: &[(&str, usize)]) -> PrefixTable {
-        let mut table = PrefixTable {
-            present: vec![0; 1024],
-            ..PrefixTable::default()
-        };
+    /// `prefixes`: each prefix with the token rule (index) it belongs to and the fewest bytes a
+    /// whole token has (prefix and shortest body).
+    pub fn new(prefixes: &[(&str, usize, usize)]) -> PrefixTable {
+        let mut long_keys = vec![0u64; 1024];
+        let mut short_keys = vec![0u64; 1024];
+        let mut keyed: Vec<(u16, Box<[u8]>, usize)> = Vec::new();
         let mut others = Vec::new();
-        for &(p, token) in prefixes {
+        let mut short = LONG;
+        for &(p, token, min_total) in prefixes {
             let bytes = p.as_bytes();
-            match bytes {
-                [] => {}
-                [first, ..] if !word_byte(*first) => others.push((p, token)),
-                [first] => {
-                    for second in 0..=255u8 {
-                        table.add(key(*first, second), bytes, token);
-                    }
-                }
-                [first, second, ..] => table.add(key(*first, *second), bytes, token),
+            let Some(&first) = bytes.first() else {
+                continue;
+            };
+            if !word_byte(first) {
+                others.push((p, token));
+                continue;
+            }
+            // Token bytes the token is sure to start with: its prefix up to a space (`X-Auth-Key: `),
+            // or the whole token.
+            let run = match bytes.iter().position(|&b| !token_byte(b)) {
+                Some(n) => n,
+                None => min_total,
+            }
+            .clamp(1, LONG);
+            short = short.min(run);
+            let bits = if run >= LONG {
+                &mut long_keys
+            } else {
+                &mut short_keys
+            };
+            let seconds: Vec<u8> = match bytes.get(1) {
+                Some(&b) => vec![b],
+                // A one-byte prefix is filed under every second byte, 0 included (for the last
+                // byte of the input).
+                None => (0..=255).collect(),
+            };
+            for second in seconds {
+                let k = key(first, second);
+                bits[usize::from(k >> 6)] |= 1 << (k & 63);
+                keyed.push((k, bytes.into(), token));
             }
         }
         // Stable: prefixes under one key stay in the pack's order.
-        table.entries.sort_by_key(|&(k, _, _)| k);
-        if !others.is_empty()
-            && let Ok(ac) = aho_corasick::AhoCorasick::new(others.iter().map(|(p, _)| p))
-        {
-            table.others = Some((ac, others.iter().map(|&(_, t)| t).collect()));
+        keyed.sort_by_key(|&(k, _, _)| k);
+        let mut index = vec![0u32; 65_537];
+        for (k, slot) in index.iter_mut().enumerate() {
+            *slot = keyed.partition_point(|&(e, _, _)| usize::from(e) < k) as u32;
         }
-        table
-    }
-
-    fn add(&mut self, k: u16, prefix: &[u8], token: usize) {
-        self.present[usize::from(k >> 6)] |= 1 << (k & 63);
-        self.entries.push((k, prefix.into(), token));
+        let others = (!others.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(others.iter().map(|(p, _)| p)).ok())
+            .flatten()
+            .map(|ac| (ac, others.iter().map(|&(_, t)| t).collect()));
+        PrefixTable {
+            long_keys,
+            short_keys,
+            index,
+            entries: keyed.into_iter().map(|(_, p, t)| (p, t)).collect(),
+            short,
+            others,
+        }
     }
 
     /// Calls `f(start, end, token)` for each prefix that begins at a word start of `input` (and for
     /// each of `others` wherever it occurs), in input order.
     pub fn each(&self, input: &[u8], mut f: impl FnMut(usize, usize, usize)) {
         if !self.entries.is_empty() {
-            each_word_start(input, |i| {
+            each_candidate(input, self.short, LONG, |i, long| {
                 // At the last byte only a one-byte prefix can match; those are filed under every
                 // second byte, 0 included.
                 let k = key(input[i], input.get(i + 1).copied().unwrap_or(0));
-                if self.present[usize::from(k >> 6)] & 1 << (k & 63) == 0 {
+                if !(long && has(&self.long_keys, k) || has(&self.short_keys, k)) {
                     return;
                 }
-                let from = self.entries.partition_point(|&(e, _, _)| e < k);
-                for (e, prefix, token) in &self.entries[from..] {
-                    if *e != k {
-                        break;
-                    }
+                let from = self.index[usize::from(k)] as usize;
+                let to = self.index[usize::from(k) + 1] as usize;
+                for (prefix, token) in &self.entries[from..to] {
                     if input[i..].starts_with(prefix) {
                         f(i, i + prefix.len(), *token);
                     }
@@ -178,43 +294,70 @@ impl PrefixTable {
 mod tests {
     use super::*;
 
-    /// The SIMD mask equals the byte loop's for every byte value in every lane position.
+    /// The SIMD masks equal the byte loop's for every byte value in every lane position.
     #[test]
-    fn word_mask_matches_the_byte_loop_on_every_byte() {
+    fn masks_match_the_byte_loop_on_every_byte() {
         for rotate in 0..BLOCK {
             for first in (0..=255u8).step_by(BLOCK) {
                 let mut block = [0u8; BLOCK];
                 for (i, b) in block.iter_mut().enumerate() {
                     *b = first.wrapping_add(((i + rotate) % BLOCK) as u8);
                 }
-                assert_eq!(word_mask(&block), word_mask_scalar(&block));
+                let (simd, scalar) = (masks(&block), masks_scalar(&block));
+                assert_eq!(simd.word, scalar.word, "word bytes from {first}");
+                assert_eq!(simd.token, scalar.token, "token bytes from {first}");
             }
         }
     }
 
     #[test]
-    fn word_starts_across_blocks_and_at_the_ends() {
+    fn runs_reach_into_the_next_block() {
+        assert_eq!(runs_of(u64::MAX, 0, 16) >> 48, 1, "bit 48 has 16 set bits");
+        assert_eq!(
+            runs_of(u64::MAX, 0xff, 16) >> 56,
+            1,
+            "bit 56 reaches bit 71, bit 57 does not"
+        );
+        assert_eq!(runs_of(0b1110_1111, 0, 3), 0b0010_0011);
+    }
+
+    fn candidates(hay: &[u8], short: usize) -> Vec<(usize, bool)> {
+        let mut got = Vec::new();
+        each_candidate(hay, short, LONG, |i, long| got.push((i, long)));
+        got
+    }
+
+    #[test]
+    fn word_starts_with_their_runs_across_blocks() {
         let mut hay = vec![b' '; 63];
-        hay.extend_from_slice(b"ab cd");
-        hay.extend(std::iter::repeat_n(b'x', 70));
-        let mut got = Vec::new();
-        each_word_start(&hay, |i| got.push(i));
-        assert_eq!(got, vec![63, 66]);
-        let mut got = Vec::new();
-        each_word_start(b"a_b.c]d", |i| got.push(i));
-        assert_eq!(got, vec![0, 4]);
+        hay.extend_from_slice(b"ab cdefghijklmnopqrstu");
+        assert_eq!(candidates(&hay, 1), vec![(63, false), (66, true)]);
+        assert_eq!(candidates(&hay, 3), vec![(66, true)]);
+        assert_eq!(candidates(b"a_b.c]d", 1), vec![(0, false), (4, false)]);
     }
 
     #[test]
     fn prefixes_are_found_at_word_starts_only() {
-        let table = PrefixTable::new(&[("ghp_", 0), ("sk-", 1), ("sk-proj-", 2), ("x", 3)]);
+        let table = PrefixTable::new(&[
+            ("ghp_", 0, 40),
+            ("sk-", 1, 20),
+            ("sk-proj-", 2, 20),
+            ("x", 3, 1),
+            ("X-Key: ", 4, 20),
+        ]);
+        let text = b"a ghp_1234567890123456 xghp_2 sk-proj-3456789012345 =x X-Key: abc";
         let mut got = Vec::new();
-        table.each(b"a ghp_1 xghp_2 sk-proj-3 =x", |s, e, t| {
-            got.push((s, e, t))
-        });
+        table.each(text, |s, e, t| got.push((s, e, t)));
         assert_eq!(
             got,
-            vec![(2, 6, 0), (8, 9, 3), (15, 18, 1), (15, 23, 2), (26, 27, 3)]
+            vec![
+                (2, 6, 0),
+                (23, 24, 3),
+                (30, 33, 1),
+                (30, 38, 2),
+                (53, 54, 3),
+                (55, 62, 4)
+            ]
         );
     }
 }

@@ -47,10 +47,11 @@ pub(crate) struct KeywordIndex {
     automaton: Option<DFA>,
     info: Vec<(Gates, bool)>,
     window: usize,
-    /// Per gate bit, the letter sets of its keywords (bit `i` for letter `a + i`). A gate is possible
-    /// in a stretch only if all letters of one of its keywords occur there: a test of a few
-    /// instructions that spares the automaton for almost every number in a log (`bytes=5123`).
-    letter_sets: Vec<Vec<u32>>,
+    /// The letter sets of the keywords (bit `i` for letter `a + i`), each with the gates it stands
+    /// for. A gate is possible in a stretch only if all letters of one of its keywords occur there:
+    /// a test of a few instructions per set that spares the automaton for almost every number in a
+    /// log (`bytes=5123`).
+    letter_sets: Vec<(u32, Gates)>,
 }
 
 /// The letters of `text`, case-folded, as a bit set.
@@ -97,8 +98,8 @@ impl KeywordIndex {
         };
         // Per gate, the minimal letter sets: a keyword whose letters include another keyword's adds
         // nothing to the test (`account number` ⊇ `acct`).
-        let mut letter_sets: Vec<Vec<u32>> = vec![Vec::new(); Gates::BITS as usize];
-        for (bit, minimal) in letter_sets.iter_mut().enumerate() {
+        let mut letter_sets: Vec<(u32, Gates)> = Vec::new();
+        for bit in 0..Gates::BITS {
             let g: Gates = 1 << bit;
             let sets: Vec<u32> = patterns
                 .iter()
@@ -112,7 +113,10 @@ impl KeywordIndex {
                     .enumerate()
                     .any(|(j, &other)| other & !set == 0 && (other != set || j < i));
                 if !covered {
-                    minimal.push(set);
+                    match letter_sets.iter_mut().find(|(s, _)| *s == set) {
+                        Some((_, gates)) => *gates |= g,
+                        None => letter_sets.push((set, g)),
+                    }
                 }
             }
         }
@@ -151,13 +155,13 @@ impl KeywordIndex {
         if start - lo < 2 {
             return 0;
         }
-        let mut possible = 0;
-        for (bit, sets) in self.letter_sets.iter().enumerate() {
-            let g: Gates = 1 << bit;
-            if wanted & g != 0 && sets.iter().any(|set| set & !present == 0) {
+        let mut possible: Gates = 0;
+        for &(set, g) in &self.letter_sets {
+            if set & !present == 0 {
                 possible |= g;
             }
         }
+        possible &= wanted;
         if possible == 0 {
             return 0;
         }

@@ -529,6 +529,9 @@ struct Entry {
     alone: bool,
     /// Bytes of the layout before its first digit.
     lead: usize,
+    /// The layout is digits only: any run of its length matches it, so its keyword is the test to
+    /// make first.
+    bare: bool,
 }
 
 /// The national identifier rules of a scrubber, indexed by the length of their first digit group.
@@ -536,13 +539,53 @@ struct Entry {
 pub(crate) struct NationalIds {
     entries: Vec<Entry>,
     /// Per digit-run length (up to [`MAX_RUN`]), the entries whose first digit group may have it and
-    /// whose layout has no letter right before that group (entered from a run that starts a word).
-    plain: Vec<Vec<usize>>,
+    /// whose layout has no letter right before that group (entered from a run that starts a word),
+    /// grouped by what their layout expects right after the run.
+    plain: Vec<Vec<(Next, Vec<usize>)>>,
     /// The same for layouts with letters right before their first digit group (`AB123456C`).
-    lettered: Vec<Vec<usize>>,
+    lettered: Vec<Vec<(Next, Vec<usize>)>>,
+    /// The gates of all national rules.
+    all_gates: Gates,
 }
 
 const MAX_RUN: usize = 20;
+
+/// What a layout expects right after a digit run of a given length: the byte after a run decides
+/// most layouts at once (`2026-` is not `dd.ddd`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Next {
+    /// The layout ends with the run.
+    End,
+    /// An upper-case letter (`A`, or `x` once the run has ended).
+    Upper,
+    /// The check character `X` (`K`).
+    CheckX,
+    /// This byte.
+    Byte(u8),
+}
+
+impl Next {
+    fn of(pattern: &[u8], at: usize) -> Option<Next> {
+        Some(match pattern.get(at) {
+            None => Next::End,
+            Some(b'A' | b'x') => Next::Upper,
+            Some(b'K') => Next::CheckX,
+            // The run ended, so a digit cannot follow.
+            Some(b'd') => return None,
+            Some(&b) => Next::Byte(b),
+        })
+    }
+
+    fn accepts(self, next: Option<u8>) -> bool {
+        match (self, next) {
+            (Next::End, _) => true,
+            (Next::Upper, Some(b)) => b.is_ascii_uppercase(),
+            (Next::CheckX, Some(b)) => b == b'X',
+            (Next::Byte(want), Some(b)) => want == b,
+            (_, None) => false,
+        }
+    }
+}
 
 impl NationalIds {
     /// `rules`: each enabled national rule with its format and keyword gate.
@@ -551,6 +594,7 @@ impl NationalIds {
             entries: Vec::new(),
             plain: vec![Vec::new(); MAX_RUN + 1],
             lettered: vec![Vec::new(); MAX_RUN + 1],
+            all_gates: rules.iter().fold(0, |g, r| g | r.2),
         };
         for &(format, rule, gate) in rules {
             for &(pattern, alone) in format.layouts() {
@@ -574,14 +618,26 @@ impl NationalIds {
                     pattern,
                     alone,
                     lead,
+                    bare: pattern.iter().all(|&b| b == b'd'),
                 });
                 let table = if lettered {
                     &mut ids.lettered
                 } else {
                     &mut ids.plain
                 };
-                for slot in table.iter_mut().take(longest.min(MAX_RUN) + 1).skip(run) {
-                    slot.push(i);
+                for (len, slot) in table
+                    .iter_mut()
+                    .enumerate()
+                    .take(longest.min(MAX_RUN) + 1)
+                    .skip(run)
+                {
+                    let Some(next) = Next::of(pattern, lead + len) else {
+                        continue;
+                    };
+                    match slot.iter_mut().find(|(n, _)| *n == next) {
+                        Some((_, list)) => list.push(i),
+                        None => slot.push((next, vec![i])),
+                    }
                 }
             }
         }
@@ -607,26 +663,80 @@ impl NationalIds {
         } else {
             &self.plain
         };
-        let candidates = table.get(run_end - p)?;
+        let buckets = table.get(run_end - p)?;
         let input = sink.input;
+        let run = run_end - p;
+        let next = input.get(run_end).copied();
+        let mut cached: Option<(usize, Gates)> = None;
+        let candidates = buckets
+            .iter()
+            .filter(|(n, _)| n.accepts(next))
+            .flat_map(|(_, list)| list);
         for &i in candidates {
             let e = &self.entries[i];
             let Some(start) = p.checked_sub(e.lead) else {
                 continue;
             };
+            if e.bare && !e.alone {
+                let gates = match cached {
+                    Some((at, g)) if at == start => g,
+                    _ => {
+                        let g = keywords.gates_before(input, start, self.all_gates);
+                        cached = Some((start, g));
+                        g
+                    }
+                };
+                if gates & e.gate == 0 {
+                    continue;
+                }
+            }
+            // Two bytes decide most of the rest before the whole layout is read: the one after the
+            // run's separator, and the layout's last (`took 123 ms` is not `ddd ddd dddd`).
+            let quick = |at: usize| {
+                e.pattern
+                    .get(at)
+                    .is_none_or(|&want| input.get(start + at).is_some_and(|&b| fits(want, b)))
+            };
+            if !quick(e.lead + run + 1) || !quick(e.pattern.len() - 1) {
+                continue;
+            }
             let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
                 continue;
             };
             if !bounded(input, start, end) || !e.format.check(&chars[..n], &input[start..end]) {
                 continue;
             }
-            if !e.alone && keywords.gates_before(input, start, e.gate) == 0 {
-                continue;
+            // Last the keyword, looked up once per start for every rule at once: a bare number
+            // tries several keyword-gated layouts (nine digits: SIN, BSN, TFN, ITIN, passport), and
+            // most numbers in logs have none of their keywords before them.
+            if !e.alone {
+                let gates = match cached {
+                    Some((at, g)) if at == start => g,
+                    _ => {
+                        let g = keywords.gates_before(input, start, self.all_gates);
+                        cached = Some((start, g));
+                        g
+                    }
+                };
+                if gates & e.gate == 0 {
+                    continue;
+                }
             }
             sink.push(start, end, e.rule);
             return Some(end);
         }
         None
+    }
+}
+
+/// Whether byte `b` fits the layout character `want`.
+fn fits(want: u8, b: u8) -> bool {
+    match want {
+        b'd' => b.is_ascii_digit(),
+        b'A' => b.is_ascii_uppercase(),
+        b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
+        b'K' => b.is_ascii_digit() || b == b'X',
+        _ => b == want,
     }
 }
 
@@ -636,23 +746,16 @@ fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u
     let mut chars = [0u8; 24];
     let mut n = 0;
     for (&b, &p) in text.iter().zip(pattern) {
-        let captured = match p {
-            b'd' => b.is_ascii_digit(),
-            b'A' => b.is_ascii_uppercase(),
-            b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
-            b'K' => b.is_ascii_digit() || b == b'X',
-            _ => {
-                if b != p {
-                    return None;
-                }
-                continue;
-            }
-        };
-        if !captured || n == chars.len() {
+        if !fits(p, b) {
             return None;
         }
-        chars[n] = b;
-        n += 1;
+        if matches!(p, b'd' | b'A' | b'x' | b'K') {
+            if n == chars.len() {
+                return None;
+            }
+            chars[n] = b;
+            n += 1;
+        }
     }
     Some((start + pattern.len(), chars, n))
 }

@@ -300,17 +300,25 @@ impl SecretScanner {
                 Kind::Prefixed { .. } | Kind::Jwt(_) | Kind::SlackWebhook(_)
             ) && p.bytes().next().is_some_and(anchors::word_byte)
         });
-        let mut word_prefixes: Vec<(&str, usize)> = tokens
+        // With the fewest bytes each whole token has: the search looks only where that many
+        // token bytes follow a word start.
+        let mut word_prefixes: Vec<(&str, usize, usize)> = tokens
             .iter()
             .enumerate()
-            .flat_map(|(i, &(_, prefixes, _))| prefixes.iter().map(move |p| (p.as_str(), i)))
+            .flat_map(|(i, &(_, prefixes, shape))| {
+                prefixes
+                    .iter()
+                    .map(move |p| (p.as_str(), i, p.len() + shape.min_len))
+            })
             .collect();
-        word_prefixes.extend(
-            at_words
-                .iter()
-                .enumerate()
-                .map(|(k, (p, _))| (p.as_str(), tokens.len() + k)),
-        );
+        word_prefixes.extend(at_words.iter().enumerate().map(|(k, (p, kind))| {
+            let body = match kind {
+                Kind::Prefixed { min, .. } => *min,
+                // A JWT's three segments, a webhook's path: at least ten bytes after the prefix.
+                _ => 10,
+            };
+            (p.as_str(), tokens.len() + k, p.len() + body)
+        }));
         let prefix_table = PrefixTable::new(&word_prefixes);
         let automaton = if pats.is_empty() {
             None

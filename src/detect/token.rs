@@ -214,7 +214,7 @@ fn bech32(prefix: &[u8], body: &[u8]) -> bool {
     matches!(chk, 1 | 0x2bc8_30a3)
 }
 
-/// SHA-256 (FIPS 180-4), for Base58Check; its inputs here are 21 or 32 bytes.
+/// SHA-256 (FIPS 180-4), for Base58Check; its inputs here are 21 or 32 bytes (at most 119).
 fn sha256(data: &[u8]) -> [u8; 32] {
     const K: [u32; 64] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -232,14 +232,15 @@ fn sha256(data: &[u8]) -> [u8; 32] {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
         0x5be0cd19,
     ];
-    let mut msg = data.to_vec();
-    let bits = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bits.to_be_bytes());
-    for chunk in msg.chunks_exact(64) {
+    // The padded message, in a buffer on the stack: inputs here are at most 55 bytes, one block.
+    let mut msg = [0u8; 128];
+    let n = data.len().min(119);
+    msg[..n].copy_from_slice(&data[..n]);
+    msg[n] = 0x80;
+    let blocks = if n < 56 { 1 } else { 2 };
+    let bits = (n as u64).wrapping_mul(8);
+    msg[blocks * 64 - 8..blocks * 64].copy_from_slice(&bits.to_be_bytes());
+    for chunk in msg[..blocks * 64].chunks_exact(64) {
         let mut w = [0u32; 64];
         for (i, word) in chunk.chunks_exact(4).enumerate() {
             w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
@@ -362,10 +363,13 @@ pub(crate) fn at_prefix(
     let ends = input
         .get(end)
         .is_none_or(|&b| !shape.accepts(b) && !super::word_after(&b));
-    let valid = shape
-        .checksum
-        .is_none_or(|c| c.verify(&input[start..body], &input[body..end]));
-    if (shape.min_len..=shape.max_len).contains(&len) && ends && valid {
+    // The checksum last: it is the costly test (two SHA-256 for Base58Check).
+    if (shape.min_len..=shape.max_len).contains(&len)
+        && ends
+        && shape
+            .checksum
+            .is_none_or(|c| c.verify(&input[start..body], &input[body..end]))
+    {
         sink.push(if shape.keep_prefix { body } else { start }, end, rule);
     }
     end
