@@ -209,7 +209,8 @@ fn main() -> ExitCode {
             ));
         }
         let mut pack = Pack::builtin().expect("the built-in pack loads");
-        pack.merge_str(&src, "many.toml").expect("the 2,000-rule pack loads");
+        pack.merge_str(&src, "many.toml")
+            .expect("the 2,000-rule pack loads");
         let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
         report.scrub(
             &s,

@@ -278,7 +278,7 @@ impl RuleSpec {
             Matcher::Builtin(
                 Detector::Routing | Detector::Account | Detector::Venmo | Detector::Cashtag,
             ) => KeywordNeed::Always,
-            Matcher::Builtin(Detector::Phone | Detector::Ssn | Detector::Ein) => {
+            Matcher::Builtin(Detector::Phone | Detector::Ssn | Detector::Ein | Detector::Card) => {
                 KeywordNeed::SomeForms
             }
             _ => KeywordNeed::No,
@@ -329,6 +329,10 @@ pub struct RuleSpec {
     /// JSON keys whose whole value this rule replaces, whatever its type (`email`, `phone_number`);
     /// matched ignoring case, `_`, `-` and spaces, so `phoneNumber` and `Phone-Number` count.
     pub json_keys: Vec<String>,
+    /// JSON keys whose value this rule replaces when it is a string or a number (or an array of
+    /// them); an object under such a key is a record whose fields are judged by their own keys
+    /// (`"recipient":"Jane Roe"` is a name, `"recipient":{"id":…,"name":…}` keeps its id).
+    pub json_scalar_keys: Vec<String>,
     /// Dotted key paths, matched against the end of a value's path (`customer.name` catches
     /// `{"customer":{"name":…}}` at any depth; array levels are transparent).
     pub json_paths: Vec<String>,
@@ -392,6 +396,14 @@ struct SettingsFile {
     keyword_window: Option<Spanned<i64>>,
 }
 
+/// The three lists of JSON keys a rule may carry, checked alike.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyList {
+    Keys,
+    ScalarKeys,
+    Paths,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
@@ -409,6 +421,7 @@ struct RuleFile {
     adjacent_keywords: Option<Vec<String>>,
     key_names: Option<Vec<Spanned<String>>>,
     json_keys: Option<Vec<Spanned<String>>>,
+    json_scalar_keys: Option<Vec<Spanned<String>>>,
     json_paths: Option<Vec<Spanned<String>>>,
     family: Option<Spanned<String>>,
     examples: Option<Vec<String>>,
@@ -554,6 +567,7 @@ impl Pack {
                     adjacent_keywords: Vec::new(),
                     key_names: Vec::new(),
                     json_keys: Vec::new(),
+                    json_scalar_keys: Vec::new(),
                     json_paths: Vec::new(),
                     origin: origin.clone(),
                     user_defined: !builtin,
@@ -645,7 +659,12 @@ impl Pack {
                 }
                 spec.key_names = names.into_iter().map(Spanned::into_inner).collect();
             }
-            for (list, is_path) in [(rule.json_keys, false), (rule.json_paths, true)] {
+            for (list, which) in [
+                (rule.json_keys, KeyList::Keys),
+                (rule.json_scalar_keys, KeyList::ScalarKeys),
+                (rule.json_paths, KeyList::Paths),
+            ] {
+                let is_path = which == KeyList::Paths;
                 let Some(list) = list else { continue };
                 let mut clean = Vec::with_capacity(list.len());
                 for k in list {
@@ -671,20 +690,21 @@ impl Pack {
                     }
                     clean.push(k.into_inner());
                 }
-                if is_path {
-                    spec.json_paths = clean;
-                } else {
-                    spec.json_keys = clean;
+                match which {
+                    KeyList::Keys => spec.json_keys = clean,
+                    KeyList::ScalarKeys => spec.json_scalar_keys = clean,
+                    KeyList::Paths => spec.json_paths = clean,
                 }
             }
             if matches!(spec.matcher, Matcher::Builtin(Detector::JsonKey))
                 && spec.json_keys.is_empty()
+                && spec.json_scalar_keys.is_empty()
                 && spec.json_paths.is_empty()
             {
                 return Err(err(
                     at,
                     format!(
-                        "rule {id} uses detector json_key but lists no json_keys or json_paths"
+                        "rule {id} uses detector json_key but lists no json_keys, json_scalar_keys or json_paths"
                     ),
                 ));
             }

@@ -225,6 +225,9 @@ impl Scrubber {
                 for k in &spec.json_keys {
                     key_rules.add_key(k, RuleId(i as u16));
                 }
+                for k in &spec.json_scalar_keys {
+                    key_rules.add_scalar_key(k, RuleId(i as u16));
+                }
                 for p in &spec.json_paths {
                     key_rules.add_path(p, RuleId(i as u16));
                 }
@@ -489,7 +492,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                 let slot = match d {
                     Detector::Email => Some((&mut ids.email, 0)),
                     Detector::Phone => Some((&mut ids.phone, gate::PHONE)),
-                    Detector::Card => Some((&mut ids.card, 0)),
+                    Detector::Card => Some((&mut ids.card, gate::CARD)),
                     Detector::Iban => Some((&mut ids.iban, 0)),
                     Detector::Routing => Some((&mut ids.routing, gate::ROUTING)),
                     Detector::Account => Some((&mut ids.account, gate::ACCOUNT)),

@@ -38,15 +38,15 @@ const GOAL_FAMILY_RECALL: f64 = 99.5;
 /// Per family, the recall (percent) measured when the floor was last raised (2026-12-04): a change
 /// that loses recall fails here.
 const FLOORS: [(&str, f64); 9] = [
-    ("payment", 99.4),
+    ("payment", 99.6),
     ("bank", 100.0),
     ("us_id", 100.0),
     ("national_id", 100.0),
     ("phone", 100.0),
     ("email", 100.0),
     ("crypto", 100.0),
-    ("personal", 92.3),
-    ("credential", 99.5),
+    ("personal", 100.0),
+    ("credential", 100.0),
 ];
 /// Share of `keep` tokens that may be altered, in percent.
 const MAX_KEEP_ALTERED: f64 = 0.05;

@@ -29,8 +29,10 @@ pub(crate) mod gate {
     pub const EIN: Gates = 16;
     pub const VENMO: Gates = 32;
     pub const CASHTAG: Gates = 64;
+    /// Twelve-digit cards (Maestro), which need a card word before them.
+    pub const CARD: Gates = 128;
     /// The first bit not taken by the detectors above.
-    pub const FIRST_FREE: u32 = 7;
+    pub const FIRST_FREE: u32 = 8;
 }
 
 #[derive(Clone, Copy)]

@@ -451,6 +451,13 @@ fn single(
     if !(4..=17).contains(&len) {
         return None;
     }
+    // Twelve digits make a card (Maestro issued such cards) only after a card word: a bare
+    // Luhn-valid 12-digit run with a Maestro prefix is far more often an AWS account id or an order
+    // number.
+    let card = d
+        .ids
+        .card
+        .filter(|_| len == 12 && validate::luhn(digits) && validate::card_brand_ok(digits));
     let phone = d.ids.phone.filter(|_| {
         len == 10 && validate::nanp(digits)
             || len == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
@@ -476,6 +483,7 @@ fn single(
         return Some(rule);
     }
     let candidates = [
+        (card, gate::CARD),
         (phone, gate::PHONE),
         (routing, gate::ROUTING),
         (ssn, gate::SSN),

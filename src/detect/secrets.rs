@@ -446,7 +446,7 @@ impl SecretScanner {
                 Kind::KeyName(_) if nested => m.end(),
                 Kind::KeyName(w) => match self.key_rule(input, m.start(), m.end(), w) {
                     None => m.end(),
-                    Some((ks, rule)) => match key_value(sink, ks, m.end(), rule) {
+                    Some((ks, ke, rule)) => match key_value(sink, ks, ke, rule) {
                         Ok(value) => {
                             let end = value.end;
                             self.scan(ac, d, sink, value, true);
@@ -462,10 +462,18 @@ impl SecretScanner {
 }
 
 impl SecretScanner {
-    /// Which key name, if any, ends with the word matched at `[ws, we)`: its start and rule.
-    fn key_rule(&self, input: &[u8], ws: usize, we: usize, word: usize) -> Option<(usize, RuleId)> {
+    /// Which key name, if any, ends with the word matched at `[ws, we)`: its start, its end (after
+    /// a numbered suffix such as the `_2` of `api_token_2`) and rule.
+    fn key_rule(
+        &self,
+        input: &[u8],
+        ws: usize,
+        we: usize,
+        word: usize,
+    ) -> Option<(usize, usize, RuleId)> {
+        let ke = numbered_suffix_end(input, we);
         // Most hits are words inside longer identifiers (`keys`, `tokenizer`): reject them first.
-        if input.get(we).is_some_and(|&b| is_ident_byte(b)) {
+        if input.get(ke).is_some_and(|&b| is_ident_byte(b)) {
             return None;
         }
         // A short name of one word glued to a lower-case word is part of it (`bypass`, `cwd`).
@@ -475,9 +483,22 @@ impl SecretScanner {
                 return None;
             }
             let before = &name.words[..name.words.len() - 1];
-            preceded_by_words(input, ws, before).map(|start| (start, name.rule))
+            preceded_by_words(input, ws, before).map(|start| (start, ke, name.rule))
         })
     }
+}
+
+/// After a key name ending at `we`, the end of a numbered suffix (`_2`, `-2`, `2`: `api_token_2`,
+/// `password2`), or `we` when there is none.
+fn numbered_suffix_end(input: &[u8], we: usize) -> usize {
+    let from = we + usize::from(matches!(input.get(we), Some(b'_' | b'-')));
+    let digits = input.get(from..).map_or(0, |rest| {
+        rest.iter()
+            .take(3)
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    });
+    if digits == 0 { we } else { from + digits }
 }
 
 fn run_end(input: &[u8], from: usize, max: usize, accept: impl Fn(u8) -> bool) -> usize {
@@ -847,8 +868,16 @@ fn key_value(
     } else if quoted_key {
         j += 1;
     }
-    // `<password>value</password>`: an XML element.
-    if !quoted_key && ks > 0 && input[ks - 1] == b'<' && at(ke) == b'>' {
+    // `<password>value</password>`: an XML element, whose name may carry a prefix before the key
+    // name (`<db-password>`, `<ns:password>`, `<dbPassword>`).
+    let element = ks
+        - input[..ks]
+            .iter()
+            .rev()
+            .take(64)
+            .take_while(|&&b| is_ident_byte(b) || b == b'.' || b == b':')
+            .count();
+    if !quoted_key && element > 0 && input[element - 1] == b'<' && at(ke) == b'>' {
         let vs = ke + 1;
         let ve = run_end(input, vs, 16 * 1024, |b| b != b'<' && b != b'\n');
         if ve > vs && at(ve) == b'<' {

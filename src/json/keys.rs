@@ -126,10 +126,19 @@ pub(crate) fn normalize(raw: &[u8]) -> Vec<u8> {
     NormKey::new(raw).as_bytes().to_vec()
 }
 
-/// The compiled `json_keys` and `json_paths` of every enabled rule.
+/// The rule a key gives its value, and how much of the value it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct KeyRule {
+    pub rule: RuleId,
+    /// Only a string or a number (also inside arrays) under the key: an object there is a record
+    /// whose fields are judged by their own keys (`"recipient":{"id":…,"name":…}` keeps its id).
+    pub scalars_only: bool,
+}
+
+/// The compiled `json_keys`, `json_scalar_keys` and `json_paths` of every enabled rule.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyRules {
-    keys: FxMap<RuleId>,
+    keys: FxMap<KeyRule>,
     /// Paths as normalized segments, last segment first.
     paths: Vec<(Vec<Vec<u8>>, RuleId)>,
     /// Every normalized key and every path's last segment.
@@ -137,9 +146,32 @@ pub(crate) struct KeyRules {
 }
 
 impl KeyRules {
+    /// A key whose whole value, whatever its type, belongs to `rule`.
     pub fn add_key(&mut self, key: &str, rule: RuleId) {
+        self.insert(
+            key,
+            KeyRule {
+                rule,
+                scalars_only: false,
+            },
+        );
+    }
+
+    /// A key whose string or number values belong to `rule`; objects under it are scanned.
+    pub fn add_scalar_key(&mut self, key: &str, rule: RuleId) {
+        self.insert(
+            key,
+            KeyRule {
+                rule,
+                scalars_only: true,
+            },
+        );
+    }
+
+    fn insert(&mut self, key: &str, rule: KeyRule) {
         let k = normalize(key.as_bytes());
         self.quick.add(&k);
+        // The first rule (in pack order) to claim a key keeps it.
         self.keys.entry(k).or_insert(rule);
     }
 
@@ -160,7 +192,7 @@ impl KeyRules {
         &self,
         key: &NormKey,
         parents: impl Iterator<Item = &'a NormKey> + Clone,
-    ) -> Option<RuleId> {
+    ) -> Option<KeyRule> {
         if !key.is_usable() || !self.quick.may_contain(key.as_bytes()) {
             return None;
         }
@@ -179,7 +211,10 @@ impl KeyRules {
                     up.next()
                         .is_some_and(|p| p.is_usable() && p.as_bytes() == seg.as_slice())
                 })
-                .then_some(*rule)
+                .then_some(KeyRule {
+                    rule: *rule,
+                    scalars_only: false,
+                })
         })
     }
 }
@@ -208,9 +243,14 @@ mod tests {
         rules.add_key("email", RuleId(1));
         rules.add_path("customer.name", RuleId(2));
         let k = |s: &str| NormKey::new(s.as_bytes());
-        assert_eq!(rules.rule_for(&k("Email"), [].iter()), Some(RuleId(1)));
         assert_eq!(
-            rules.rule_for(&k("name"), [k("customer")].iter()),
+            rules.rule_for(&k("Email"), [].iter()).map(|r| r.rule),
+            Some(RuleId(1))
+        );
+        assert_eq!(
+            rules
+                .rule_for(&k("name"), [k("customer")].iter())
+                .map(|r| r.rule),
             Some(RuleId(2))
         );
         assert_eq!(rules.rule_for(&k("name"), [k("product")].iter()), None);

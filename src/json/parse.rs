@@ -6,7 +6,7 @@
 //! the call stack, and anything that is not valid JSON is refused the same way, so the caller falls
 //! back to text scrubbing.
 
-use super::keys::{KeyRules, NormKey};
+use super::keys::{KeyRule, KeyRules, NormKey};
 use crate::findings::RuleId;
 
 /// Deeper documents are scrubbed as text instead.
@@ -65,7 +65,11 @@ struct Frame {
     /// The key this container stands under (for arrays, the key of the entry holding the array).
     key: NormKey,
     open: usize,
+    /// The rule that replaces this whole container when it closes.
     rule: Option<RuleId>,
+    /// For an array under a scalars-only key: the rule of its string and number elements (and
+    /// those of arrays nested in it).
+    element_rule: Option<RuleId>,
 }
 
 fn skip_ws(line: &[u8], mut i: usize) -> usize {
@@ -219,12 +223,19 @@ pub(crate) fn parse(
                     continue;
                 }
                 let in_object = stack.last().is_some_and(|f| f.object);
-                let rule = if in_object {
+                let found = if in_object {
                     let parents = stack.iter().rev().filter(|f| f.object).map(|f| &f.key);
                     rules.rule_for(&key, parents)
                 } else {
-                    None
+                    stack
+                        .last()
+                        .and_then(|f| f.element_rule)
+                        .map(|rule| KeyRule {
+                            rule,
+                            scalars_only: true,
+                        })
                 };
+                let rule = found.map(|k| k.rule);
                 match b {
                     b'"' => {
                         let (end, escaped) = string_end(line, i)?;
@@ -258,11 +269,19 @@ pub(crate) fn parse(
                         } else {
                             stack.last().map_or(NormKey::EMPTY, |f| f.key)
                         };
+                        // A scalars-only key replaces no container: an object under it is a
+                        // record scanned field by field, an array passes the rule to its
+                        // strings and numbers.
+                        let (whole, element_rule) = match found {
+                            Some(k) if k.scalars_only => (None, (b == b'[').then_some(k.rule)),
+                            _ => (rule, None),
+                        };
                         stack.push(Frame {
                             object: b == b'{',
                             key: own_key,
                             open: i,
-                            rule,
+                            rule: whole,
+                            element_rule,
                         });
                         i += 1;
                         expect = if b == b'{' {
@@ -444,6 +463,46 @@ mod tests {
                 ("{\"street\":\"x\"}".into(), 1, true),
                 ("Jo".into(), 2, false)
             ]
+        );
+    }
+
+    fn keyed(s: &[u8], rules: &KeyRules) -> Vec<(String, u16)> {
+        let mut p = Parsed::default();
+        parse(s, 0, rules, &mut p).unwrap();
+        p.keyed
+            .iter()
+            .map(|k| {
+                (
+                    String::from_utf8_lossy(&s[k.start..k.end]).into_owned(),
+                    k.rule.0,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scalars_only_keys_take_strings_numbers_and_array_elements_not_records() {
+        let mut rules = KeyRules::default();
+        rules.add_scalar_key("recipient", RuleId(3));
+        rules.add_path("recipient.name", RuleId(4));
+        let s = br#"{"recipient":"Jane Roe","r":{"recipient":{"id":"cus_1","name":"Jo Ann"}},"recipient":["A B",7,["C D"],{"id":"x"}]}"#;
+        assert_eq!(
+            keyed(s, &rules),
+            [
+                ("Jane Roe".to_string(), 3),
+                ("Jo Ann".to_string(), 4),
+                ("A B".to_string(), 3),
+                ("7".to_string(), 3),
+                ("C D".to_string(), 3),
+            ]
+        );
+        // A key of both kinds: the first rule to claim it decides, here the whole value.
+        let mut whole = KeyRules::default();
+        whole.add_key("recipient", RuleId(1));
+        whole.add_scalar_key("recipient", RuleId(3));
+        assert_eq!(
+            keyed(br#"{"recipient":{"id":"x"}}"#, &whole),
+            [(r#"{"id":"x"}"#.to_string(), 1)]
         );
     }
 }
