@@ -145,10 +145,19 @@ fn runs_of(this: u64, next: u64, len: usize) -> u64 {
     r as u64
 }
 
-/// Calls `f(i, long)` for every `i` in `hay` where a word starts (a word byte after a non-word
-/// byte) and at least `short` token bytes follow from `i`; `long` says whether at least `long_len`
-/// do.
-fn each_candidate(hay: &[u8], short: usize, long_len: usize, mut f: impl FnMut(usize, bool)) {
+/// How many token bytes follow a candidate: at least the table's `short`, at least [`LONG`], or at
+/// least [`VERY_LONG`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Run {
+    Short,
+    Long,
+    VeryLong,
+}
+
+/// Calls `f(i, run)` for every `i` in `hay` where a word starts (a word byte after a non-word
+/// byte) and at least `short` token bytes follow from `i`; `run` says whether [`LONG`] or
+/// [`VERY_LONG`] do.
+fn each_candidate(hay: &[u8], short: usize, mut f: impl FnMut(usize, Run)) {
     let mut prev_word = false;
     let mut at = 0;
     let mut cur = masks_at(hay, 0);
@@ -156,13 +165,22 @@ fn each_candidate(hay: &[u8], short: usize, long_len: usize, mut f: impl FnMut(u
         let next = masks_at(hay, at + BLOCK);
         let starts = cur.word & !(cur.word << 1 | u64::from(prev_word));
         prev_word = cur.word >> 63 != 0;
-        let short_runs = runs_of(cur.token, next.token, short);
-        let long_runs = runs_of(cur.token, next.token, long_len);
-        let mut cands = starts & short_runs;
-        while cands != 0 {
-            let bit = cands.trailing_zeros();
-            f(at + bit as usize, long_runs >> bit & 1 != 0);
-            cands &= cands - 1;
+        let mut cands = starts & runs_of(cur.token, next.token, short);
+        if cands != 0 {
+            let long_runs = runs_of(cur.token, next.token, LONG);
+            let very_long_runs = runs_of(cur.token, next.token, VERY_LONG);
+            while cands != 0 {
+                let bit = cands.trailing_zeros();
+                let run = if very_long_runs >> bit & 1 != 0 {
+                    Run::VeryLong
+                } else if long_runs >> bit & 1 != 0 {
+                    Run::Long
+                } else {
+                    Run::Short
+                };
+                f(at + bit as usize, run);
+                cands &= cands - 1;
+            }
         }
         cur = next;
         at += BLOCK;
@@ -172,13 +190,19 @@ fn each_candidate(hay: &[u8], short: usize, long_len: usize, mut f: impl FnMut(u
 /// Longest run a candidate is required to have: prefixes of tokens at least this long are only
 /// looked up where this many token bytes follow, which leaves out ordinary words and numbers.
 const LONG: usize = 16;
+/// The same for tokens at least this long (a Bitcoin address after its one-byte prefix `1` or `3`,
+/// most vendor keys): a word that starts with `1` is common, one with 32 token bytes after it is not.
+/// At most 64, the length of the next block `runs_of` looks into.
+const VERY_LONG: usize = 32;
 
 /// Every prefix with its token rule, indexed by its first two bytes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PrefixTable {
-    /// One bit per first-two-bytes key that begins some prefix, for candidates with a long run.
+    /// One bit per first-two-bytes key that begins some prefix, for candidates with a very long run.
+    very_long_keys: Vec<u64>,
+    /// The same for candidates with a long run.
     long_keys: Vec<u64>,
-    /// The same for prefixes that need fewer token bytes (a header name with a space in it).
+    /// The same for prefixes of shorter tokens.
     short_keys: Vec<u64>,
     /// Where each key's entries start in `entries` (65,537 offsets).
     index: Vec<u32>,
@@ -186,8 +210,9 @@ pub(crate) struct PrefixTable {
     entries: Vec<(Box<[u8]>, usize)>,
     /// The fewest token bytes any prefix needs after its word start.
     short: usize,
-    /// Prefixes that do not start with a word byte: these cannot be found at word starts and are
-    /// searched for where they occur (none in the built-in pack).
+    /// Prefixes that do not start with a word byte, or hold a byte that ends a token (a header
+    /// name, `X-Auth-Key: `, `SSWS `): searched for where they occur, since at word starts they
+    /// would need candidates with only a few token bytes, nearly every word of a log.
     others: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
 }
 
@@ -203,29 +228,27 @@ impl PrefixTable {
     /// `prefixes`: each prefix with the token rule (index) it belongs to and the fewest bytes a
     /// whole token has (prefix and shortest body).
     pub fn new(prefixes: &[(&str, usize, usize)]) -> PrefixTable {
+        let mut very_long_keys = vec![0u64; 1024];
         let mut long_keys = vec![0u64; 1024];
         let mut short_keys = vec![0u64; 1024];
         let mut keyed: Vec<(u16, Box<[u8]>, usize)> = Vec::new();
         let mut others = Vec::new();
-        let mut short = LONG;
+        let mut short = VERY_LONG;
         for &(p, token, min_total) in prefixes {
             let bytes = p.as_bytes();
             let Some(&first) = bytes.first() else {
                 continue;
             };
-            if !word_byte(first) {
+            if !word_byte(first) || !bytes.iter().all(|&b| token_byte(b)) {
                 others.push((p, token));
                 continue;
             }
-            // Token bytes the token is sure to start with: its prefix up to a space (`X-Auth-Key: `),
-            // or the whole token.
-            let run = match bytes.iter().position(|&b| !token_byte(b)) {
-                Some(n) => n,
-                None => min_total,
-            }
-            .clamp(1, LONG);
+            // Token bytes the whole token is made of.
+            let run = min_total.clamp(1, VERY_LONG);
             short = short.min(run);
-            let bits = if run >= LONG {
+            let bits = if run >= VERY_LONG {
+                &mut very_long_keys
+            } else if run >= LONG {
                 &mut long_keys
             } else {
                 &mut short_keys
@@ -249,10 +272,18 @@ impl PrefixTable {
             *slot = keyed.partition_point(|&(e, _, _)| usize::from(e) < k) as u32;
         }
         let others = (!others.is_empty())
-            .then(|| aho_corasick::AhoCorasick::new(others.iter().map(|(p, _)| p)).ok())
+            .then(|| {
+                // Leftmost-first, so that the search is Teddy's (a few GB/s) and not a byte-at-a-time
+                // automaton over every line.
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(others.iter().map(|(p, _)| p))
+                    .ok()
+            })
             .flatten()
             .map(|ac| (ac, others.iter().map(|&(_, t)| t).collect()));
         PrefixTable {
+            very_long_keys,
             long_keys,
             short_keys,
             index,
@@ -263,18 +294,27 @@ impl PrefixTable {
     }
 
     /// Calls `f(start, end, token)` for each prefix that begins at a word start of `input` (and for
-    /// each of `others` wherever it occurs), in input order.
+    /// each of `others` wherever it occurs), in input order: the caller skips a prefix that starts
+    /// inside the last token of its rule.
     pub fn each(&self, input: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        let mut pending = self
+            .others
+            .as_ref()
+            .map(|(ac, tokens)| (ac.find_iter(input).peekable(), tokens.as_slice()));
         if !self.entries.is_empty() {
-            each_candidate(input, self.short, LONG, |i, long| {
+            each_candidate(input, self.short, |i, run| {
                 // At the last byte only a one-byte prefix can match; those are filed under every
                 // second byte, 0 included.
                 let k = key(input[i], input.get(i + 1).copied().unwrap_or(0));
-                if !(long && has(&self.long_keys, k) || has(&self.short_keys, k)) {
+                let known = has(&self.short_keys, k)
+                    || run >= Run::Long && has(&self.long_keys, k)
+                    || run == Run::VeryLong && has(&self.very_long_keys, k);
+                if !known {
                     return;
                 }
                 let from = self.index[usize::from(k)] as usize;
                 let to = self.index[usize::from(k) + 1] as usize;
+                drain_before(&mut pending, i + 1, &mut f);
                 for (prefix, token) in &self.entries[from..to] {
                     if input[i..].starts_with(prefix) {
                         f(i, i + prefix.len(), *token);
@@ -282,10 +322,25 @@ impl PrefixTable {
                 }
             });
         }
-        if let Some((ac, tokens)) = &self.others {
-            for m in ac.find_iter(input) {
-                f(m.start(), m.end(), tokens[m.pattern().as_usize()]);
-            }
+        drain_before(&mut pending, usize::MAX, &mut f);
+    }
+}
+
+/// The matches of the searched-for prefixes not yet reported, with the token rule of each pattern.
+type Pending<'a, 'h> = Option<(
+    std::iter::Peekable<aho_corasick::FindIter<'a, 'h>>,
+    &'a [usize],
+)>;
+
+/// Reports the searched-for prefixes that start before `limit`.
+fn drain_before(
+    pending: &mut Pending<'_, '_>,
+    limit: usize,
+    f: &mut impl FnMut(usize, usize, usize),
+) {
+    if let Some((matches, tokens)) = pending {
+        while let Some(m) = matches.next_if(|m| m.start() < limit) {
+            f(m.start(), m.end(), tokens[m.pattern().as_usize()]);
         }
     }
 }
@@ -323,7 +378,7 @@ mod tests {
 
     fn candidates(hay: &[u8], short: usize) -> Vec<(usize, bool)> {
         let mut got = Vec::new();
-        each_candidate(hay, short, LONG, |i, long| got.push((i, long)));
+        each_candidate(hay, short, |i, run| got.push((i, run >= Run::Long)));
         got
     }
 
@@ -337,9 +392,25 @@ mod tests {
     }
 
     #[test]
+    fn very_long_tokens_are_looked_up_only_where_their_run_is() {
+        // A one-byte prefix of 33-byte tokens (a Bitcoin address): a word starting with `1` and
+        // 31 token bytes is not looked up, one with 32 is, across a block boundary too.
+        let table = PrefixTable::new(&[("1", 0, 33)]);
+        for pad in [0, 40] {
+            let short = format!("{} 1{} x", " ".repeat(pad), "a".repeat(30));
+            let long = format!("{} 1{} x", " ".repeat(pad), "a".repeat(31));
+            let mut got = Vec::new();
+            table.each(short.as_bytes(), |s, _, _| got.push(s));
+            assert!(got.is_empty(), "{got:?}");
+            table.each(long.as_bytes(), |s, _, _| got.push(s));
+            assert_eq!(got, vec![pad + 1]);
+        }
+    }
+
+    #[test]
     fn prefixes_are_found_at_word_starts_only() {
         let table = PrefixTable::new(&[
-            ("ghp_", 0, 40),
+            ("ghp_", 0, 20),
             ("sk-", 1, 20),
             ("sk-proj-", 2, 20),
             ("x", 3, 1),

@@ -20,7 +20,7 @@ pub mod validate;
 
 use crate::findings::{RuleId, Span};
 use crate::scan::Triggers;
-use keywords::KeywordIndex;
+use keywords::{Gates, KeywordIndex};
 
 /// Rule ids of the enabled built-in detectors (`None` when disabled).
 #[derive(Clone, Debug, Default)]
@@ -53,6 +53,34 @@ pub(crate) struct Detectors {
 pub(crate) struct Sink<'a> {
     pub input: &'a [u8],
     pub spans: &'a mut Vec<Span>,
+    /// The last keyword lookup: where, which gates were asked for, and which were found. A number
+    /// is looked at by the national layouts and then by the US detectors, which ask about the same
+    /// bytes before it.
+    gates: Option<(usize, Gates, Gates)>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(input: &'a [u8], spans: &'a mut Vec<Span>) -> Sink<'a> {
+        Sink {
+            input,
+            spans,
+            gates: None,
+        }
+    }
+
+    /// Which of `wanted` have a keyword before `start` ([`KeywordIndex::gates_before`]), from the
+    /// last lookup when it was at `start` and asked for at least as much.
+    pub fn gates_before(&mut self, keywords: &KeywordIndex, start: usize, wanted: Gates) -> Gates {
+        if let Some((at, asked, found)) = self.gates
+            && at == start
+            && asked & wanted == wanted
+        {
+            return found & wanted;
+        }
+        let found = keywords.gates_before(self.input, start, wanted);
+        self.gates = Some((start, wanted, found));
+        found
+    }
 }
 
 impl Sink<'_> {
@@ -188,7 +216,7 @@ fn is_replacement_token(inner: &[u8]) -> bool {
 impl Detectors {
     /// Appends every candidate span in `input` to `spans` (unsorted, possibly overlapping).
     pub fn find(&self, input: &[u8], spans: &mut Vec<Span>) {
-        let mut sink = Sink { input, spans };
+        let mut sink = Sink::new(input, spans);
         let fired = self.secrets.find(self, &mut sink);
         let mut triggers = Triggers::new(input);
         while let Some(pos) = triggers.next() {

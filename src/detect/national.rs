@@ -544,8 +544,6 @@ pub(crate) struct NationalIds {
     plain: Vec<Vec<(Next, Vec<usize>)>>,
     /// The same for layouts with letters right before their first digit group (`AB123456C`).
     lettered: Vec<Vec<(Next, Vec<usize>)>>,
-    /// The gates of all national rules.
-    all_gates: Gates,
 }
 
 const MAX_RUN: usize = 20;
@@ -594,7 +592,6 @@ impl NationalIds {
             entries: Vec::new(),
             plain: vec![Vec::new(); MAX_RUN + 1],
             lettered: vec![Vec::new(); MAX_RUN + 1],
-            all_gates: rules.iter().fold(0, |g, r| g | r.2),
         };
         for &(format, rule, gate) in rules {
             for &(pattern, alone) in format.layouts() {
@@ -667,7 +664,6 @@ impl NationalIds {
         let input = sink.input;
         let run = run_end - p;
         let next = input.get(run_end).copied();
-        let mut cached: Option<(usize, Gates)> = None;
         let candidates = buckets
             .iter()
             .filter(|(n, _)| n.accepts(next))
@@ -678,14 +674,8 @@ impl NationalIds {
                 continue;
             };
             if e.bare && !e.alone {
-                let gates = match cached {
-                    Some((at, g)) if at == start => g,
-                    _ => {
-                        let g = keywords.gates_before(input, start, self.all_gates);
-                        cached = Some((start, g));
-                        g
-                    }
-                };
+                // Every gate at once: the US detectors ask about the same number next.
+                let gates = sink.gates_before(keywords, start, Gates::MAX);
                 if gates & e.gate == 0 {
                     continue;
                 }
@@ -710,14 +700,8 @@ impl NationalIds {
             // tries several keyword-gated layouts (nine digits: SIN, BSN, TFN, ITIN, passport), and
             // most numbers in logs have none of their keywords before them.
             if !e.alone {
-                let gates = match cached {
-                    Some((at, g)) if at == start => g,
-                    _ => {
-                        let g = keywords.gates_before(input, start, self.all_gates);
-                        cached = Some((start, g));
-                        g
-                    }
-                };
+                // Every gate at once: the US detectors ask about the same number next.
+                let gates = sink.gates_before(keywords, start, Gates::MAX);
                 if gates & e.gate == 0 {
                     continue;
                 }

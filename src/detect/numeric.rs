@@ -124,7 +124,7 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Sink<'_>, p: usize, lead: Lead)
             || input.get(end + 1).is_some_and(|&b| is_sep(b)) && continues(end + 2));
     if !grouped && lead.plus.is_none() && !lead.paren {
         if !input.get(end).is_some_and(word_after)
-            && let Some(rule) = single(d, input, p, end)
+            && let Some(rule) = single(d, sink, p, end)
         {
             sink.push(p, end, rule);
         }
@@ -274,7 +274,7 @@ fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
             continue;
         }
         if v.ends_ok(s)
-            && let Some(rule) = single(d, sink.input, v.start(s), v.end(s))
+            && let Some(rule) = single(d, sink, v.start(s), v.end(s))
         {
             sink.push(v.start(s), v.end(s), rule);
         }
@@ -435,10 +435,11 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
 /// A standalone digit run: a card by itself, anything weaker only after its keyword.
 fn single(
     d: &Detectors,
-    input: &[u8],
+    sink: &mut Sink<'_>,
     start: usize,
     end: usize,
 ) -> Option<crate::findings::RuleId> {
+    let input = sink.input;
     let digits = &input[start..end];
     let len = digits.len();
     if (13..=19).contains(&len)
@@ -497,7 +498,7 @@ fn single(
     if wanted == 0 {
         return None;
     }
-    let gates = d.keywords.gates_before(input, start, wanted);
+    let gates = sink.gates_before(&d.keywords, start, wanted);
     if gates == 0 {
         return None;
     }
