@@ -540,13 +540,19 @@ pub(crate) struct NationalIds {
     entries: Vec<Entry>,
     /// Per digit-run length (up to [`MAX_RUN`]), the entries whose first digit group may have it and
     /// whose layout has no letter right before that group (entered from a run that starts a word),
-    /// grouped by what their layout expects right after the run.
-    plain: Vec<Vec<(Next, Vec<usize>)>>,
+    /// grouped by what their layout expects right after the run and one byte further (the first
+    /// byte of the next group, for most layouts).
+    plain: Vec<Vec<Bucket>>,
     /// The same for layouts with letters right before their first digit group (`AB123456C`).
-    lettered: Vec<Vec<(Next, Vec<usize>)>>,
+    lettered: Vec<Vec<Bucket>>,
 }
 
 const MAX_RUN: usize = 20;
+
+/// Layouts (entry indices) that expect the same byte after the run and the same layout character
+/// one byte further (`None`: the layout ends before): one test of the input each decides them all
+/// (`took 123 ms` ends every `ddd ddd ddd` and `ddd dd dddd` layout at once).
+type Bucket = (Next, Option<u8>, Vec<usize>);
 
 /// What a layout expects right after a digit run of a given length: the byte after a run decides
 /// most layouts at once (`2026-` is not `dd.ddd`).
@@ -631,9 +637,10 @@ impl NationalIds {
                     let Some(next) = Next::of(pattern, lead + len) else {
                         continue;
                     };
-                    match slot.iter_mut().find(|(n, _)| *n == next) {
-                        Some((_, list)) => list.push(i),
-                        None => slot.push((next, vec![i])),
+                    let after = pattern.get(lead + len + 1).copied();
+                    match slot.iter_mut().find(|(n, a, _)| *n == next && *a == after) {
+                        Some((_, _, list)) => list.push(i),
+                        None => slot.push((next, after, vec![i])),
                     }
                 }
             }
@@ -662,12 +669,14 @@ impl NationalIds {
         };
         let buckets = table.get(run_end - p)?;
         let input = sink.input;
-        let run = run_end - p;
         let next = input.get(run_end).copied();
+        let after = input.get(run_end + 1).copied();
         let candidates = buckets
             .iter()
-            .filter(|(n, _)| n.accepts(next))
-            .flat_map(|(_, list)| list);
+            .filter(|(n, want, _)| {
+                n.accepts(next) && want.is_none_or(|w| after.is_some_and(|b| fits(w, b)))
+            })
+            .flat_map(|(_, _, list)| list);
         for &i in candidates {
             let e = &self.entries[i];
             let Some(start) = p.checked_sub(e.lead) else {
@@ -680,14 +689,13 @@ impl NationalIds {
                     continue;
                 }
             }
-            // Two bytes decide most of the rest before the whole layout is read: the one after the
-            // run's separator, and the layout's last (`took 123 ms` is not `ddd ddd dddd`).
-            let quick = |at: usize| {
-                e.pattern
-                    .get(at)
-                    .is_none_or(|&want| input.get(start + at).is_some_and(|&b| fits(want, b)))
-            };
-            if !quick(e.lead + run + 1) || !quick(e.pattern.len() - 1) {
+            // The layout's last byte decides most of the rest before the whole layout is read
+            // (`12-31 09:15` is not `dd-dd-dddd`).
+            let last = e.pattern.len() - 1;
+            if !input
+                .get(start + last)
+                .is_some_and(|&b| fits(e.pattern[last], b))
+            {
                 continue;
             }
             let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
