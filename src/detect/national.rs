@@ -538,13 +538,60 @@ struct Entry {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NationalIds {
     entries: Vec<Entry>,
-    /// Per digit-run length (up to [`MAX_RUN`]), the entries whose first digit group may have it and
-    /// whose layout has no letter right before that group (entered from a run that starts a word),
-    /// grouped by what their layout expects right after the run and one byte further (the first
-    /// byte of the next group, for most layouts).
-    plain: Vec<Vec<Bucket>>,
+    /// Per digit-run length (up to [`MAX_RUN`]) and byte after the run, the entries whose first
+    /// digit group may have that length and be followed by that byte, and whose layout has no
+    /// letter right before that group (entered from a run that starts a word).
+    plain: LayoutIndex,
     /// The same for layouts with letters right before their first digit group (`AB123456C`).
-    lettered: Vec<Vec<Bucket>>,
+    lettered: LayoutIndex,
+}
+
+/// Buckets by (run length, byte after the run) in one flat table: most digit runs in a log have
+/// no layout at all for their length and next byte, and that is two loads to find out.
+#[derive(Clone, Debug, Default)]
+struct LayoutIndex {
+    /// Where each (length, next byte) slot's buckets start in `buckets`; slot 256 of a length is
+    /// "the input ends after the run".
+    offsets: Vec<u32>,
+    buckets: Vec<(Option<u8>, Box<[usize]>)>,
+}
+
+impl LayoutIndex {
+    const SLOTS: usize = 257;
+
+    fn slot(len: usize, next: Option<u8>) -> usize {
+        len * Self::SLOTS + next.map_or(256, usize::from)
+    }
+
+    /// From buckets per run length.
+    fn new(by_len: &[Vec<Bucket>]) -> LayoutIndex {
+        let mut index = LayoutIndex {
+            offsets: Vec::with_capacity(by_len.len() * Self::SLOTS + 1),
+            buckets: Vec::new(),
+        };
+        for buckets in by_len {
+            for next in (0..=255u8).map(Some).chain([None]) {
+                index.offsets.push(index.buckets.len() as u32);
+                for (n, after, list) in buckets {
+                    if n.accepts(next) {
+                        index
+                            .buckets
+                            .push((*after, list.clone().into_boxed_slice()));
+                    }
+                }
+            }
+        }
+        index.offsets.push(index.buckets.len() as u32);
+        index
+    }
+
+    fn get(&self, len: usize, next: Option<u8>) -> &[(Option<u8>, Box<[usize]>)] {
+        let slot = Self::slot(len, next);
+        match (self.offsets.get(slot), self.offsets.get(slot + 1)) {
+            (Some(&from), Some(&to)) => &self.buckets[from as usize..to as usize],
+            _ => &[],
+        }
+    }
 }
 
 const MAX_RUN: usize = 20;
@@ -594,11 +641,9 @@ impl Next {
 impl NationalIds {
     /// `rules`: each enabled national rule with its format and keyword gate.
     pub fn new(rules: &[(IdFormat, RuleId, Gates)]) -> NationalIds {
-        let mut ids = NationalIds {
-            entries: Vec::new(),
-            plain: vec![Vec::new(); MAX_RUN + 1],
-            lettered: vec![Vec::new(); MAX_RUN + 1],
-        };
+        let mut entries = Vec::new();
+        let mut plain: Vec<Vec<Bucket>> = vec![Vec::new(); MAX_RUN + 1];
+        let mut lettered: Vec<Vec<Bucket>> = vec![Vec::new(); MAX_RUN + 1];
         for &(format, rule, gate) in rules {
             for &(pattern, alone) in format.layouts() {
                 let pattern = pattern.as_bytes();
@@ -612,9 +657,9 @@ impl NationalIds {
                     .iter()
                     .take_while(|&&b| matches!(b, b'd' | b'x' | b'K'))
                     .count();
-                let lettered = lead > 0 && matches!(pattern[lead - 1], b'A' | b'x');
-                let i = ids.entries.len();
-                ids.entries.push(Entry {
+                let behind_letter = lead > 0 && matches!(pattern[lead - 1], b'A' | b'x');
+                let i = entries.len();
+                entries.push(Entry {
                     format,
                     rule,
                     gate,
@@ -623,10 +668,10 @@ impl NationalIds {
                     lead,
                     bare: pattern.iter().all(|&b| b == b'd'),
                 });
-                let table = if lettered {
-                    &mut ids.lettered
+                let table = if behind_letter {
+                    &mut lettered
                 } else {
-                    &mut ids.plain
+                    &mut plain
                 };
                 for (len, slot) in table
                     .iter_mut()
@@ -645,7 +690,11 @@ impl NationalIds {
                 }
             }
         }
-        ids
+        NationalIds {
+            entries,
+            plain: LayoutIndex::new(&plain),
+            lettered: LayoutIndex::new(&lettered),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -667,16 +716,16 @@ impl NationalIds {
         } else {
             &self.plain
         };
-        let buckets = table.get(run_end - p)?;
         let input = sink.input;
-        let next = input.get(run_end).copied();
+        let buckets = table.get(run_end - p, input.get(run_end).copied());
+        if buckets.is_empty() {
+            return None;
+        }
         let after = input.get(run_end + 1).copied();
         let candidates = buckets
             .iter()
-            .filter(|(n, want, _)| {
-                n.accepts(next) && want.is_none_or(|w| after.is_some_and(|b| fits(w, b)))
-            })
-            .flat_map(|(_, _, list)| list);
+            .filter(|(want, _)| want.is_none_or(|w| after.is_some_and(|b| fits(w, b))))
+            .flat_map(|(_, list)| list.iter());
         for &i in candidates {
             let e = &self.entries[i];
             let Some(start) = p.checked_sub(e.lead) else {
