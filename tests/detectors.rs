@@ -414,6 +414,24 @@ fn private_key_lines_keep_their_log_prefixes() {
 }
 
 #[test]
+fn key_blocks_back_to_back_on_a_long_line() {
+    // A line of key blocks with no newline: each block is redacted and the prefix before each is
+    // read only a bounded way back (reading to the line start for every block was quadratic).
+    let line =
+        "x ".repeat(400) + &"-----BEGIN PRIVATE KEY-----MIIE-----END PRIVATE KEY----- ".repeat(50);
+    let out = scrub(&line);
+    assert!(!out.contains("MIIE"), "a key body survived");
+    assert_eq!(out.matches("[PRIVATE_KEY]").count(), 50);
+    assert!(out.starts_with(&"x ".repeat(400)));
+    // A prefix longer than the window still lets later key lines be found: they are redacted from
+    // where the counted fields end, or whole.
+    let long_prefix =
+        "f ".repeat(600) + "-----BEGIN PRIVATE KEY-----\nMIIEsecret\n-----END PRIVATE KEY-----";
+    let out = scrub(&long_prefix);
+    assert!(!out.contains("MIIEsecret"), "{out}");
+}
+
+#[test]
 fn private_key_block() {
     let input = "key=-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY----- tail";
     assert_eq!(

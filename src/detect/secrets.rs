@@ -71,8 +71,8 @@ impl BodyClass {
 #[derive(Clone, Debug)]
 pub(crate) struct SecretScanner {
     automaton: Option<AhoCorasick>,
-    /// The triggers of user regex rules, and each trigger with its rule.
-    triggers: Option<(AhoCorasick, Vec<(String, usize)>)>,
+    /// The triggers of user regex rules, and each trigger with its rules.
+    triggers: Option<(AhoCorasick, TriggerIndex)>,
     kinds: Vec<Kind>,
     user_rules: usize,
     /// Per distinct last word, the key names ending in it (longest first).
@@ -114,6 +114,41 @@ impl Fired {
     /// The lines where rule `i` runs.
     pub fn lines(&self, i: usize) -> &[std::ops::Range<usize>] {
         self.lines.get(i).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The triggers of user rules by their text, to find every trigger that starts at a position: one
+/// lookup per distinct trigger length, however many rules there are (comparing each trigger there
+/// made a pack of 500 triggered rules scrub at 3 MB/s).
+#[derive(Clone, Debug, Default)]
+struct TriggerIndex {
+    lengths: Vec<usize>,
+    rules: std::collections::HashMap<Box<[u8]>, Vec<usize>>,
+}
+
+impl TriggerIndex {
+    fn new(triggers: &[(String, usize)]) -> TriggerIndex {
+        let mut index = TriggerIndex::default();
+        for (text, rule) in triggers {
+            let bytes = text.as_bytes();
+            if !index.lengths.contains(&bytes.len()) {
+                index.lengths.push(bytes.len());
+            }
+            let rules = index.rules.entry(bytes.into()).or_default();
+            if !rules.contains(rule) {
+                rules.push(*rule);
+            }
+        }
+        index
+    }
+
+    /// Calls `f(rule)` for every rule with a trigger that starts at `at`.
+    fn each_at(&self, input: &[u8], at: usize, mut f: impl FnMut(usize)) {
+        for &len in &self.lengths {
+            if let Some(rules) = input.get(at..at + len).and_then(|t| self.rules.get(t)) {
+                rules.iter().for_each(|&r| f(r));
+            }
+        }
     }
 }
 
@@ -340,7 +375,7 @@ impl SecretScanner {
                 .match_kind(MatchKind::LeftmostFirst)
                 .build(triggers_pats.iter().map(|(p, _)| p.as_bytes()))
                 .ok()
-                .map(|ac| (ac, triggers_pats))
+                .map(|ac| (ac, TriggerIndex::new(&triggers_pats)))
         };
         SecretScanner {
             automaton,
@@ -398,11 +433,7 @@ impl SecretScanner {
                 // Every trigger that starts inside this match (the search reports one per position,
                 // and none that starts inside another): those of other rules count too.
                 for at in m.start()..m.end() {
-                    for (trigger, rule) in triggers {
-                        if input[at..].starts_with(trigger.as_bytes()) {
-                            fired.add_line(*rule, input, at);
-                        }
-                    }
+                    triggers.each_at(input, at, |rule| fired.add_line(rule, input, at));
                 }
             }
         }
@@ -749,9 +780,17 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
 /// fields (and the same glued text, when it starts with it) and the rest of the line is redacted —
 /// up to the end of the `-----END …-----` marker on the last line. A line with fewer fields is
 /// redacted whole (fail closed), as is every line of a block with no prefix.
+/// How far back from `-----BEGIN` a key line's log prefix is read (see [`pem_lines`]).
+const PEM_PREFIX_MAX: usize = 512;
+
 fn pem_lines(sink: &mut Sink<'_>, start: usize, end: usize, rule: RuleId) {
     let input = sink.input;
-    let line_start = memchr::memrchr(b'\n', &input[..start]).map_or(0, |i| i + 1);
+    // The prefix is read within the last `PEM_PREFIX_MAX` bytes of the line: a line of key blocks
+    // back to back must not be read back to its start for each block (quadratic). Fields beyond
+    // that are not counted, so later lines give up fewer of theirs: more is redacted, never less.
+    let window = start.saturating_sub(PEM_PREFIX_MAX);
+    let line_start =
+        memchr::memrchr(b'\n', &input[window..start]).map_or(window, |i| window + i + 1);
     let prefix = &input[line_start..start];
     let is_space = |b: &u8| matches!(b, b' ' | b'\t');
     // Whole fields of the prefix, and the text glued to the marker.
