@@ -731,6 +731,8 @@ impl NationalIds {
             let Some(start) = p.checked_sub(e.lead) else {
                 continue;
             };
+            // A bare number tries several keyword-gated layouts (nine digits: SIN, BSN, TFN, ITIN,
+            // passport, which has no check digit): its keyword first, one lookup for them all.
             if e.bare && !e.alone {
                 // Every gate at once: the US detectors ask about the same number next.
                 let gates = sink.gates_before(keywords, start, Gates::MAX);
@@ -753,10 +755,9 @@ impl NationalIds {
             if !bounded(input, start, end) || !e.format.check(&chars[..n], &input[start..end]) {
                 continue;
             }
-            // Last the keyword, looked up once per start for every rule at once: a bare number
-            // tries several keyword-gated layouts (nine digits: SIN, BSN, TFN, ITIN, passport), and
-            // most numbers in logs have none of their keywords before them.
-            if !e.alone {
+            // Last the keyword of a layout with separators or letters, once its shape and check
+            // passed (a bare layout's was looked up first, above).
+            if !e.alone && !e.bare {
                 // Every gate at once: the US detectors ask about the same number next.
                 let gates = sink.gates_before(keywords, start, Gates::MAX);
                 if gates & e.gate == 0 {

@@ -769,6 +769,9 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
     end
 }
 
+/// How far back from `-----BEGIN` a key line's log prefix is read (see [`pem_lines`]).
+const PEM_PREFIX_MAX: usize = 512;
+
 /// Records the key block `[start, end)` line by line, each line's span starting after the prefix that
 /// the log pipeline put before its key text.
 ///
@@ -780,9 +783,6 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
 /// fields (and the same glued text, when it starts with it) and the rest of the line is redacted —
 /// up to the end of the `-----END …-----` marker on the last line. A line with fewer fields is
 /// redacted whole (fail closed), as is every line of a block with no prefix.
-/// How far back from `-----BEGIN` a key line's log prefix is read (see [`pem_lines`]).
-const PEM_PREFIX_MAX: usize = 512;
-
 fn pem_lines(sink: &mut Sink<'_>, start: usize, end: usize, rule: RuleId) {
     let input = sink.input;
     // The prefix is read within the last `PEM_PREFIX_MAX` bytes of the line: a line of key blocks
