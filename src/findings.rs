@@ -44,6 +44,9 @@ pub struct Findings {
     pub(crate) whole: Vec<usize>,
     /// With [`JsonMode::On`](crate::JsonMode::On): non-blank lines that held no valid JSON document.
     pub(crate) not_json: u64,
+    /// Candidates a pack's `[[allow]]` entries kept, left in the output as they were (see
+    /// [`Findings::allowed`]).
+    pub(crate) allowed: Vec<Span>,
 }
 
 impl Findings {
@@ -76,6 +79,37 @@ impl Findings {
         self.spans.iter().filter(|s| s.rule == rule).count()
     }
 
+    /// Values a pack's `[[allow]]` entries kept, in input order, one per range and rule: they are
+    /// in the output unchanged. A candidate that another span redacts anyway is not listed.
+    pub fn allowed(&self) -> &[Span] {
+        &self.allowed
+    }
+
+    /// Adds the allowed values' counts into a per-rule tally indexed by [`RuleId::index`].
+    pub fn tally_allowed_into(&self, counts: &mut [u64]) {
+        for s in &self.allowed {
+            if let Some(c) = counts.get_mut(s.rule.index()) {
+                *c += 1;
+            }
+        }
+    }
+
+    /// Once the spans are final: each allowed candidate once, and only those the output still
+    /// shows (a value inside a span that another rule redacts was not kept).
+    pub(crate) fn settle_allowed(&mut self) {
+        if self.allowed.is_empty() {
+            return;
+        }
+        self.allowed
+            .sort_unstable_by_key(|s| (s.start, s.len, s.rule));
+        self.allowed.dedup();
+        let spans = &self.spans;
+        self.allowed.retain(|a| {
+            let i = spans.partition_point(|s| s.end() <= a.start);
+            spans.get(i).is_none_or(|s| s.start >= a.end())
+        });
+    }
+
     /// Adds these findings' counts into a per-rule tally indexed by [`RuleId::index`].
     pub fn tally_into(&self, counts: &mut [u64]) {
         for s in &self.spans {
@@ -97,5 +131,6 @@ impl Findings {
         self.quoted.clear();
         self.whole.clear();
         self.not_json = 0;
+        self.allowed.clear();
     }
 }

@@ -37,6 +37,7 @@
 // The only `unsafe` is one call into SSE2 code in `scan`, justified there.
 #![deny(unsafe_code)]
 
+mod allow;
 pub mod cli;
 mod detect;
 mod findings;
@@ -54,6 +55,6 @@ mod stream;
 pub use detect::validate;
 pub use findings::{Findings, RuleId, Span};
 pub use json::JsonMode;
-pub use pack::{Pack, PackError, Style};
+pub use pack::{AllowSpec, Pack, PackError, Style};
 pub use scrubber::{BuildError, MIN_HASH_KEY_LEN, Options, RuleInfo, Scrubber};
 pub use stream::LongLine;

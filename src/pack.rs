@@ -359,6 +359,7 @@ pub struct Settings {
 pub struct Pack {
     rules: Vec<RuleSpec>,
     settings: Settings,
+    allow: Vec<AllowSpec>,
 }
 
 /// A pack that could not be loaded: which file, which line, what is wrong.
@@ -388,6 +389,41 @@ struct PackFile {
     settings: Option<SettingsFile>,
     #[serde(default)]
     rule: Vec<Spanned<RuleFile>>,
+    #[serde(default)]
+    allow: Vec<Spanned<AllowFile>>,
+}
+
+/// One `[[allow]]` table as written: `values` and/or `regex` (optionally limited to `rules`), or
+/// `keys`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowFile {
+    values: Option<Vec<Spanned<String>>>,
+    regex: Option<Spanned<String>>,
+    rules: Option<Vec<Spanned<String>>>,
+    keys: Option<Vec<Spanned<String>>>,
+}
+
+/// Detected values a policy keeps: one `[[allow]]` entry of a pack, validated (its compiled form
+/// is the scrubber's `allow::AllowList`).
+///
+/// An entry only ever spares a whole detected value, never part of one: a value another rule
+/// also detects, or that sits inside a longer detected value, is still redacted by that one.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct AllowSpec {
+    /// Exact detected values. For rules on numbers (cards, phones, accounts…) only the digits are
+    /// compared (`4242 4242 4242 4242` also spares `4242-4242-4242-4242`); for emails, case is
+    /// ignored; otherwise the bytes must be equal.
+    pub values: Vec<String>,
+    /// Searched in the detected value (anchor it with `^…$` to ask for all of it).
+    pub regex: Option<regex::bytes::Regex>,
+    /// The rules `values` and `regex` apply to; empty means every rule.
+    pub rules: Vec<String>,
+    /// JSON keys or dotted key paths whose values are not scanned at all.
+    pub keys: Vec<String>,
+    /// `file:line` of the entry.
+    pub origin: String,
 }
 
 #[derive(Deserialize)]
@@ -455,10 +491,7 @@ fn is_rule_id(s: &str) -> bool {
 impl Pack {
     /// The embedded default pack.
     pub fn builtin() -> Result<Pack, PackError> {
-        let mut pack = Pack {
-            rules: Vec::new(),
-            settings: Settings { keyword_window: 32 },
-        };
+        let mut pack = Pack::empty();
         pack.merge(DEFAULT_PACK, "patterns/default.toml", true)?;
         pack.merge(CREDENTIALS_PACK, "patterns/credentials.toml", true)?;
         pack.merge(IDENTIFIERS_PACK, "patterns/identifiers.toml", true)?;
@@ -470,6 +503,7 @@ impl Pack {
         Pack {
             rules: Vec::new(),
             settings: Settings { keyword_window: 32 },
+            allow: Vec::new(),
         }
     }
 
@@ -752,8 +786,24 @@ impl Pack {
                 }
             }
         }
+        for spanned in parsed.allow {
+            let at = spanned.span().start;
+            let origin = format!("{file}:{}", line_at(at));
+            next.allow.push(compile_allow(
+                spanned.into_inner(),
+                &next.rules,
+                at,
+                origin,
+                &err,
+            )?);
+        }
         *self = next;
         Ok(())
+    }
+
+    /// The `[[allow]]` entries of every pack merged, in order.
+    pub fn allow(&self) -> &[AllowSpec] {
+        &self.allow
     }
 
     /// The rules, in pack order (which is also the order of overlap tie-breaks).
@@ -764,6 +814,90 @@ impl Pack {
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
+}
+
+/// Checks one `[[allow]]` table against the rules loaded so far (its own file's included).
+fn compile_allow(
+    entry: AllowFile,
+    rules: &[RuleSpec],
+    at: usize,
+    origin: String,
+    err: &impl Fn(usize, String) -> PackError,
+) -> Result<AllowSpec, PackError> {
+    let line_start = |s: &Spanned<String>| s.span().start;
+    let mut spec = AllowSpec {
+        values: Vec::new(),
+        regex: None,
+        rules: Vec::new(),
+        keys: Vec::new(),
+        origin,
+    };
+    for v in entry.values.into_iter().flatten() {
+        if v.get_ref().trim().is_empty() {
+            return Err(err(
+                line_start(&v),
+                "an allowed value may not be empty".into(),
+            ));
+        }
+        spec.values.push(v.into_inner());
+    }
+    if let Some(re) = &entry.regex {
+        let regex = regex::bytes::RegexBuilder::new(re.get_ref())
+            .size_limit(USER_REGEX_SIZE_LIMIT)
+            .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| err(re.span().start, format!("invalid allow regex: {e}")))?;
+        if regex.is_match(b"") {
+            return Err(err(
+                re.span().start,
+                "allow regex matches the empty string, so it would allow every value".into(),
+            ));
+        }
+        spec.regex = Some(regex);
+    }
+    for r in entry.rules.into_iter().flatten() {
+        let Some(rule) = rules
+            .iter()
+            .find(|spec| spec.id.eq_ignore_ascii_case(r.get_ref()))
+        else {
+            return Err(err(
+                line_start(&r),
+                format!(
+                    "allow names unknown rule {:?} (see --list-rules)",
+                    r.get_ref()
+                ),
+            ));
+        };
+        spec.rules.push(rule.id.clone());
+    }
+    for k in entry.keys.into_iter().flatten() {
+        if k.get_ref()
+            .split('.')
+            .any(|s| crate::json::normalize_key(s.as_bytes()).is_empty())
+        {
+            return Err(err(
+                line_start(&k),
+                format!("allowed json key {:?} is empty or malformed", k.get_ref()),
+            ));
+        }
+        spec.keys.push(k.into_inner());
+    }
+    let spares_values = !spec.values.is_empty() || spec.regex.is_some();
+    if !spares_values && spec.keys.is_empty() {
+        return Err(err(
+            at,
+            "an [[allow]] entry needs `values`, `regex` or `keys`".into(),
+        ));
+    }
+    if !spec.keys.is_empty() && (spares_values || !spec.rules.is_empty()) {
+        return Err(err(
+            at,
+            "an [[allow]] entry with `keys` spares every rule under those keys: put `values`, \
+             `regex` and `rules` in an entry of their own"
+                .into(),
+        ));
+    }
+    Ok(spec)
 }
 
 fn clean_words(words: Vec<String>) -> Vec<String> {

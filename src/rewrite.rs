@@ -8,6 +8,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+use crate::allow::Canon;
 use crate::pack::Style;
 
 /// Hex digits in a `hash` token: 32 bits, enough to follow one customer through a day of logs, too few to
@@ -19,10 +20,9 @@ pub(crate) const HASH_HEX_LEN: usize = 8;
 pub(crate) struct Replacement {
     pub label: String,
     pub style: Style,
-    /// Hash digits only, so `415-555-0132` and `(415) 555-0132` give the same token.
-    pub hash_digits_only: bool,
-    /// Hash case-insensitively (emails).
-    pub hash_fold_case: bool,
+    /// What of a value the hash reads: the digits only for numbers, so `415-555-0132` and
+    /// `(415) 555-0132` give the same token; case folded for emails. Allow-lists compare alike.
+    pub canon: Canon,
     /// `last4` shows the last four digits (cards, accounts, phones); otherwise it writes a mask.
     pub keeps_last4: bool,
 }
@@ -119,15 +119,10 @@ fn hash_hex(key: &[u8], value: &[u8], rep: &Replacement) -> [u8; HASH_HEX_LEN] {
         let mut buf = [0u8; 256];
         let mut n = 0;
         for &b in chunk {
-            if rep.hash_digits_only && !b.is_ascii_digit() {
-                continue;
+            if let Some(c) = rep.canon.byte(b) {
+                buf[n] = c;
+                n += 1;
             }
-            buf[n] = if rep.hash_fold_case {
-                b.to_ascii_lowercase()
-            } else {
-                b
-            };
-            n += 1;
         }
         mac.update(&buf[..n]);
     }
@@ -149,8 +144,7 @@ mod tests {
         Replacement {
             label: "CARD".into(),
             style,
-            hash_digits_only: true,
-            hash_fold_case: false,
+            canon: Canon::Digits,
             keeps_last4: true,
         }
     }

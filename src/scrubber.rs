@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::allow::{AllowList, Canon};
 use crate::detect::keywords::{Gates, KeywordIndex, gate};
 use crate::detect::national::NationalIds;
 use crate::detect::secrets::SecretScanner;
@@ -109,6 +110,8 @@ pub struct Scrubber {
     key_rules: KeyRules,
     /// Per rule: how it ranks in overlaps (see `resolve`).
     precedence: Vec<Precedence>,
+    /// Candidates the pack's `[[allow]]` entries keep.
+    allow: AllowList,
 }
 
 /// What `Debug` shows of the hash key: whether there is one, never its bytes.
@@ -190,8 +193,13 @@ impl Scrubber {
             replacements.push(Replacement {
                 label: spec.label.clone(),
                 style,
-                hash_digits_only: numeric,
-                hash_fold_case: matches!(spec.matcher, Matcher::Builtin(Detector::Email)),
+                canon: if numeric {
+                    Canon::Digits
+                } else if matches!(spec.matcher, Matcher::Builtin(Detector::Email)) {
+                    Canon::Folded
+                } else {
+                    Canon::Exact
+                },
                 keeps_last4: spec.last4,
             });
             rules.push(RuleInfo {
@@ -219,7 +227,19 @@ impl Scrubber {
             _ => {}
         }
         let detectors = compile_detectors(pack, &rules);
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let allow = AllowList::new(
+            pack.allow(),
+            replacements.iter().map(|r| r.canon).collect(),
+            &ids,
+        );
         let mut key_rules = KeyRules::default();
+        // Allowed keys first: a key the policy keeps is never scanned, whichever rule claims it.
+        for entry in pack.allow() {
+            for k in &entry.keys {
+                key_rules.add_kept(k);
+            }
+        }
         for (i, spec) in pack.rules().iter().enumerate() {
             if rules[i].enabled {
                 for k in &spec.json_keys {
@@ -250,6 +270,7 @@ impl Scrubber {
                     ),
                 })
                 .collect(),
+            allow,
         })
     }
 
@@ -324,12 +345,14 @@ impl Scrubber {
     pub fn find_into(&self, input: &[u8], findings: &mut Findings) {
         self.find_once(input, findings, self.json);
         settle(self, input, findings, self.json);
+        findings.settle_allowed();
     }
 
     /// Text detection only, whatever the JSON mode: for pieces of a line, which cannot be parsed.
     pub(crate) fn find_text_into(&self, input: &[u8], findings: &mut Findings) {
         self.find_once(input, findings, JsonMode::Off);
         settle(self, input, findings, JsonMode::Off);
+        findings.settle_allowed();
     }
 
     /// One detection pass in `mode`, without checking what the rewrite makes of its spans (that is
@@ -341,7 +364,11 @@ impl Scrubber {
         match mode {
             JsonMode::Auto if may_hold_json() => self.find_structured(input, findings, false),
             JsonMode::On => self.find_structured(input, findings, true),
-            _ => self.detectors.find(input, &mut findings.spans),
+            _ => {
+                self.detectors.find(input, &mut findings.spans);
+                self.allow
+                    .retain(input, &mut findings.spans, &mut findings.allowed);
+            }
         }
         resolve(&mut findings.spans, &self.precedence);
         findings.quoted.sort_unstable();
@@ -368,6 +395,7 @@ impl Scrubber {
         let mut piece = std::mem::take(&mut scratch.piece);
         text.clear();
         self.detectors.find(input, &mut text);
+        self.allow.retain(input, &mut text, &mut findings.allowed);
         resolve(&mut text, &self.precedence);
         // `next` is the text span being placed (possibly the tail of one split at a line end);
         // `rest` indexes the spans after it.
@@ -421,6 +449,7 @@ impl Scrubber {
                 let structured = json::find_line(
                     &self.detectors,
                     &self.key_rules,
+                    &self.allow,
                     line,
                     line_start,
                     &piece,

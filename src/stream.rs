@@ -40,6 +40,8 @@ pub struct LongLine<'s> {
     /// Offset in the line of `buf[0]`.
     base: usize,
     findings: Findings,
+    /// Values kept by allow entries in what was written, offsets from the start of the line.
+    allowed: Vec<Span>,
 }
 
 impl<'s> LongLine<'s> {
@@ -50,6 +52,7 @@ impl<'s> LongLine<'s> {
             written: 0,
             base: 0,
             findings: Findings::default(),
+            allowed: Vec::new(),
         }
     }
 
@@ -75,6 +78,12 @@ impl<'s> LongLine<'s> {
         self.buf.clear();
         self.written = 0;
         self.base = 0;
+    }
+
+    /// The values allow entries kept in the output written so far (offsets from the start of the
+    /// line), each once; draining them leaves the next ones to come.
+    pub fn drain_allowed(&mut self) -> std::vec::Drain<'_, Span> {
+        self.allowed.drain(..)
     }
 
     fn round(&mut self, cut: usize, out: &mut Vec<u8>, spans: &mut Vec<Span>) {
@@ -103,6 +112,14 @@ impl<'s> LongLine<'s> {
         }
         let end = cut.max(copied);
         out.extend_from_slice(&self.buf[copied..end]);
+        for a in self.findings.allowed() {
+            if a.start >= self.written && a.start < end {
+                self.allowed.push(Span {
+                    start: self.base + a.start,
+                    ..*a
+                });
+            }
+        }
         let keep_from = end.saturating_sub(CONTEXT);
         self.buf.drain(..keep_from);
         self.base += keep_from;

@@ -1263,3 +1263,42 @@ fn standard_input_has_one_name_everywhere() {
     let out = run(&["audit"], input);
     assert!(stdout(&out).contains("(stdin):1:6"), "{}", stdout(&out));
 }
+
+#[test]
+fn allow_entries_keep_values_and_are_counted_apart() {
+    let dir = tmp("allow");
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[[allow]]\nvalues = [\"support@clicki.com\"]\n[[allow]]\nkeys = [\"order_id\"]\n",
+    )
+    .unwrap();
+    let input = b"from support@clicki.com to jane@corp.io\n{\"order_id\":\"4111111111111111\"}\n";
+    let p = policy.to_str().unwrap();
+    let out = run(&["--rules", p, "--stats"], input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        out.stdout,
+        b"from support@clicki.com to [EMAIL]\n{\"order_id\":\"4111111111111111\"}\n"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("redacted    1"), "{err}");
+    assert!(err.contains("allowed     2"), "{err}");
+    // The same policy through the environment, and the audit's JSON report.
+    let out = run_cmd(
+        bin()
+            .args(["audit", "--format", "json"])
+            .env("LOGSCRUB_RULES", p),
+        input,
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["totals"]["EMAIL"], 1, "{report}");
+    assert_eq!(report["allowed"]["EMAIL"], 1, "{report}");
+    assert_eq!(report["allowed"]["CARD"], 1, "{report}");
+    // A bad entry stops the run with the file and line, exit status 2.
+    std::fs::write(&policy, "\n[[allow]]\nrules = [\"EMAIL\"]\n").unwrap();
+    let out = run(&["--rules", p], input);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("policy.toml:2:"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}

@@ -227,8 +227,11 @@ impl Task for Find<'_> {
             out.stats.failed_lines += lines;
             return;
         }
-        out.stats
-            .tally(self.scrubber.rules().len(), findings.spans());
+        out.stats.tally(
+            self.scrubber.rules().len(),
+            findings.spans(),
+            findings.allowed(),
+        );
         let (mut line, mut line_start, mut pos) = (0u64, 0usize, 0usize);
         for span in findings.spans().iter().take(self.max_hits) {
             for nl in memchr::memchr_iter(b'\n', &input[pos..span.start]) {
@@ -303,7 +306,9 @@ impl<'s> LongFind<'s> {
             self.spans.clear();
             return;
         }
-        out.stats.tally(self.scrubber.rules().len(), &self.spans);
+        let allowed: Vec<Span> = self.line.drain_allowed().collect();
+        out.stats
+            .tally(self.scrubber.rules().len(), &self.spans, &allowed);
         for span in &self.spans {
             if out.hits.len() >= self.max_hits {
                 break;
@@ -472,6 +477,15 @@ impl Report {
                 }
             }
         }
+        let allowed: u64 = totals.allowed.iter().sum();
+        if allowed > 0 {
+            let _ = writeln!(s, "\n{:<20}  {:>8}", "ALLOWED (kept)", "COUNT");
+            for (i, n) in totals.allowed.iter().enumerate() {
+                if *n > 0 {
+                    let _ = writeln!(s, "{:<20}  {n:>8}", scrubber.rules()[i].id);
+                }
+            }
+        }
         if !self.locations.is_empty() {
             let places: Vec<String> = self
                 .locations
@@ -566,6 +580,7 @@ impl Report {
         json!({
             "files": files,
             "totals": counts(&totals.counts, scrubber),
+            "allowed": counts(&totals.allowed, scrubber),
             "locations": locations,
             "omitted_locations": self.omitted(&totals),
             "internal_errors": totals.failed_lines,

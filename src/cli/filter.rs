@@ -40,6 +40,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Replacements per rule, indexed by [`RuleId::index`](crate::RuleId::index).
     pub counts: Vec<u64>,
+    /// Values an `[[allow]]` entry kept, per rule (same index).
+    pub allowed: Vec<u64>,
     /// Lines written as [`FAILED_LINE`] because the engine failed on them.
     pub failed_lines: u64,
     /// With `--json-mode on`: non-blank lines that held no valid JSON (scrubbed as text only).
@@ -51,6 +53,7 @@ impl Stats {
         self.lines = 0;
         self.bytes = 0;
         self.counts.iter_mut().for_each(|c| *c = 0);
+        self.allowed.iter_mut().for_each(|c| *c = 0);
         self.failed_lines = 0;
         self.not_json_lines = 0;
     }
@@ -64,17 +67,26 @@ impl Stats {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
+        if self.allowed.len() < other.allowed.len() {
+            self.allowed.resize(other.allowed.len(), 0);
+        }
+        for (a, b) in self.allowed.iter_mut().zip(&other.allowed) {
+            *a += b;
+        }
         self.failed_lines += other.failed_lines;
         self.not_json_lines += other.not_json_lines;
     }
 
-    pub fn tally(&mut self, rules: usize, spans: &[Span]) {
-        if self.counts.len() < rules {
-            self.counts.resize(rules, 0);
-        }
-        for s in spans {
-            if let Some(c) = self.counts.get_mut(s.rule.index()) {
-                *c += 1;
+    /// Counts `spans` (redacted) and `allowed` (kept by an allow entry) per rule.
+    pub fn tally(&mut self, rules: usize, spans: &[Span], allowed: &[Span]) {
+        for (counts, spans) in [(&mut self.counts, spans), (&mut self.allowed, allowed)] {
+            if counts.len() < rules {
+                counts.resize(rules, 0);
+            }
+            for s in spans {
+                if let Some(c) = counts.get_mut(s.rule.index()) {
+                    *c += 1;
+                }
             }
         }
     }
@@ -97,6 +109,15 @@ impl Stats {
         for (i, n) in self.counts.iter().enumerate() {
             if *n > 0 {
                 let _ = writeln!(s, "    {:<20} {n}", scrubber.rules()[i].id);
+            }
+        }
+        let allowed: u64 = self.allowed.iter().sum();
+        if allowed > 0 {
+            let _ = writeln!(s, "  allowed     {allowed} (kept by [[allow]] entries)");
+            for (i, n) in self.allowed.iter().enumerate() {
+                if *n > 0 {
+                    let _ = writeln!(s, "    {:<20} {n}", scrubber.rules()[i].id);
+                }
             }
         }
         if self.not_json_lines > 0 {
@@ -151,8 +172,11 @@ impl Task for Scrub<'_> {
         }))
         .is_ok();
         if ok {
-            out.stats
-                .tally(self.scrubber.rules().len(), findings.spans());
+            out.stats.tally(
+                self.scrubber.rules().len(),
+                findings.spans(),
+                findings.allowed(),
+            );
             out.stats.not_json_lines += findings.not_json_lines();
         } else {
             out.bytes.truncate(mark);
@@ -196,7 +220,9 @@ impl<'s> LongScrub<'s> {
         }))
         .is_ok();
         if ok {
-            out.stats.tally(self.scrubber.rules().len(), &self.spans);
+            let allowed: Vec<Span> = self.line.drain_allowed().collect();
+            out.stats
+                .tally(self.scrubber.rules().len(), &self.spans, &allowed);
         } else {
             // What this step wrote may be incomplete; what earlier steps wrote is final and clean.
             out.bytes.truncate(mark);

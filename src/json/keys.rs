@@ -135,14 +135,43 @@ pub(crate) struct KeyRule {
     pub scalars_only: bool,
 }
 
-/// The compiled `json_keys`, `json_scalar_keys` and `json_paths` of every enabled rule.
+/// The compiled `json_keys`, `json_scalar_keys` and `json_paths` of every enabled rule, and the
+/// keys an allow-list keeps.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyRules {
     keys: FxMap<KeyRule>,
     /// Paths as normalized segments, last segment first.
     paths: Vec<(Vec<Vec<u8>>, RuleId)>,
-    /// Every normalized key and every path's last segment.
+    /// Keys and paths (segments, last first) whose values are not scanned at all.
+    kept: Vec<Vec<Vec<u8>>>,
+    /// Every normalized key and every path's last segment, kept ones included.
     quick: QuickFilter,
+}
+
+/// Splits a dotted path into normalized segments, last first.
+fn segments(path: &str) -> Vec<Vec<u8>> {
+    path.split('.')
+        .rev()
+        .map(|s| normalize(s.as_bytes()))
+        .collect()
+}
+
+/// Whether a value under `key`, in objects under `parents` (innermost first), is at the end of the
+/// path `segments` (last segment first).
+fn at_path<'a>(
+    segments: &[Vec<u8>],
+    key: &NormKey,
+    mut parents: impl Iterator<Item = &'a NormKey>,
+) -> bool {
+    let Some((last, before)) = segments.split_first() else {
+        return false;
+    };
+    last.as_slice() == key.as_bytes()
+        && before.iter().all(|seg| {
+            parents
+                .next()
+                .is_some_and(|p| p.is_usable() && p.as_bytes() == seg.as_slice())
+        })
 }
 
 impl KeyRules {
@@ -176,15 +205,36 @@ impl KeyRules {
     }
 
     pub fn add_path(&mut self, path: &str, rule: RuleId) {
-        let segments: Vec<Vec<u8>> = path
-            .split('.')
-            .rev()
-            .map(|s| normalize(s.as_bytes()))
-            .collect();
+        let segments = segments(path);
         if let Some(last) = segments.first() {
             self.quick.add(last);
         }
         self.paths.push((segments, rule));
+    }
+
+    /// A key (`order_id`) or dotted path (`meta.trace`) whose values are kept: never scanned, never
+    /// replaced, whatever they hold (objects and arrays included).
+    pub fn add_kept(&mut self, path: &str) {
+        let segments = segments(path);
+        if let Some(last) = segments.first() {
+            self.quick.add(last);
+        }
+        self.kept.push(segments);
+    }
+
+    /// Whether the value under `key` (in objects under `parents`, innermost first) is kept.
+    pub fn keeps<'a>(
+        &self,
+        key: &NormKey,
+        parents: impl Iterator<Item = &'a NormKey> + Clone,
+    ) -> bool {
+        !self.kept.is_empty()
+            && key.is_usable()
+            && self.quick.may_contain(key.as_bytes())
+            && self
+                .kept
+                .iter()
+                .any(|segments| at_path(segments, key, parents.clone()))
     }
 
     /// The rule for a value under `key`, whose enclosing objects' keys are `parents`, innermost first.
@@ -200,21 +250,10 @@ impl KeyRules {
             return Some(rule);
         }
         self.paths.iter().find_map(|(segments, rule)| {
-            let (last, before) = segments.split_first()?;
-            if last.as_slice() != key.as_bytes() {
-                return None;
-            }
-            let mut up = parents.clone();
-            before
-                .iter()
-                .all(|seg| {
-                    up.next()
-                        .is_some_and(|p| p.is_usable() && p.as_bytes() == seg.as_slice())
-                })
-                .then_some(KeyRule {
-                    rule: *rule,
-                    scalars_only: false,
-                })
+            at_path(segments, key, parents.clone()).then_some(KeyRule {
+                rule: *rule,
+                scalars_only: false,
+            })
         })
     }
 }

@@ -21,6 +21,7 @@ pub(crate) mod escape;
 pub(crate) mod keys;
 pub(crate) mod parse;
 
+use crate::allow::AllowList;
 use crate::detect::Detectors;
 use crate::findings::{Findings, Span};
 use keys::KeyRules;
@@ -108,10 +109,14 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
 /// Finds the spans of `line` (at offset `base` of the input) as JSON, given the text detectors' spans
 /// within it (`text`, absolute offsets). Returns `Err` and adds nothing when the line is not JSON.
 /// Spans whose replacement must be quoted (they replace a number, object or array) have their start
-/// recorded in `found.quoted`.
+/// recorded in `found.quoted`. The text spans come already judged by `allow`; the spans this adds
+/// (keyed values, escaped strings decoded) are judged here, and everything inside a value under a
+/// kept key moves to `found.allowed`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn find_line(
     det: &Detectors,
     keys: &KeyRules,
+    allow: &AllowList,
     line: &[u8],
     base: usize,
     text: &[Span],
@@ -120,7 +125,9 @@ pub(crate) fn find_line(
 ) -> Result<(), NotJson> {
     let start = parse_from_some_start(line, keys, &mut scratch.parsed)?;
     let tokens = &scratch.parsed.tokens;
-    let (spans, quoted) = (&mut found.spans, &mut found.quoted);
+    let first_new = found.spans.len();
+    let first_quoted = found.quoted.len();
+    let (spans, quoted, allowed) = (&mut found.spans, &mut found.quoted, &mut found.allowed);
     let mut push = |s: usize, e: usize, rule, bare: bool| {
         // Clipping can cut a span down to one of logscrub's own tokens, which must stay as it is.
         if e > s && !crate::detect::is_own_token(&line[s..e]) {
@@ -177,7 +184,15 @@ pub(crate) fn find_line(
         det.find(&scratch.decoded, &mut scratch.sub);
         for sp in &scratch.sub {
             let (a, b) = escape::raw_range(&scratch.map, raw.len(), sp.start, sp.end());
-            push(t.start + a, t.start + b, sp.rule, false);
+            if allow.allows(&scratch.decoded[sp.start..sp.end()], sp.rule) {
+                allowed.push(Span {
+                    start: base + t.start + a,
+                    len: b - a,
+                    rule: sp.rule,
+                });
+            } else {
+                push(t.start + a, t.start + b, sp.rule, false);
+            }
         }
     }
 
@@ -185,9 +200,54 @@ pub(crate) fn find_line(
         let value = &line[k.start..k.end];
         // Already scrubbed (a replacement token or a mask): leave it, so scrubbing twice changes nothing.
         let done = !k.bare && crate::detect::is_scrubbed_value(value);
-        if !done {
+        if done {
+            continue;
+        }
+        if allow.allows(value, k.rule) {
+            allowed.push(Span {
+                start: base + k.start,
+                len: k.end - k.start,
+                rule: k.rule,
+            });
+        } else {
             push(k.start, k.end, k.rule, k.bare);
         }
+    }
+
+    // Values under kept keys: whatever was found inside them stays.
+    let kept = &mut scratch.parsed.kept;
+    if !kept.is_empty() {
+        // Kept ranges nest or are disjoint (they are JSON values): merged, the outermost remain,
+        // sorted and disjoint, so one binary search places each span.
+        kept.sort_unstable();
+        let mut merged = 0;
+        for i in 1..kept.len() {
+            if kept[i].0 < kept[merged].1 {
+                kept[merged].1 = kept[merged].1.max(kept[i].1);
+            } else {
+                merged += 1;
+                kept[merged] = kept[i];
+            }
+        }
+        kept.truncate(merged + 1);
+        let holding = |at: usize| {
+            let i = kept.partition_point(|&(start, _)| start <= at);
+            i.checked_sub(1).map(|i| kept[i])
+        };
+        let tail = found.spans.split_off(first_new);
+        for sp in tail {
+            let (a, b) = (sp.start - base, sp.end() - base);
+            if holding(a).is_some_and(|(_, end)| b <= end) {
+                found.allowed.push(sp);
+            } else {
+                found.spans.push(sp);
+            }
+        }
+        let tail = found.quoted.split_off(first_quoted);
+        found.quoted.extend(
+            tail.into_iter()
+                .filter(|&q| holding(q - base).is_none_or(|(_, end)| q - base >= end)),
+        );
     }
     Ok(())
 }

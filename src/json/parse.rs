@@ -38,6 +38,9 @@ pub(crate) struct KeyedValue {
 pub(crate) struct Parsed {
     pub tokens: Vec<Token>,
     pub keyed: Vec<KeyedValue>,
+    /// Ranges of values under keys an allow-list keeps (a string's content, a number, or a whole
+    /// container with its brackets), in no particular order: nothing inside them is replaced.
+    pub kept: Vec<(usize, usize)>,
     /// An escaped key, decoded, and its offset map (unused): kept to reuse the buffers.
     key_decoded: Vec<u8>,
     key_map: Vec<usize>,
@@ -70,6 +73,8 @@ struct Frame {
     /// For an array under a scalars-only key: the rule of its string and number elements (and
     /// those of arrays nested in it).
     element_rule: Option<RuleId>,
+    /// Under a key an allow-list keeps: recorded in `Parsed::kept` when it closes.
+    kept: bool,
 }
 
 fn skip_ws(line: &[u8], mut i: usize) -> usize {
@@ -150,6 +155,7 @@ pub(crate) fn parse(
 ) -> Result<(), NotJson> {
     out.tokens.clear();
     out.keyed.clear();
+    out.kept.clear();
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect = Expect::Value;
     let mut key = NormKey::EMPTY;
@@ -171,7 +177,7 @@ pub(crate) fn parse(
             }
             Expect::Key | Expect::KeyOrClose => {
                 if b == b'}' && expect == Expect::KeyOrClose {
-                    close(&mut stack, &mut out.keyed, i)?;
+                    close(&mut stack, out, i)?;
                     i += 1;
                     expect = after_value(&stack);
                     continue;
@@ -204,11 +210,11 @@ pub(crate) fn parse(
                 match b {
                     b',' => expect = if object { Expect::Key } else { Expect::Value },
                     b'}' if object => {
-                        close(&mut stack, &mut out.keyed, i)?;
+                        close(&mut stack, out, i)?;
                         expect = after_value(&stack);
                     }
                     b']' if !object => {
-                        close(&mut stack, &mut out.keyed, i)?;
+                        close(&mut stack, out, i)?;
                         expect = after_value(&stack);
                     }
                     _ => return Err(NotJson),
@@ -217,13 +223,19 @@ pub(crate) fn parse(
             }
             Expect::Value | Expect::ValueOrClose => {
                 if b == b']' && expect == Expect::ValueOrClose {
-                    close(&mut stack, &mut out.keyed, i)?;
+                    close(&mut stack, out, i)?;
                     i += 1;
                     expect = after_value(&stack);
                     continue;
                 }
                 let in_object = stack.last().is_some_and(|f| f.object);
-                let found = if in_object {
+                let kept = in_object && {
+                    let parents = stack.iter().rev().filter(|f| f.object).map(|f| &f.key);
+                    rules.keeps(&key, parents)
+                };
+                let found = if kept {
+                    None
+                } else if in_object {
                     let parents = stack.iter().rev().filter(|f| f.object).map(|f| &f.key);
                     rules.rule_for(&key, parents)
                 } else {
@@ -245,6 +257,9 @@ pub(crate) fn parse(
                             string: true,
                             escaped,
                         });
+                        if kept {
+                            out.kept.push((i + 1, end));
+                        }
                         if let Some(rule) = rule
                             && end > i + 1
                             && !is_ip_address(&line[i + 1..end])
@@ -282,6 +297,7 @@ pub(crate) fn parse(
                             open: i,
                             rule: whole,
                             element_rule,
+                            kept,
                         });
                         i += 1;
                         expect = if b == b'{' {
@@ -298,6 +314,9 @@ pub(crate) fn parse(
                             string: false,
                             escaped: false,
                         });
+                        if kept {
+                            out.kept.push((i, end));
+                        }
                         if let Some(rule) = rule {
                             out.keyed.push(KeyedValue {
                                 start: i,
@@ -339,10 +358,13 @@ fn after_value(stack: &[Frame]) -> Expect {
     }
 }
 
-fn close(stack: &mut Vec<Frame>, keyed: &mut Vec<KeyedValue>, at: usize) -> Result<(), NotJson> {
+fn close(stack: &mut Vec<Frame>, out: &mut Parsed, at: usize) -> Result<(), NotJson> {
     let frame = stack.pop().ok_or(NotJson)?;
+    if frame.kept {
+        out.kept.push((frame.open, at + 1));
+    }
     if let Some(rule) = frame.rule {
-        keyed.push(KeyedValue {
+        out.keyed.push(KeyedValue {
             start: frame.open,
             end: at + 1,
             rule,
