@@ -40,12 +40,12 @@ destination="/logscrub/e2e/watch-$$-$RANDOM"
 "$PY" scripts/lambda_e2e.py create-group "$destination"
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-echo "== cargo lambda watch on 127.0.0.1:$port (DESTINATION_LOG_GROUP=$destination on $AWS_ENDPOINT_URL)"
+echo "== cargo lambda watch on 127.0.0.1:$port (LOGSCRUB_DESTINATION_LOG_GROUP=$destination on $AWS_ENDPOINT_URL)"
 # PATH: cargo lambda finds its helpers (zig) next to itself.
 PATH="$PWD/$VENV/bin:$PATH" setsid "$CARGO_LAMBDA" lambda watch \
     --bin bootstrap --features lambda --ignore-changes --quiet \
     --invoke-address 127.0.0.1 --invoke-port "$port" \
-    --env-var "DESTINATION_LOG_GROUP=$destination" \
+    --env-var "LOGSCRUB_DESTINATION_LOG_GROUP=$destination" \
     --env-var "AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL" \
     --env-var "AWS_REGION=${AWS_REGION:-us-east-1}" \
     --env-var "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test}" \

@@ -105,7 +105,7 @@ echo "built $artifact ($(du -h "$artifact" | cut -f1))"
 # The release binary starts, compiles the rule pack and says how long init took, then fails to reach
 # the (absent) runtime API; only the init line matters here.
 init_line=$(AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 AWS_LAMBDA_FUNCTION_NAME=init-probe \
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION=1 MODE=firehose \
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION=1 LOGSCRUB_MODE=firehose \
     timeout 20 "$artifact" 2>/dev/null | grep '"event":"init"' || true)
 [ -n "$init_line" ] || { echo "the release bootstrap did not start (no init line)" >&2; exit 1; }
 echo "release init: $init_line"

@@ -45,6 +45,7 @@ mod json;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod pack;
+pub mod policy;
 mod resolve;
 mod rewrite;
 mod scan;

@@ -1302,3 +1302,61 @@ fn allow_entries_keep_values_and_are_counted_apart() {
     assert!(stderr(&out).contains("policy.toml:2:"), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
 }
+
+/// One `.env` configures both front ends: the CLI reading `LOGSCRUB_*` through its flags' `env`
+/// and `Policy::from_lookup` (what the Lambda reads) give the same output, and the README's
+/// settings table lists every variable.
+#[test]
+fn one_policy_means_the_same_in_the_cli_and_the_library() {
+    let dir = tmp("policy");
+    let a = dir.join("a.toml");
+    let b = dir.join("b.toml");
+    std::fs::write(
+        &a,
+        "[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "[[allow]]\nvalues = [\"support@clicki.com\"]\n[[rule]]\nid = \"EMP\"\nstyle = \"label\"\n",
+    )
+    .unwrap();
+    let rules = format!("{},{}", a.display(), b.display());
+    let vars = [
+        ("LOGSCRUB_RULES", rules.as_str()),
+        ("LOGSCRUB_DISABLE", "PHONE"),
+        ("LOGSCRUB_STYLE", "mask"),
+        ("LOGSCRUB_JSON", "off"),
+    ];
+    let input = b"EMP-123456 support@clicki.com jane@corp.io +1 415 555 0132 {\"email\":\"x\"}\n";
+    let mut cmd = bin();
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = run_cmd(&mut cmd, input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let policy = logscrub::policy::Policy::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap();
+    let mut want = Vec::new();
+    policy.scrubber().unwrap().scrub(input, &mut want);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&want)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&want),
+        "***-****** support@clicki.com ****@****.** +1 415 555 0132 {\"email\":\"x\"}\n"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (name, _) in logscrub::policy::VARIABLES {
+        assert!(
+            readme.contains(&format!("| `{name}` |")),
+            "README's settings table lacks {name}"
+        );
+    }
+}

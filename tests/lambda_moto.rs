@@ -100,7 +100,7 @@ fn now_ms() -> i64 {
 fn config(destination: &str) -> Config {
     let destination = destination.to_string();
     Config::from_lookup(move |name| match name {
-        "DESTINATION_LOG_GROUP" => Some(destination.clone()),
+        "LOGSCRUB_DESTINATION_LOG_GROUP" => Some(destination.clone()),
         "AWS_LAMBDA_FUNCTION_NAME" => Some("logscrub-e2e".into()),
         _ => None,
     })

@@ -30,7 +30,8 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::{JsonMode, Options, Pack, Scrubber, Style};
+use crate::policy::{Policy, read_hash_key};
+use crate::{JsonMode, Scrubber, Style};
 
 use audit::{Find, Format, LongFind, Report};
 use filter::{LongScrub, Output, Scrub};
@@ -56,7 +57,7 @@ Examples:
 
 Options that configure a run can also be set in the environment as LOGSCRUB_<OPTION>, e.g.
 LOGSCRUB_STYLE=mask, LOGSCRUB_THREADS=4, LOGSCRUB_ENABLE=IP,ACCOUNT, LOGSCRUB_RULES=/etc/rules.toml
-(one file), LOGSCRUB_FORMAT=sarif; a flag wins over the environment. Actions (--list-rules,
+(comma-separated files), LOGSCRUB_FORMAT=sarif; a flag wins over the environment. Actions (--list-rules,
 --check-rules) are flags only.
 LOGSCRUB_HASH_KEY holds the key for --style hash itself (its raw bytes, at least 16).
 
@@ -116,6 +117,7 @@ struct EngineArgs {
         long = "rules",
         value_name = "FILE",
         env = "LOGSCRUB_RULES",
+        value_delimiter = ',',
         global = true
     )]
     rules: Vec<PathBuf>,
@@ -424,43 +426,31 @@ fn install_panic_hook() {
 
 /// `io::Error` says "No such file or directory (os error 2)"; people need only the first part.
 fn describe(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
+    crate::policy::io_reason(e)
 }
 
-fn load_pack(engine: &EngineArgs) -> Result<Pack, Stop> {
-    let mut pack = Pack::builtin().map_err(|e| Stop::Config(e.to_string()))?;
-    for file in &engine.rules {
-        pack.merge_file(file)
-            .map_err(|e| Stop::Config(e.to_string()))?;
-    }
-    Ok(pack)
-}
-
-/// The hash key: `--hash-key-file` (one trailing newline dropped), else `LOGSCRUB_HASH_KEY`'s bytes.
-fn hash_key(engine: &EngineArgs) -> Result<Option<Vec<u8>>, Stop> {
-    if let Some(path) = &engine.hash_key_file {
-        let mut key = std::fs::read(path).map_err(|e| {
-            Stop::Config(format!(
-                "cannot read hash key file {}: {}",
-                path.display(),
-                describe(&e)
-            ))
-        })?;
-        if key.ends_with(b"\n") {
-            key.pop();
-            if key.ends_with(b"\r") {
-                key.pop();
-            }
-        }
-        return Ok(Some(key));
-    }
-    Ok(std::env::var_os("LOGSCRUB_HASH_KEY")
-        .filter(|k| !k.is_empty())
-        .map(os_bytes))
+/// The policy the flags (or their `LOGSCRUB_*` variables) set; `key` stands in for the hash key
+/// when the run writes no replacement.
+fn policy(engine: &EngineArgs, key: Option<&[u8]>) -> Result<Policy, Stop> {
+    let hash_key = match &engine.hash_key_file {
+        Some(path) => Some(read_hash_key(path).map_err(|e| Stop::Config(e.to_string()))?),
+        // Its raw bytes, which need not be UTF-8 here.
+        None => std::env::var_os("LOGSCRUB_HASH_KEY")
+            .filter(|k| !k.is_empty())
+            .map(os_bytes),
+    };
+    Ok(Policy {
+        rules: engine.rules.clone(),
+        enable: engine.enable.clone(),
+        disable: engine.disable.clone(),
+        style: engine.style.map(StyleArg::style),
+        json: match engine.json_mode() {
+            JsonArg::Auto => JsonMode::Auto,
+            JsonArg::On => JsonMode::On,
+            JsonArg::Off => JsonMode::Off,
+        },
+        hash_key: hash_key.or_else(|| key.map(<[u8]>::to_vec)),
+    })
 }
 
 #[cfg(unix)]
@@ -474,24 +464,10 @@ fn os_bytes(s: OsString) -> Vec<u8> {
     s.to_string_lossy().into_owned().into_bytes()
 }
 
-fn options(engine: &EngineArgs, hash_key: Option<Vec<u8>>) -> Options {
-    Options {
-        style: engine.style.map(StyleArg::style),
-        enable: engine.enable.clone(),
-        disable: engine.disable.clone(),
-        hash_key,
-        json: match engine.json_mode() {
-            JsonArg::Auto => JsonMode::Auto,
-            JsonArg::On => JsonMode::On,
-            JsonArg::Off => JsonMode::Off,
-        },
-    }
-}
-
 fn build(engine: &EngineArgs) -> Result<Scrubber, Stop> {
-    let pack = load_pack(engine)?;
-    let options = options(engine, hash_key(engine)?);
-    Scrubber::new(&pack, &options).map_err(|e| Stop::Config(e.to_string()))
+    policy(engine, None)?
+        .scrubber()
+        .map_err(|e| Stop::Config(e.to_string()))
 }
 
 /// Listing and checking compile the rules but scrub nothing, so a missing hash key is no reason to
@@ -615,9 +591,9 @@ fn run_filter(args: &Args) -> Result<u8, Stop> {
 fn run_audit(engine: &EngineArgs, args: &AuditArgs) -> Result<u8, Stop> {
     // The audit writes no replacement, so a hash style (from LOGSCRUB_STYLE, --style or a rule pack)
     // needs no real key; the placeholder keeps such a setting from blocking it.
-    let pack = load_pack(engine)?;
-    let options = options(engine, Some(PLACEHOLDER_KEY.to_vec()));
-    let scrubber = Scrubber::new(&pack, &options).map_err(|e| Stop::Config(e.to_string()))?;
+    let scrubber = policy(engine, Some(PLACEHOLDER_KEY))?
+        .scrubber()
+        .map_err(|e| Stop::Config(e.to_string()))?;
     let (sources, walk_errors) = audit::sources(&args.paths);
     for (name, e) in &walk_errors {
         eprintln!("logscrub: cannot read {name}: {}", describe(e));
@@ -657,10 +633,9 @@ fn run_audit(engine: &EngineArgs, args: &AuditArgs) -> Result<u8, Stop> {
 }
 
 fn list_rules(engine: &EngineArgs) -> Result<u8, Stop> {
-    let pack = load_pack(engine)?;
-    let key = hash_key(engine)?.or_else(|| Some(PLACEHOLDER_KEY.to_vec()));
-    let scrubber =
-        Scrubber::new(&pack, &options(engine, key)).map_err(|e| Stop::Config(e.to_string()))?;
+    let scrubber = policy(engine, Some(PLACEHOLDER_KEY))?
+        .scrubber()
+        .map_err(|e| Stop::Config(e.to_string()))?;
     // By family (contact, payment, bank, ...), pack order within one.
     let mut rules: Vec<_> = scrubber.rules().iter().collect();
     rules.sort_by_key(|r| r.family);
@@ -694,11 +669,10 @@ fn list_rules(engine: &EngineArgs) -> Result<u8, Stop> {
 }
 
 fn check_rules(engine: &EngineArgs, file: &Path) -> Result<u8, Stop> {
-    let mut pack = load_pack(engine)?;
-    pack.merge_file(file)
-        .map_err(|e| Stop::Config(e.to_string()))?;
-    let key = hash_key(engine)?.or_else(|| Some(PLACEHOLDER_KEY.to_vec()));
-    Scrubber::new(&pack, &options(engine, key)).map_err(|e| Stop::Config(e.to_string()))?;
+    let mut policy = policy(engine, Some(PLACEHOLDER_KEY))?;
+    policy.rules.push(file.to_path_buf());
+    let pack = policy.pack().map_err(|e| Stop::Config(e.to_string()))?;
+    Scrubber::new(&pack, &policy.options()).map_err(|e| Stop::Config(e.to_string()))?;
     let name = format!("{}:", file.display());
     let set_here = pack
         .rules()

@@ -92,7 +92,7 @@ impl fmt::Display for DecodeError {
             DecodeError::Gzip(d) => write!(f, "bad gzip ({d})"),
             DecodeError::TooLarge { limit } => write!(
                 f,
-                "payload inflates past {limit} bytes (MAX_INFLATED_BYTES); refused as a \
+                "payload inflates past {limit} bytes (LOGSCRUB_MAX_INFLATED_BYTES); refused as a \
                  decompression bomb"
             ),
             DecodeError::NotJson(d) => write!(f, "gzip content is not JSON ({d})"),

@@ -1,7 +1,7 @@
 //! `kinesis` mode: CloudWatch Logs → Kinesis Data Streams → this function.
 //!
 //! Each Kinesis record holds one gzipped subscription payload; it is decoded and delivered to
-//! `DESTINATION_LOG_GROUP` like a direct subscription. Failures are reported as
+//! `LOGSCRUB_DESTINATION_LOG_GROUP` like a direct subscription. Failures are reported as
 //! `batchItemFailures` (the event source mapping needs `FunctionResponseTypes:
 //! ReportBatchItemFailures`). Lambda restarts a shard from the lowest failed sequence number, so
 //! processing stops at the first failure and that record and every later one are reported: records

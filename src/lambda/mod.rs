@@ -1,11 +1,11 @@
 //! The CloudWatch Logs subscription Lambda: configuration, and the handler that ties the steps together.
 //!
 //! A subscription filter sends batches of a log group's events to this function; it scrubs every
-//! event with the engine and delivers the clean events on. Three ways in, chosen by `MODE` or, when
+//! event with the engine and delivers the clean events on. Three ways in, chosen by `LOGSCRUB_MODE` or, when
 //! that is unset, by the event's shape:
 //!
 //! * `cloudwatch`: the subscription invokes the function directly (`{"awslogs":{"data":…}}`); the
-//!   events go to `DESTINATION_LOG_GROUP` with PutLogEvents ([`subscription`]).
+//!   events go to `LOGSCRUB_DESTINATION_LOG_GROUP` with PutLogEvents ([`subscription`]).
 //! * `firehose`: the function is a Firehose data-transformation; records come back scrubbed, still
 //!   gzipped ([`firehose`]).
 //! * `kinesis`: the subscription writes to a Kinesis stream that invokes the function; each record is
@@ -34,8 +34,8 @@
 //! use logscrub::lambda::Config;
 //!
 //! let config = Config::from_lookup(|name| match name {
-//!     "DESTINATION_LOG_GROUP" => Some("/scrubbed/app".to_string()),
-//!     "STYLE" => Some("mask".to_string()),
+//!     "LOGSCRUB_DESTINATION_LOG_GROUP" => Some("/scrubbed/app".to_string()),
+//!     "LOGSCRUB_STYLE" => Some("mask".to_string()),
 //!     _ => None,
 //! })
 //! .unwrap();
@@ -62,7 +62,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use lambda_runtime::LambdaEvent;
 use serde_json::Value;
 
-use crate::{BuildError, Options, Pack, Scrubber, Style};
+use crate::policy::Policy;
+use crate::{BuildError, Scrubber};
 
 use decode::{DEFAULT_MAX_INFLATED_BYTES, DecodeError, LogData};
 use deliver::{CloudWatchSink, DeliverError, Sink};
@@ -79,16 +80,16 @@ pub const DEFAULT_BUDGET: Duration = Duration::from_secs(60);
 /// Where events come from, and so where they go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// A subscription filter invokes the function; events go to `DESTINATION_LOG_GROUP`.
+    /// A subscription filter invokes the function; events go to `LOGSCRUB_DESTINATION_LOG_GROUP`.
     CloudWatch,
     /// Firehose data transformation: records in, scrubbed records out.
     Firehose,
-    /// Kinesis Data Streams: records delivered to `DESTINATION_LOG_GROUP`, failures per record.
+    /// Kinesis Data Streams: records delivered to `LOGSCRUB_DESTINATION_LOG_GROUP`, failures per record.
     Kinesis,
 }
 
 impl Mode {
-    /// Parses `MODE`'s value.
+    /// Parses `LOGSCRUB_MODE`'s value.
     pub fn parse(name: &str) -> Option<Mode> {
         match name.to_ascii_lowercase().as_str() {
             "cloudwatch" | "cloudwatchlogs" | "subscription" => Some(Mode::CloudWatch),
@@ -98,7 +99,7 @@ impl Mode {
         }
     }
 
-    /// The name used in `MODE`, logs and responses.
+    /// The name used in `LOGSCRUB_MODE`, logs and responses.
     pub fn name(self) -> &'static str {
         match self {
             Mode::CloudWatch => "cloudwatch",
@@ -121,37 +122,63 @@ impl Mode {
     }
 }
 
-/// The function's configuration, from environment variables. `Debug` never shows the hash key.
+/// The function's configuration, from environment variables: the policy every front end reads
+/// ([`Policy`], `LOGSCRUB_RULES`, `LOGSCRUB_STYLE`, …) and the function's own settings, all named
+/// `LOGSCRUB_*`. `Debug` never shows the hash key.
 #[derive(Clone, Default)]
 pub struct Config {
-    /// `MODE`: unset means "by the event's shape".
+    /// `LOGSCRUB_MODE`: unset means "by the event's shape".
     pub mode: Option<Mode>,
-    /// `DESTINATION_LOG_GROUP`: where `cloudwatch` and `kinesis` modes deliver.
+    /// `LOGSCRUB_DESTINATION_LOG_GROUP`: where `cloudwatch` and `kinesis` modes deliver.
     pub destination: Option<String>,
-    /// `STYLE`: replaces every rule's style.
-    pub style: Option<Style>,
-    /// `LOGSCRUB_HASH_KEY`: the HMAC key of the `hash` style (the template resolves it from Secrets
-    /// Manager).
-    pub hash_key: Option<Vec<u8>>,
-    /// `MAX_INFLATED_BYTES`: cap on one payload's inflated size.
+    /// The rule packs, rule switches, style, JSON mode and hash key (see [`crate::policy`]).
+    pub policy: Policy,
+    /// `LOGSCRUB_MAX_INFLATED_BYTES`: cap on one payload's inflated size.
     pub max_inflated_bytes: usize,
-    /// `METRICS_NAMESPACE`: CloudWatch namespace of the EMF metrics.
+    /// `LOGSCRUB_METRICS_NAMESPACE`: CloudWatch namespace of the EMF metrics.
     pub metrics_namespace: String,
     /// Log groups never processed (loop guard): the function's own, from `AWS_LAMBDA_LOG_GROUP_NAME`
     /// and `/aws/lambda/$AWS_LAMBDA_FUNCTION_NAME`. The destination is guarded too.
     pub own_log_groups: Vec<String>,
 }
 
+/// The function's own settings, beyond the policy's [`crate::policy::VARIABLES`].
+pub const VARIABLES: &[(&str, &str)] = &[
+    (
+        "LOGSCRUB_MODE",
+        "cloudwatch, firehose or kinesis; unset: by each event's shape",
+    ),
+    (
+        "LOGSCRUB_DESTINATION_LOG_GROUP",
+        "log group the cloudwatch and kinesis modes deliver to",
+    ),
+    (
+        "LOGSCRUB_MAX_INFLATED_BYTES",
+        "cap on one payload's inflated size (default 64 MiB)",
+    ),
+    (
+        "LOGSCRUB_METRICS_NAMESPACE",
+        "CloudWatch namespace of the EMF metrics (default logscrub)",
+    ),
+];
+
+/// Names the function read before every setting was `LOGSCRUB_*`, and what replaced them. A
+/// deployment that still sets one is stopped at init rather than silently ignored: a style or a
+/// destination that quietly stops applying is worse than a failed start.
+const RENAMED: &[(&str, &str)] = &[
+    ("MODE", "LOGSCRUB_MODE"),
+    ("DESTINATION_LOG_GROUP", "LOGSCRUB_DESTINATION_LOG_GROUP"),
+    ("STYLE", "LOGSCRUB_STYLE"),
+    ("MAX_INFLATED_BYTES", "LOGSCRUB_MAX_INFLATED_BYTES"),
+    ("METRICS_NAMESPACE", "LOGSCRUB_METRICS_NAMESPACE"),
+];
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("mode", &self.mode)
             .field("destination", &self.destination)
-            .field("style", &self.style)
-            .field(
-                "hash_key",
-                &self.hash_key.as_ref().map(|_| "<set, not shown>"),
-            )
+            .field("policy", &self.policy)
             .field("max_inflated_bytes", &self.max_inflated_bytes)
             .field("metrics_namespace", &self.metrics_namespace)
             .field("own_log_groups", &self.own_log_groups)
@@ -181,41 +208,42 @@ impl Config {
     /// unset.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        let mode = match var("MODE") {
+        for (old, new) in RENAMED {
+            if var(old).is_some() {
+                return Err(ConfigError(format!(
+                    "{old} is set, but the setting is now named {new} (every setting is \
+                     LOGSCRUB_*, as in the CLI): rename it"
+                )));
+            }
+        }
+        let mode = match var("LOGSCRUB_MODE") {
             None => None,
             Some(m) => Some(Mode::parse(m.trim()).ok_or_else(|| {
                 ConfigError(format!(
-                    "MODE={m:?} is not one of cloudwatch, firehose, kinesis"
+                    "LOGSCRUB_MODE={m:?} is not one of cloudwatch, firehose, kinesis"
                 ))
             })?),
         };
-        let destination = var("DESTINATION_LOG_GROUP").map(|d| d.trim().to_string());
+        let destination = var("LOGSCRUB_DESTINATION_LOG_GROUP").map(|d| d.trim().to_string());
         if destination.is_none() && matches!(mode, Some(Mode::CloudWatch | Mode::Kinesis)) {
             return Err(ConfigError(format!(
-                "MODE={} delivers to a log group: set DESTINATION_LOG_GROUP",
+                "LOGSCRUB_MODE={} delivers to a log group: set LOGSCRUB_DESTINATION_LOG_GROUP",
                 mode.map_or("", Mode::name)
             )));
         }
-        let style = match var("STYLE") {
-            None => None,
-            Some(s) => Some(Style::parse(s.trim()).ok_or_else(|| {
-                ConfigError(format!(
-                    "STYLE={s:?} is not one of label, mask, last4, hash"
-                ))
-            })?),
-        };
-        let max_inflated_bytes = match var("MAX_INFLATED_BYTES") {
+        let policy = Policy::from_lookup(&get).map_err(|e| ConfigError(e.to_string()))?;
+        let max_inflated_bytes = match var("LOGSCRUB_MAX_INFLATED_BYTES") {
             None => DEFAULT_MAX_INFLATED_BYTES,
             Some(v) => match v.trim().parse::<usize>() {
                 Ok(n) if n > 0 => n,
                 _ => {
                     return Err(ConfigError(format!(
-                        "MAX_INFLATED_BYTES={v:?} is not a positive number of bytes"
+                        "LOGSCRUB_MAX_INFLATED_BYTES={v:?} is not a positive number of bytes"
                     )));
                 }
             },
         };
-        let metrics_namespace = var("METRICS_NAMESPACE")
+        let metrics_namespace = var("LOGSCRUB_METRICS_NAMESPACE")
             .map_or_else(|| DEFAULT_NAMESPACE.to_string(), |n| n.trim().to_string());
         let mut own_log_groups = Vec::new();
         if let Some(group) = var("AWS_LAMBDA_LOG_GROUP_NAME") {
@@ -230,23 +258,16 @@ impl Config {
         Ok(Config {
             mode,
             destination,
-            style,
-            // The key's bytes as they are: never trimmed, never printed.
-            hash_key: var("LOGSCRUB_HASH_KEY").map(String::into_bytes),
+            policy,
             max_inflated_bytes,
             metrics_namespace,
             own_log_groups,
         })
     }
 
-    /// Compiles the built-in rule pack with this configuration's style and key.
+    /// Loads the policy's packs and compiles the engine, as every front end does.
     pub fn scrubber(&self) -> Result<Scrubber, BuildError> {
-        let options = Options {
-            style: self.style,
-            hash_key: self.hash_key.clone(),
-            ..Options::default()
-        };
-        Scrubber::new(&Pack::builtin()?, &options)
+        self.policy.scrubber()
     }
 
     /// Why events of `group` must not be processed, if they must not.
@@ -284,7 +305,7 @@ impl std::error::Error for InitError {}
 /// destination), so it names the problem and the log group and holds no log content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandlerError {
-    /// The event has none of the three shapes, or not the configured `MODE`'s.
+    /// The event has none of the three shapes, or not the configured `LOGSCRUB_MODE`'s.
     Shape(String),
     /// A payload could not be decoded.
     Malformed {
@@ -293,7 +314,7 @@ pub enum HandlerError {
     },
     /// Events of the destination group or the function's own group (loop guard).
     Loop { group: String },
-    /// Events that need `DESTINATION_LOG_GROUP` arrived while it is unset.
+    /// Events that need `LOGSCRUB_DESTINATION_LOG_GROUP` arrived while it is unset.
     NoDestination,
     /// Delivery failed; `undelivered` events of `group` were not stored.
     Deliver {
@@ -323,9 +344,9 @@ impl fmt::Display for HandlerError {
                 "refused events of log group {group}: it is this function's destination or its \
                  own log group, and scrubbing it would loop (remove that subscription)"
             ),
-            HandlerError::NoDestination => {
-                f.write_str("a subscription event arrived but DESTINATION_LOG_GROUP is not set")
-            }
+            HandlerError::NoDestination => f.write_str(
+                "a subscription event arrived but LOGSCRUB_DESTINATION_LOG_GROUP is not set",
+            ),
             HandlerError::Deliver {
                 group,
                 undelivered,
@@ -359,8 +380,20 @@ impl Handler<CloudWatchSink> {
     /// once per container, before the first invocation. Logs how long it took.
     pub async fn from_env() -> Result<Handler<CloudWatchSink>, InitError> {
         let started = Instant::now();
-        let config = Config::from_env().map_err(InitError::Config)?;
-        let scrubber = config.scrubber().map_err(InitError::Build)?;
+        let built = Config::from_env()
+            .map_err(InitError::Config)
+            .and_then(|c| c.scrubber().map(|s| (c, s)).map_err(InitError::Build));
+        let (config, scrubber) = match built {
+            Ok(built) => built,
+            Err(e) => {
+                // One JSON line the log group and its metric filter see; Lambda then reports the
+                // init failure (Runtime.ExitError) and the errors alarm fires. The text names the
+                // variable or the pack's file and line, never log content.
+                let text = e.to_string();
+                log("ERROR", "init", &[("error", Field::Text(&text))]);
+                return Err(e);
+            }
+        };
         let compiled = started.elapsed();
         let sink = CloudWatchSink::from_env().await;
         let handler = Handler::new(config, scrubber, sink);
@@ -426,7 +459,7 @@ impl<S: Sink> Handler<S> {
             )),
             (Some(configured), Some(seen)) if configured != seen => {
                 Err(HandlerError::Shape(format!(
-                    "MODE={} but this is a {} event",
+                    "LOGSCRUB_MODE={} but this is a {} event",
                     configured.name(),
                     seen.name()
                 )))

@@ -2,7 +2,7 @@
 //!
 //! One payload holds events of one log stream. Control messages (the health check CloudWatch Logs
 //! sends when the subscription is created) are acknowledged and skipped; data messages are scrubbed
-//! and delivered to `DESTINATION_LOG_GROUP`. CloudWatch Logs invokes the function asynchronously, so
+//! and delivered to `LOGSCRUB_DESTINATION_LOG_GROUP`. CloudWatch Logs invokes the function asynchronously, so
 //! an error here makes Lambda retry the payload and then hand it to the on-failure destination.
 
 use std::time::Instant;

@@ -73,7 +73,7 @@ fn handler_with(vars: &[(&str, &str)], sink: MemorySink) -> Handler<MemorySink> 
 fn handler() -> Handler<MemorySink> {
     handler_with(
         &[
-            ("DESTINATION_LOG_GROUP", DEST),
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
             ("AWS_LAMBDA_FUNCTION_NAME", "scrubber"),
         ],
         MemorySink::default(),
@@ -199,8 +199,8 @@ async fn control_message_is_acknowledged_and_skipped() {
 async fn malformed_inputs_fail_clearly_and_forward_nothing() {
     let h = handler_with(
         &[
-            ("DESTINATION_LOG_GROUP", DEST),
-            ("MAX_INFLATED_BYTES", "100000"),
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
+            ("LOGSCRUB_MAX_INFLATED_BYTES", "100000"),
         ],
         MemorySink::default(),
     );
@@ -251,14 +251,14 @@ async fn unknown_shapes_and_mode_mismatches_are_refused() {
             .contains("expected a CloudWatch Logs subscription"),
         "{err}"
     );
-    let h = handler_with(&[("MODE", "firehose")], MemorySink::default());
+    let h = handler_with(&[("LOGSCRUB_MODE", "firehose")], MemorySink::default());
     let err = h
         .handle_payload(subscription(&log_data(SOURCE, &[(1, "x")])), soon(), "r")
         .await
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unexpected event: MODE=firehose but this is a cloudwatch event"
+        "unexpected event: LOGSCRUB_MODE=firehose but this is a cloudwatch event"
     );
 }
 
@@ -266,7 +266,7 @@ async fn unknown_shapes_and_mode_mismatches_are_refused() {
 async fn loop_guard_refuses_destination_and_own_log_group() {
     let h = handler_with(
         &[
-            ("DESTINATION_LOG_GROUP", DEST),
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
             ("AWS_LAMBDA_FUNCTION_NAME", "scrubber"),
             ("AWS_LAMBDA_LOG_GROUP_NAME", "/custom/own"),
         ],
@@ -347,7 +347,7 @@ async fn delivery_failure_fails_the_invocation() {
         fail: Some(DeliverError::GroupMissing { group: DEST.into() }),
         ..MemorySink::default()
     };
-    let h = handler_with(&[("DESTINATION_LOG_GROUP", DEST)], sink);
+    let h = handler_with(&[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST)], sink);
     let payload = subscription(&log_data(SOURCE, &[(1, "a"), (2, "b")]));
     let err = h.handle_payload(payload, soon(), "r").await.unwrap_err();
     assert_eq!(
@@ -361,8 +361,8 @@ async fn delivery_failure_fails_the_invocation() {
 async fn hash_style_from_config() {
     let h = handler_with(
         &[
-            ("DESTINATION_LOG_GROUP", DEST),
-            ("STYLE", "hash"),
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
+            ("LOGSCRUB_STYLE", "hash"),
             ("LOGSCRUB_HASH_KEY", "0123456789abcdef0123"),
         ],
         MemorySink::default(),
@@ -473,7 +473,10 @@ fn kinesis_record(seq: &str, data: &[u8]) -> Value {
 #[tokio::test]
 async fn kinesis_delivers_in_order_and_reports_failures_from_the_first_bad_record() {
     let h = handler_with(
-        &[("DESTINATION_LOG_GROUP", DEST), ("MODE", "kinesis")],
+        &[
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
+            ("LOGSCRUB_MODE", "kinesis"),
+        ],
         MemorySink::default(),
     );
     let a = log_data("/app/a", &[(1, &pii_message(1))]);
@@ -513,7 +516,7 @@ async fn kinesis_delivery_failure_is_a_batch_item_failure() {
         }),
         ..MemorySink::default()
     };
-    let h = handler_with(&[("DESTINATION_LOG_GROUP", DEST)], sink);
+    let h = handler_with(&[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST)], sink);
     let b = log_data("/app/b", &[(2, "b")]);
     let payload =
         json!({"Records": [kinesis_record("9", &decode::gzip(b.to_string().as_bytes()))]});
@@ -532,24 +535,85 @@ fn config_errors_name_the_variable() {
             .unwrap_err()
             .to_string()
     };
-    assert!(err(&[("MODE", "sqs")]).starts_with("MODE=\"sqs\""));
-    assert!(err(&[("MODE", "cloudwatch")]).contains("set DESTINATION_LOG_GROUP"));
-    assert!(err(&[("STYLE", "blur")]).starts_with("STYLE=\"blur\""));
-    assert!(err(&[("MAX_INFLATED_BYTES", "0")]).starts_with("MAX_INFLATED_BYTES"));
+    assert!(err(&[("LOGSCRUB_MODE", "sqs")]).starts_with("LOGSCRUB_MODE=\"sqs\""));
+    assert!(err(&[("LOGSCRUB_MODE", "cloudwatch")]).contains("set LOGSCRUB_DESTINATION_LOG_GROUP"));
+    assert!(err(&[("LOGSCRUB_STYLE", "blur")]).starts_with("LOGSCRUB_STYLE=\"blur\""));
+    assert!(
+        err(&[("LOGSCRUB_MAX_INFLATED_BYTES", "0")]).starts_with("LOGSCRUB_MAX_INFLATED_BYTES")
+    );
     // A hash style without a key is refused when the engine is built, naming the variable.
-    let c = config(&[("STYLE", "hash")]);
+    let c = config(&[("LOGSCRUB_STYLE", "hash")]);
     assert!(
         c.scrubber()
             .unwrap_err()
             .to_string()
             .contains("LOGSCRUB_HASH_KEY")
     );
-    let c = config(&[("MODE", "Firehose"), ("METRICS_NAMESPACE", "ns")]);
+    let c = config(&[
+        ("LOGSCRUB_MODE", "Firehose"),
+        ("LOGSCRUB_METRICS_NAMESPACE", "ns"),
+    ]);
     assert_eq!(
         (c.mode, c.metrics_namespace.as_str()),
         (Some(Mode::Firehose), "ns")
     );
     assert_eq!(c.max_inflated_bytes, decode::DEFAULT_MAX_INFLATED_BYTES);
+    // The names used before every setting was LOGSCRUB_* stop the function rather than being
+    // silently ignored.
+    for old in [
+        "MODE",
+        "DESTINATION_LOG_GROUP",
+        "STYLE",
+        "MAX_INFLATED_BYTES",
+        "METRICS_NAMESPACE",
+    ] {
+        let e = err(&[(old, "x")]);
+        assert!(
+            e.starts_with(&format!(
+                "{old} is set, but the setting is now named LOGSCRUB_{old}"
+            )),
+            "{e}"
+        );
+    }
+}
+
+/// The Lambda reads the same policy as the CLI: user packs (rules, switches, allow entries) from
+/// LOGSCRUB_RULES, LOGSCRUB_DISABLE, LOGSCRUB_JSON; a pack that does not load stops it at init
+/// with the file and line.
+#[test]
+fn the_policy_comes_from_the_same_variables_as_the_cli() {
+    let dir = std::env::temp_dir().join(format!("logscrub-lambda-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pack = dir.join("team.toml");
+    std::fs::write(
+        &pack,
+        "[[rule]]\nid = \"EMP\"\nregex = 'EMP-[0-9]{6}'\ntriggers = [\"EMP-\"]\n\
+         [[allow]]\nvalues = [\"support@clicki.com\"]\n",
+    )
+    .unwrap();
+    let p = pack.to_str().unwrap();
+    let c = config(&[
+        ("LOGSCRUB_RULES", p),
+        ("LOGSCRUB_DISABLE", "PHONE"),
+        ("LOGSCRUB_JSON", "off"),
+    ]);
+    let s = c.scrubber().unwrap();
+    let mut out = Vec::new();
+    s.scrub(
+        br#"{"email":"jane@corp.io","from":"support@clicki.com","id":"EMP-123456","tel":"+1 415 555 0132"}"#,
+        &mut out,
+    );
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        r#"{"email":"[EMAIL]","from":"support@clicki.com","id":"[EMP]","tel":"+1 415 555 0132"}"#
+    );
+    std::fs::write(&pack, "[[rule]]\nid = \"EMP\"\n\nregex = '('\n").unwrap();
+    let e = config(&[("LOGSCRUB_RULES", p)])
+        .scrubber()
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with(&format!("{p}:4: invalid regex")), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -632,7 +696,7 @@ mod never_panics {
         #[test]
         fn arbitrary_bytes(data in proptest::collection::vec(any::<u8>(), 0..600)) {
             let h = handler_with(
-                &[("DESTINATION_LOG_GROUP", DEST), ("MAX_INFLATED_BYTES", "4096")],
+                &[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST), ("LOGSCRUB_MAX_INFLATED_BYTES", "4096")],
                 MemorySink::default(),
             );
             let rt = runtime();
@@ -643,7 +707,7 @@ mod never_panics {
 
         #[test]
         fn mutated_payloads(seed in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6)) {
-            let h = handler_with(&[("DESTINATION_LOG_GROUP", DEST)], MemorySink::default());
+            let h = handler_with(&[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST)], MemorySink::default());
             let rt = runtime();
             for payload in envelopes(&mutated(&seed)) {
                 let _ = rt.block_on(h.handle_payload(payload, soon(), "p"));

@@ -252,7 +252,7 @@ mod lambda {
         static H: OnceLock<Handler<NoSink>> = OnceLock::new();
         H.get_or_init(|| {
             let config = Config::from_lookup(|name| match name {
-                "MAX_INFLATED_BYTES" => Some(CAP.to_string()),
+                "LOGSCRUB_MAX_INFLATED_BYTES" => Some(CAP.to_string()),
                 _ => None,
             })
             .expect("configuration");
@@ -334,7 +334,7 @@ mod lambda {
         "inflates",
         "past",
         "bytes",
-        "MAX_INFLATED_BYTES",
+        "LOGSCRUB_MAX_INFLATED_BYTES",
         "refused",
         "as",
         "decompression",
