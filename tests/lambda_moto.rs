@@ -325,8 +325,10 @@ async fn moto_events_outside_the_accepted_window_are_counted_as_rejected() {
         .expect("CreateLogGroup");
     let h = handler(destination, sink);
     let now = now_ms();
+    // moto reads the too-old end index as inclusive where AWS documents it exclusive, so only
+    // the too-new side is checked against moto; `rejected_events_follow_the_aws_contract` checks
+    // the too-old side against AWS's documented answer.
     let events = vec![
-        (now - 20 * 86_400_000, "too old".to_string()),
         (now - 1_000, "fine".to_string()),
         (now + 3 * 3_600_000, "too new".to_string()),
     ];
@@ -336,19 +338,91 @@ async fn moto_events_outside_the_accepted_window_are_counted_as_rejected() {
         .expect("handler");
     assert_eq!(
         (out["delivered"].as_u64(), out["rejected"].as_u64()),
-        (Some(1), Some(2)),
+        (Some(1), Some(1)),
         "{out}"
     );
     assert_logged(&logs, "WARN", "rejected", 1);
 }
 
+/// AWS's API reference: `tooOldLogEventEndIndex` is exclusive, `tooNewLogEventStartIndex`
+/// inclusive. Of three events, 1 and 2 mean: event 0 too old, event 2 too new, event 1 stored.
+#[tokio::test]
+async fn rejected_events_follow_the_aws_contract() {
+    let answer = r#"{"nextSequenceToken":"1","rejectedLogEventsInfo":{"tooOldLogEventEndIndex":1,"tooNewLogEventStartIndex":2}}"#;
+    let (url, _) = fake_endpoint(vec![(200, answer.to_string())], 10);
+    let h = handler("/dest", sink_at(&url).await);
+    let out = h
+        .handle(invocation(
+            subscription("/app", "s", &pii_events(3, 50)),
+            30,
+        ))
+        .await
+        .expect("handler");
+    assert_eq!(
+        (out["delivered"].as_u64(), out["rejected"].as_u64()),
+        (Some(1), Some(2)),
+        "{out}"
+    );
+}
+
+/// A CreateLogStream that is throttled did not create the stream: the next "stream not found"
+/// creates it again, rather than retrying PutLogEvents into the same error until the deadline.
+#[tokio::test]
+async fn a_throttled_create_log_stream_is_tried_again() {
+    let not_found = (
+        400,
+        r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#
+            .to_string(),
+    );
+    let throttled = (
+        400,
+        r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_string(),
+    );
+    let ok = (200, "{}".to_string());
+    let (url, _, ops) = scripted_endpoint(
+        vec![not_found.clone(), throttled, not_found, ok.clone(), ok],
+        10,
+    );
+    let h = handler("/dest", sink_at(&url).await);
+    let out = h
+        .handle(invocation(
+            subscription("/app", "s", &pii_events(4, 50)),
+            10,
+        ))
+        .await
+        .expect("delivered once the stream exists");
+    assert_eq!(out["delivered"], 4);
+    assert_eq!(
+        *ops.lock().unwrap(),
+        [
+            "PutLogEvents",
+            "CreateLogStream",
+            "PutLogEvents",
+            "CreateLogStream",
+            "PutLogEvents"
+        ]
+    );
+}
+
 /// A local endpoint that answers each request with the next of `answers` (the last one repeats),
 /// for at most `limit` requests; counts the requests.
 fn fake_endpoint(answers: Vec<(u16, String)>, limit: usize) -> (String, Arc<AtomicUsize>) {
+    let (url, count, _) = scripted_endpoint(answers, limit);
+    (url, count)
+}
+
+/// [`fake_endpoint`], also recording the operation of each request (`PutLogEvents`,
+/// `CreateLogStream`, from its `X-Amz-Target`), in order.
+fn scripted_endpoint(
+    answers: Vec<(u16, String)>,
+    limit: usize,
+) -> (String, Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let url = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
     let served = Arc::clone(&count);
+    let ops = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&ops);
     std::thread::spawn(move || {
         for stream in listener.incoming().take(limit) {
             let Ok(mut stream) = stream else { continue };
@@ -359,8 +433,13 @@ fn fake_endpoint(answers: Vec<(u16, String)>, limit: usize) -> (String, Arc<Atom
                 if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                     break;
                 }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
                     length = v.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("x-amz-target:") {
+                    let op = line.rsplit('.').next().unwrap_or("").trim().to_string();
+                    seen.lock().unwrap().push(op);
                 }
             }
             let mut body = vec![0; length];
@@ -375,7 +454,7 @@ fn fake_endpoint(answers: Vec<(u16, String)>, limit: usize) -> (String, Arc<Atom
             );
         }
     });
-    (url, count)
+    (url, count, ops)
 }
 
 async fn sink_at(endpoint: &str) -> CloudWatchSink {

@@ -141,9 +141,12 @@ fn escape_into(out: &mut String, s: &str) {
     }
 }
 
-/// How many of `n` events PutLogEvents refused, from its `rejectedLogEventsInfo` indices: the events
-/// up to and including the too-old and expired end indices, and those from the too-new start index
-/// on (a batch is in time order, so they are a prefix and a suffix).
+/// How many of `n` events PutLogEvents refused, from its `rejectedLogEventsInfo` indices (a batch
+/// is in time order, so they are a prefix and a suffix). AWS's API reference fixes two of the
+/// three bounds: `tooOldLogEventEndIndex` is *exclusive* (events before it are too old) and
+/// `tooNewLogEventStartIndex` inclusive (it and those after it are too new). It says nothing of
+/// `expiredLogEventEndIndex`, which is read as inclusive, the reading that never counts an event
+/// as stored when it may not be. (moto treats the too-old index as inclusive; AWS is followed.)
 pub fn rejected_count(
     n: usize,
     too_new_start: Option<i32>,
@@ -151,9 +154,9 @@ pub fn rejected_count(
     expired_end: Option<i32>,
 ) -> usize {
     let index = |i: i32| usize::try_from(i).unwrap_or(0);
-    let old = too_old_end
-        .max(expired_end)
-        .map_or(0, |i| (index(i) + 1).min(n));
+    let too_old = too_old_end.map_or(0, |i| index(i).min(n));
+    let expired = expired_end.map_or(0, |i| (index(i) + 1).min(n));
+    let old = too_old.max(expired);
     let new_from = too_new_start.map_or(n, |i| index(i).min(n)).max(old);
     old + (n - new_from)
 }
@@ -349,13 +352,13 @@ impl CloudWatchSink {
             // The stream (or the group) is missing. Create the stream once; if the group is
             // missing that says so. A second "not found" after creating is the service catching
             // up, and is retried like any transient error.
-            if created.swap(true, Ordering::Relaxed) {
+            if created.load(Ordering::Relaxed) {
                 return Err(Failed {
                     next: Next::Retry,
                     error: describe(&error),
                 });
             }
-            return self.create_stream(group, stream).await;
+            return self.create_stream(group, stream, created).await;
         }
         Err(Failed {
             next: classify(&error),
@@ -364,7 +367,14 @@ impl CloudWatchSink {
     }
 
     /// Creates `stream`; `Ok` is never returned, only what to do next: put again at once, or why not.
-    async fn create_stream(&self, group: &str, stream: &str) -> Result<Delivered, Failed> {
+    /// `created` is set only when the stream exists afterwards (created now, or already there): a
+    /// throttled or failed create leaves it clear, so the next "not found" creates it again.
+    async fn create_stream(
+        &self,
+        group: &str,
+        stream: &str,
+        created: &AtomicBool,
+    ) -> Result<Delivered, Failed> {
         let result = self
             .client
             .create_log_stream()
@@ -373,14 +383,18 @@ impl CloudWatchSink {
             .send()
             .await;
         match result {
-            Ok(_) => Err(Failed {
-                next: Next::RetryNow,
-                error: "log stream created".into(),
-            }),
+            Ok(_) => {
+                created.store(true, Ordering::Relaxed);
+                Err(Failed {
+                    next: Next::RetryNow,
+                    error: "log stream created".into(),
+                })
+            }
             Err(e) => {
                 let service = e.as_service_error();
                 let next = if service.is_some_and(|s| s.is_resource_already_exists_exception()) {
                     // Another invocation created it first.
+                    created.store(true, Ordering::Relaxed);
                     Next::RetryNow
                 } else if service.is_some_and(|s| s.is_resource_not_found_exception()) {
                     Next::GroupMissing
@@ -533,8 +547,13 @@ mod tests {
     fn rejected_indices() {
         assert_eq!(rejected_count(10, None, None, None), 0);
         assert_eq!(rejected_count(10, Some(7), None, None), 3);
-        assert_eq!(rejected_count(10, None, Some(1), None), 2);
+        // Too old: the end index is exclusive, so 1 means event 0 alone.
+        assert_eq!(rejected_count(10, None, Some(1), None), 1);
+        assert_eq!(rejected_count(10, None, Some(0), None), 0);
+        // Expired: read inclusive.
+        assert_eq!(rejected_count(10, None, None, Some(1)), 2);
         assert_eq!(rejected_count(10, None, Some(1), Some(3)), 4);
+        assert_eq!(rejected_count(10, None, Some(6), Some(3)), 6);
         assert_eq!(rejected_count(10, Some(2), Some(4), None), 10);
         assert_eq!(rejected_count(10, Some(-1), Some(99), None), 10);
         assert_eq!(rejected_count(0, Some(0), None, None), 0);
