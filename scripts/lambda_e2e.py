@@ -169,6 +169,9 @@ def check(name, response_file):
         for failed in ("rec-2", "rec-3"):
             if results[failed]["data"] != "":
                 fail(f"firehose: {failed} carries data back")
+    elif name == "loop":
+        if answer.get("looped") is not True or "delivered" in answer:
+            fail(f"loop: expected an acknowledgement that delivers nothing, got {answer}")
     elif name == "kinesis":
         failures = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
         if failures != ["49590338271490256608559692538361571095921575989136588802"]:

@@ -4,8 +4,9 @@
 //!
 //! * `Ok`: the record's CloudWatch Logs payload with every message scrubbed, in the encoding it came
 //!   in (gzipped stays gzipped, so what is downstream of Firehose sees the same format);
-//! * `Dropped`: a control message (nothing to deliver);
-//! * `ProcessingFailed`: a record that could not be decoded or is looping. Firehose writes the
+//! * `Dropped`: a control message (nothing to deliver), or a record of the function's own or
+//!   destination group (dropped unread: see `Config::loops`);
+//! * `ProcessingFailed`: a record that could not be decoded. Firehose writes the
 //!   original to its error output (the `processing-failed` S3 prefix); the response carries no data
 //!   for it, so nothing unscrubbed is ever passed on by this function.
 //!
@@ -114,10 +115,11 @@ fn transform<S: Sink>(
     if data.is_control() {
         return Ok(None);
     }
-    handler
-        .config
-        .loop_guard(&data.log_group)
-        .map_err(|e| (Some(data.log_group.clone()), e))?;
+    if handler.config.loops(&data.log_group) {
+        // `Dropped`, not `ProcessingFailed`: Firehose would write the raw record to S3.
+        metrics.looped();
+        return Ok(None);
+    }
     let tally = metrics.group(&data.log_group);
     for event in &mut data.log_events {
         event.message = scrub_message(&handler.scrubber, &event.message, tally);

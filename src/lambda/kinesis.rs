@@ -6,8 +6,9 @@
 //! ReportBatchItemFailures`). Lambda restarts a shard from the lowest failed sequence number, so
 //! processing stops at the first failure and that record and every later one are reported: records
 //! after it are not delivered now, which would only duplicate them on the retry. A record that can
-//! never succeed (malformed, looping) is retried until the mapping's retry limit sends it to its
-//! on-failure destination, as any poison record is.
+//! never succeed (malformed) is retried until the mapping's retry limit sends it to its
+//! on-failure destination, as any poison record is. A record of the function's own or destination
+//! group is acknowledged and dropped unread (see `Config::loops`).
 
 use std::time::Instant;
 
@@ -91,12 +92,13 @@ async fn process<S: Sink>(
     if data.is_control() {
         return Ok(());
     }
+    if handler.config.loops(&data.log_group) {
+        // Acknowledged, not failed: a failure would be retried, and logged into the loop.
+        metrics.looped();
+        return Ok(());
+    }
     let group = data.log_group.clone();
     let tally = metrics.group(&group);
-    if let Err(e) = handler.config.loop_guard(&group) {
-        tally.refused += 1;
-        return Err((Some(group), e));
-    }
     handler
         .deliver(&data, deadline, tally)
         .await

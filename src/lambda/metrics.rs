@@ -25,6 +25,9 @@ pub const UNKNOWN_GROUP: &str = "(unknown)";
 pub struct Metrics {
     rules: usize,
     groups: BTreeMap<String, Tally>,
+    /// Payloads or records acknowledged unread because they came from the function's own or
+    /// destination group. Never emitted: see `Config::loops`.
+    looped: u64,
 }
 
 impl Metrics {
@@ -33,7 +36,18 @@ impl Metrics {
         Metrics {
             rules,
             groups: BTreeMap::new(),
+            looped: 0,
         }
+    }
+
+    /// Counts a payload or record of the function's own (or destination) group, dropped unread.
+    pub fn looped(&mut self) {
+        self.looped += 1;
+    }
+
+    /// Whether this invocation saw only such payloads, so it must write nothing at all.
+    pub fn only_looped(&self) -> bool {
+        self.looped > 0 && self.groups.is_empty()
     }
 
     /// The tally of `group`, created empty on first use.

@@ -24,8 +24,9 @@
 //!   see [`batch`]).
 //! * The function's own output holds counts, sizes, durations, ids and log group names, never a
 //!   message.
-//! * Loop guard: events from the destination group or the function's own log group are refused, so a
-//!   mis-wired subscription cannot feed the function its own output.
+//! * Loop guard: events from the destination group or the function's own log group are acknowledged
+//!   and dropped without a word (no event, no log line, no metric), so a mis-wired subscription
+//!   cannot feed the function its own output, not even its own complaints ([`Config::loops`]).
 //!
 //! The rule pack is compiled once, before the runtime loop starts ([`Handler::from_env`]), and
 //! shared by every invocation.
@@ -270,16 +271,16 @@ impl Config {
         self.policy.scrubber()
     }
 
-    /// Why events of `group` must not be processed, if they must not.
-    fn loop_guard(&self, group: &str) -> Result<(), HandlerError> {
-        let looping = self.destination.as_deref() == Some(group)
-            || self.own_log_groups.iter().any(|g| g == group);
-        if looping {
-            return Err(HandlerError::Loop {
-                group: group.to_string(),
-            });
-        }
-        Ok(())
+    /// Whether events of `group` must not be processed: it is the destination or the function's
+    /// own log group, so scrubbing it would feed the function its own output.
+    ///
+    /// Such a payload is acknowledged and nothing is written for it — no events, no log line, no
+    /// metric. Failing it (as before) wrote an error line into the function's own group, which, if
+    /// that group is the one subscribed, came straight back as the next payload: a loop with no
+    /// end. The templates also refuse to subscribe those groups, and run the function's logging at
+    /// WARN so the platform's own lines do not feed such a loop either.
+    pub(crate) fn loops(&self, group: &str) -> bool {
+        self.destination.as_deref() == Some(group) || self.own_log_groups.iter().any(|g| g == group)
     }
 }
 
@@ -312,8 +313,6 @@ pub enum HandlerError {
         group: Option<String>,
         error: DecodeError,
     },
-    /// Events of the destination group or the function's own group (loop guard).
-    Loop { group: String },
     /// Events that need `LOGSCRUB_DESTINATION_LOG_GROUP` arrived while it is unset.
     NoDestination,
     /// Delivery failed; `undelivered` events of `group` were not stored.
@@ -339,11 +338,6 @@ impl fmt::Display for HandlerError {
             HandlerError::Malformed { group: None, error } => {
                 write!(f, "malformed payload (log group unknown): {error}")
             }
-            HandlerError::Loop { group } => write!(
-                f,
-                "refused events of log group {group}: it is this function's destination or its \
-                 own log group, and scrubbing it would loop (remove that subscription)"
-            ),
             HandlerError::NoDestination => f.write_str(
                 "a subscription event arrived but LOGSCRUB_DESTINATION_LOG_GROUP is not set",
             ),
@@ -473,6 +467,11 @@ impl<S: Sink> Handler<S> {
             }
         };
         let elapsed = started.elapsed();
+        if result.is_ok() && metrics.only_looped() {
+            // Payloads of the function's own (or destination) group and nothing else: anything
+            // written now would land in that group and come back (see `Config::loops`).
+            return result;
+        }
         let names: Vec<&str> = self.rule_names.iter().map(String::as_str).collect();
         metrics.emit(&self.config.metrics_namespace, &names, elapsed);
         let total = metrics.total();
@@ -509,7 +508,6 @@ impl<S: Sink> Handler<S> {
             .destination
             .as_deref()
             .ok_or(HandlerError::NoDestination)?;
-        self.config.loop_guard(&data.log_group)?;
         let mut events = self.scrub_events(data, tally)?;
         tally.oversize += batch::prepare(&mut events);
         let stream = deliver::stream_name(&data.log_group, &data.log_stream);

@@ -49,9 +49,9 @@ pub async fn handle<S: Sink>(
         );
         return Ok(json!({"mode": Mode::CloudWatch.name(), "control": true}));
     }
-    if let Err(e) = handler.config.loop_guard(&data.log_group) {
-        metrics.group(&data.log_group).refused += 1;
-        return Err(e);
+    if handler.config.loops(&data.log_group) {
+        metrics.looped();
+        return Ok(json!({"mode": Mode::CloudWatch.name(), "looped": true}));
     }
     let tally = metrics.group(&data.log_group);
     let delivery = handler.deliver(&data, deadline, tally).await?;
