@@ -2,8 +2,9 @@
 //!
 //! The service's limits for one PutLogEvents call: at most 1,048,576 bytes, counted as each message's
 //! UTF-8 length plus 26 bytes; at most 10,000 events; events in chronological order; no more than
-//! 24 hours between the first and the last event. One event may be at most 262,144 bytes, overhead
-//! included (the limit this code was written against; a larger quota only makes the marker rarer).
+//! 24 hours between the first and the last event. One event may be as large as one call: since
+//! April 2025 PutLogEvents takes events up to 1 MB (it was 256 KiB), so an event CloudWatch Logs
+//! stored in the source group fits the destination too, unless scrubbing grew it past the limit.
 //!
 //! An event over that size cannot be forwarded as it is. Truncating or splitting it would forward
 //! a mangled event (half a JSON document) and break the one-event-out-per-event-in rule, so it is
@@ -20,8 +21,8 @@ pub const MAX_BATCH_BYTES: usize = 1_048_576;
 pub const EVENT_OVERHEAD: usize = 26;
 /// Most events in one PutLogEvents call.
 pub const MAX_BATCH_EVENTS: usize = 10_000;
-/// Largest single event, overhead included.
-pub const MAX_EVENT_BYTES: usize = 262_144;
+/// Largest single event, overhead included: one event alone in a call.
+pub const MAX_EVENT_BYTES: usize = MAX_BATCH_BYTES;
 /// Longest time between the first and last event of one call, in milliseconds.
 pub const MAX_BATCH_SPAN_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -172,7 +173,7 @@ mod tests {
         assert_eq!(events[1].message, EMPTY_MARKER);
         assert_eq!(
             events[2].message,
-            "[logscrub: event of 262119 bytes over the CloudWatch limit, not forwarded]"
+            "[logscrub: event of 1048551 bytes over the CloudWatch limit, not forwarded]"
         );
         assert_eq!(
             (events[3].message.as_str(), events[4].message.as_str()),

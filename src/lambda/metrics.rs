@@ -85,7 +85,7 @@ impl Metrics {
         let mut lines = Vec::new();
         let ms = duration.as_secs_f64() * 1000.0;
         for (group, t) in &self.groups {
-            let counts: [(&str, &str, Value); 10] = [
+            let counts: [(&str, &str, Value); 11] = [
                 ("Events", "Count", t.events.into()),
                 ("BytesIn", "Bytes", t.bytes_in.into()),
                 ("BytesOut", "Bytes", t.bytes_out.into()),
@@ -95,6 +95,7 @@ impl Metrics {
                 ("InternalErrors", "Count", t.internal_errors.into()),
                 ("UndeliveredEvents", "Count", t.undelivered.into()),
                 ("RefusedPayloads", "Count", t.refused.into()),
+                ("AllowedValues", "Count", t.allowed.into()),
                 ("DurationMs", "Milliseconds", json!(ms)),
             ];
             lines.push(emf(
@@ -102,6 +103,7 @@ impl Metrics {
                 timestamp_ms,
                 &[("LogGroup", group)],
                 &counts,
+                true,
             ));
             for (i, &n) in t.findings.iter().enumerate() {
                 if n > 0 {
@@ -111,6 +113,7 @@ impl Metrics {
                         timestamp_ms,
                         &[("LogGroup", group), ("Rule", rule)],
                         &[("Findings", "Count", n.into())],
+                        false,
                     ));
                 }
             }
@@ -126,12 +129,21 @@ impl Metrics {
 }
 
 /// One EMF document: the `_aws` metadata plus the dimension and metric values as top-level members.
+/// With `rollup`, the metrics are also published with no dimension at all (an empty dimension
+/// set), so one alarm covers every log group, whichever groups a deployment subscribes.
 fn emf(
     namespace: &str,
     timestamp_ms: u64,
     dimensions: &[(&str, &str)],
     metrics: &[(&str, &str, Value)],
+    rollup: bool,
 ) -> String {
+    let keys: Vec<&str> = dimensions.iter().map(|(k, _)| *k).collect();
+    let sets = if rollup {
+        json!([keys, []])
+    } else {
+        json!([keys])
+    };
     let mut doc = Map::new();
     doc.insert(
         "_aws".into(),
@@ -139,7 +151,7 @@ fn emf(
             "Timestamp": timestamp_ms,
             "CloudWatchMetrics": [{
                 "Namespace": namespace,
-                "Dimensions": [dimensions.iter().map(|(k, _)| *k).collect::<Vec<_>>()],
+                "Dimensions": sets,
                 "Metrics": metrics
                     .iter()
                     .map(|(name, unit, _)| json!({"Name": name, "Unit": unit}))
@@ -280,7 +292,8 @@ mod tests {
         let directive = &doc["_aws"]["CloudWatchMetrics"][0];
         assert_eq!(doc["_aws"]["Timestamp"], 1_700_000_000_000u64);
         assert_eq!(directive["Namespace"], "logscrub");
-        assert_eq!(directive["Dimensions"], json!([["LogGroup"]]));
+        // By log group, and rolled up with no dimension for account-wide alarms.
+        assert_eq!(directive["Dimensions"], json!([["LogGroup"], []]));
         // Every declared metric has a value member, and the dimension has its value.
         for metric in directive["Metrics"].as_array().unwrap() {
             let name = metric["Name"].as_str().unwrap();

@@ -31,8 +31,10 @@ pub struct Tally {
     pub rejected: u64,
     /// Events that could not be delivered (the invocation failed and will be retried).
     pub undelivered: u64,
-    /// Records (Firehose, Kinesis) or payloads refused as malformed or looping.
+    /// Records (Firehose, Kinesis) or payloads refused as malformed.
     pub refused: u64,
+    /// Detected values the policy's `[[allow]]` entries kept.
+    pub allowed: u64,
 }
 
 impl Tally {
@@ -51,6 +53,7 @@ impl Tally {
         self.rejected += other.rejected;
         self.undelivered += other.undelivered;
         self.refused += other.refused;
+        self.allowed += other.allowed;
         if self.findings.len() < other.findings.len() {
             self.findings.resize(other.findings.len(), 0);
         }
@@ -77,6 +80,7 @@ fn guarded(
     let text = match catch_unwind(AssertUnwindSafe(|| scrub(message.as_bytes(), &mut out))) {
         Ok(findings) => {
             findings.tally_into(&mut tally.findings);
+            tally.allowed += findings.allowed().len() as u64;
             // Replacements are ASCII and land on detected values, which start and end on ASCII, so
             // this is valid UTF-8; should it ever not be, the lossy form still holds only scrubbed
             // bytes.

@@ -330,26 +330,31 @@ async fn no_destination_is_an_error() {
 #[tokio::test]
 async fn oversize_events_become_a_marker_and_the_rest_is_delivered() {
     let h = handler();
+    // 300 KB: over the old 256 KiB event limit, within today's 1 MiB, so delivered whole (it was
+    // replaced by the marker before). 1.1 MB: over any limit, so the marker.
     let big = format!("{} {}", PII[0], "x".repeat(300_000));
+    let huge = format!("{} {}", PII[0], "x".repeat(1_100_000));
     let payload = subscription(&log_data(
         SOURCE,
         &[
             (1_700_000_000_000, "before"),
             (1_700_000_000_001, &big),
-            (1_700_000_000_002, "after"),
+            (1_700_000_000_002, &huge),
+            (1_700_000_000_003, "after"),
         ],
     ));
     let out = h.handle_payload(payload, soon(), "r").await.unwrap();
     assert_eq!(
         (out["events"].as_u64(), out["oversize"].as_u64()),
-        (Some(3), Some(1))
+        (Some(4), Some(1))
     );
     let messages: Vec<String> = h.sink.events().into_iter().map(|e| e.message).collect();
     assert_eq!(
         messages,
         vec![
             "before".to_string(),
-            batch::oversize_marker(300_008),
+            format!("[EMAIL] {}", "x".repeat(300_000)),
+            batch::oversize_marker(1_100_008),
             "after".to_string()
         ]
     );
