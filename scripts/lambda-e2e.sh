@@ -46,6 +46,7 @@ PATH="$PWD/$VENV/bin:$PATH" setsid "$CARGO_LAMBDA" lambda watch \
     --bin bootstrap --features lambda --ignore-changes --quiet \
     --invoke-address 127.0.0.1 --invoke-port "$port" \
     --env-var "LOGSCRUB_DESTINATION_LOG_GROUP=$destination" \
+    --env-var "LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES=true" \
     --env-var "AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL" \
     --env-var "AWS_REGION=${AWS_REGION:-us-east-1}" \
     --env-var "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test}" \

@@ -340,14 +340,9 @@ impl CloudWatchSink {
             }
             Err(e) => e,
         };
+        // (No DataAlreadyAcceptedException branch: PutLogEvents ignores sequence tokens and never
+        // returns it, so a retry of a call that landed is not recognised: see README, "duplicates".)
         let service = error.as_service_error();
-        if service.is_some_and(|e| e.is_data_already_accepted_exception()) {
-            // A retry of a call that had landed: the batch is there.
-            return Ok(Delivered {
-                accepted: events.len(),
-                rejected: 0,
-            });
-        }
         if service.is_some_and(|e| e.is_resource_not_found_exception()) {
             // The stream (or the group) is missing. Create the stream once; if the group is
             // missing that says so. A second "not found" after creating is the service catching

@@ -11,6 +11,13 @@
 //!   for it, so nothing unscrubbed is ever passed on by this function.
 //!
 //! Records fail one by one: a bad record does not fail the others.
+//!
+//! A synchronous Lambda response is at most 6 MB, and a response that does not fit fails the whole
+//! invocation (Firehose then retries, and after its retries writes *every* record raw to
+//! `processing-failed/`). Scrubbed records are re-gzipped at the default level, so they are rarely
+//! larger than they came; should the records still not fit, each record past [`RESPONSE_BUDGET`] is
+//! answered `ProcessingFailed` (with no data) and counted, so only those few reach the error
+//! output, and the rest are delivered.
 
 use aws_lambda_events::event::firehose::{
     KinesisFirehoseEventRecord, KinesisFirehoseResponse, KinesisFirehoseResponseRecord,
@@ -30,6 +37,15 @@ pub const DROPPED: &str = "Dropped";
 /// `result` of a record that could not be processed.
 pub const PROCESSING_FAILED: &str = "ProcessingFailed";
 
+/// Bytes of response the records may take: Lambda's 6 MiB synchronous response cap, less room
+/// for the envelope and each record's id and result (counted per record as well).
+pub const RESPONSE_BUDGET: usize = 6 * 1024 * 1024 - 64 * 1024;
+
+/// JSON bytes one response record takes: its base64 data, its id, its result and punctuation.
+fn response_size(record_id: &str, result: &str, data: &[u8]) -> usize {
+    data.len().div_ceil(3) * 4 + record_id.len() + result.len() + 48
+}
+
 /// Transforms every record of a Firehose event; the response has one record per input record.
 pub fn handle<S: Sink>(
     handler: &Handler<S>,
@@ -41,6 +57,7 @@ pub fn handle<S: Sink>(
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
     let mut response = KinesisFirehoseResponse::default();
+    let mut size = 0;
     for (index, raw) in records.iter().enumerate() {
         let record_id = raw
             .get("recordId")
@@ -69,6 +86,25 @@ pub fn handle<S: Sink>(
                 (PROCESSING_FAILED, Vec::new())
             }
         };
+        let (result, data) = if size + response_size(record_id, result, &data) > RESPONSE_BUDGET {
+            // Over Lambda's response cap the whole invocation would fail: this record alone fails.
+            metrics.group(UNKNOWN_GROUP).refused += 1;
+            log(
+                "ERROR",
+                "record failed",
+                &[
+                    ("recordId", Field::Id(record_id)),
+                    (
+                        "error",
+                        Field::Text("the response would pass Lambda's 6 MB limit"),
+                    ),
+                ],
+            );
+            (PROCESSING_FAILED, Vec::new())
+        } else {
+            (result, data)
+        };
+        size += response_size(record_id, result, &data);
         let mut out = KinesisFirehoseResponseRecord::default();
         out.record_id = Some(record_id.to_string());
         out.result = Some(result.to_string());

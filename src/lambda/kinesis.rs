@@ -2,8 +2,10 @@
 //!
 //! Each Kinesis record holds one gzipped subscription payload; it is decoded and delivered to
 //! `LOGSCRUB_DESTINATION_LOG_GROUP` like a direct subscription. Failures are reported as
-//! `batchItemFailures` (the event source mapping needs `FunctionResponseTypes:
-//! ReportBatchItemFailures`). Lambda restarts a shard from the lowest failed sequence number, so
+//! `batchItemFailures` when the event source mapping declares `FunctionResponseTypes:
+//! ReportBatchItemFailures` and `LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES=true` says so; otherwise Lambda
+//! would ignore the list and drop the failed records, so a failure fails the whole batch (Lambda
+//! retries it from the start, re-delivering the records before the failure). Lambda restarts a shard from the lowest failed sequence number, so
 //! processing stops at the first failure and that record and every later one are reported: records
 //! after it are not delivered now, which would only duplicate them on the retry. A record that can
 //! never succeed (malformed) is retried until the mapping's retry limit sends it to its
@@ -58,6 +60,11 @@ pub async fn handle<S: Sink>(
                     ("alsoRetried", Field::Count((ids.len() - index - 1) as u64)),
                 ],
             );
+            if !handler.config.kinesis_item_failures {
+                // Without ReportBatchItemFailures on the mapping, Lambda would read the
+                // response as success and move past the failed record: fail it all instead.
+                return Err(error);
+            }
             for id in &ids[index..] {
                 response.add_failure(*id);
             }

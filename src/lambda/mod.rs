@@ -138,6 +138,11 @@ pub struct Config {
     pub max_inflated_bytes: usize,
     /// `LOGSCRUB_METRICS_NAMESPACE`: CloudWatch namespace of the EMF metrics.
     pub metrics_namespace: String,
+    /// `LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES`: the Kinesis event source mapping declares
+    /// `FunctionResponseTypes: [ReportBatchItemFailures]`, so failures may be reported per record.
+    /// Without it Lambda ignores `batchItemFailures` and counts the batch as done, so a failure
+    /// must fail the whole invocation instead.
+    pub kinesis_item_failures: bool,
     /// Log groups never processed (loop guard): the function's own, from `AWS_LAMBDA_LOG_GROUP_NAME`
     /// and `/aws/lambda/$AWS_LAMBDA_FUNCTION_NAME`. The destination is guarded too.
     pub own_log_groups: Vec<String>,
@@ -161,6 +166,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "LOGSCRUB_METRICS_NAMESPACE",
         "CloudWatch namespace of the EMF metrics (default logscrub)",
     ),
+    (
+        "LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES",
+        "true when the Kinesis mapping declares ReportBatchItemFailures (else a failed record fails the batch)",
+    ),
 ];
 
 /// Names the function read before every setting was `LOGSCRUB_*`, and what replaced them. A
@@ -182,6 +191,7 @@ impl fmt::Debug for Config {
             .field("policy", &self.policy)
             .field("max_inflated_bytes", &self.max_inflated_bytes)
             .field("metrics_namespace", &self.metrics_namespace)
+            .field("kinesis_item_failures", &self.kinesis_item_failures)
             .field("own_log_groups", &self.own_log_groups)
             .finish()
     }
@@ -246,6 +256,18 @@ impl Config {
         };
         let metrics_namespace = var("LOGSCRUB_METRICS_NAMESPACE")
             .map_or_else(|| DEFAULT_NAMESPACE.to_string(), |n| n.trim().to_string());
+        let kinesis_item_failures = match var("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES") {
+            None => false,
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES={v:?} is not true or false"
+                    )));
+                }
+            },
+        };
         let mut own_log_groups = Vec::new();
         if let Some(group) = var("AWS_LAMBDA_LOG_GROUP_NAME") {
             own_log_groups.push(group);
@@ -262,6 +284,7 @@ impl Config {
             policy,
             max_inflated_bytes,
             metrics_namespace,
+            kinesis_item_failures,
             own_log_groups,
         })
     }

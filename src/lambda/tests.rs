@@ -489,6 +489,62 @@ async fn firehose_records_come_back_scrubbed_dropped_or_failed() {
     );
 }
 
+/// Lambda refuses a synchronous response over 6 MB, which fails the whole invocation (and, after
+/// Firehose's retries, sends every record raw to S3). Records that would pass the cap are answered
+/// `ProcessingFailed` one by one instead, and the response stays under it.
+#[tokio::test]
+async fn firehose_response_stays_under_lambdas_6_mb() {
+    let h = handler_with(&[], MemorySink::default());
+    // Nearly incompressible text (a xorshift stream over letters, spaced so no rule reads a token
+    // in it): gzip keeps about three quarters of it, so ten 0.9 MB records cannot all come back.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut noise = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                if i % 8 == 7 {
+                    ' '
+                } else {
+                    b"0123456789abcdef"[(state % 16) as usize] as char
+                }
+            })
+            .collect()
+    };
+    let records: Vec<Value> = (0..10)
+        .map(|i| {
+            let data = log_data(SOURCE, &[(1, &noise(900_000))]);
+            firehose_record(&format!("r{i}"), &decode::gzip(data.to_string().as_bytes()))
+        })
+        .collect();
+    let capture = LogCapture::start();
+    let out = h
+        .handle_payload(json!({"records": records}), soon(), "r")
+        .await
+        .unwrap();
+    let size = out.to_string().len();
+    assert!(size < 6 * 1024 * 1024, "response of {size} bytes");
+    let results: Vec<&str> = out["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results.len(), 10);
+    // The first records fit and are delivered; from the first that does not, none is.
+    let ok = results.iter().take_while(|r| **r == "Ok").count();
+    assert!((4..10).contains(&ok), "{results:?}");
+    assert!(
+        results[ok..].iter().all(|r| *r == "ProcessingFailed"),
+        "{results:?}"
+    );
+    assert!(
+        capture.lines().iter().any(|l| l.contains("6 MB limit")),
+        "the failed record is logged"
+    );
+}
+
 #[tokio::test]
 async fn firehose_record_without_id_fails_the_invocation() {
     let h = handler_with(&[], MemorySink::default());
@@ -512,6 +568,7 @@ async fn kinesis_delivers_in_order_and_reports_failures_from_the_first_bad_recor
         &[
             ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
             ("LOGSCRUB_MODE", "kinesis"),
+            ("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES", "true"),
         ],
         MemorySink::default(),
     );
@@ -552,12 +609,35 @@ async fn kinesis_delivery_failure_is_a_batch_item_failure() {
         }),
         ..MemorySink::default()
     };
-    let h = handler_with(&[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST)], sink);
+    let h = handler_with(
+        &[
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
+            ("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES", "true"),
+        ],
+        sink,
+    );
     let b = log_data("/app/b", &[(2, "b")]);
     let payload =
         json!({"Records": [kinesis_record("9", &decode::gzip(b.to_string().as_bytes()))]});
     let out = h.handle_payload(payload, soon(), "r").await.unwrap();
     assert_eq!(out, json!({"batchItemFailures": [{"itemIdentifier": "9"}]}));
+}
+
+/// Without `ReportBatchItemFailures` on the mapping Lambda ignores `batchItemFailures` and treats
+/// the batch as processed, so a failed record would be dropped: the whole batch fails instead.
+#[tokio::test]
+async fn kinesis_without_partial_batch_reporting_fails_the_whole_batch() {
+    let h = handler_with(
+        &[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST)],
+        MemorySink::default(),
+    );
+    let gz = |v: &Value| decode::gzip(v.to_string().as_bytes());
+    let payload = json!({"Records": [
+        kinesis_record("1", &gz(&log_data("/app/a", &[(1, "a")]))),
+        kinesis_record("2", b"not gzip"),
+    ]});
+    let err = h.handle_payload(payload, soon(), "r").await.unwrap_err();
+    assert!(matches!(err, HandlerError::Malformed { .. }), "{err}");
 }
 
 #[test]
@@ -594,6 +674,10 @@ fn config_errors_name_the_variable() {
         (Some(Mode::Firehose), "ns")
     );
     assert_eq!(c.max_inflated_bytes, decode::DEFAULT_MAX_INFLATED_BYTES);
+    assert!(
+        err(&[("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES", "maybe")])
+            .starts_with("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES=\"maybe\"")
+    );
     // The names used before every setting was LOGSCRUB_* stop the function rather than being
     // silently ignored.
     for old in [
