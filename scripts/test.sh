@@ -102,6 +102,23 @@ PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --lo
 artifact=target/lambda/bootstrap/bootstrap
 [ -x "$artifact" ] || { echo "cargo lambda build did not produce $artifact" >&2; exit 1; }
 echo "built $artifact ($(du -h "$artifact" | cut -f1))"
+# The deployable artefact is stripped (Cargo.toml's release profile): no .symtab section.
+"$VENV/bin/python" - "$artifact" <<'EOF'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+shoff, = struct.unpack_from("<Q", data, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+def section(i):
+    return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+names_at = section(shstrndx)[4]
+names = []
+for i in range(shnum):
+    start = names_at + section(i)[0]
+    names.append(data[start:data.index(b"\0", start)].decode())
+if ".symtab" in names:
+    sys.exit(sys.argv[1] + " still has a symbol table: the release profile should strip it")
+print("stripped: no .symtab in", sys.argv[1])
+EOF
 # The release binary starts, compiles the rule pack and says how long init took, then fails to reach
 # the (absent) runtime API; only the init line matters here.
 init_line=$(AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 AWS_LAMBDA_FUNCTION_NAME=init-probe \

@@ -14,7 +14,8 @@ async fn main() -> Result<(), Error> {
     let handler = Handler::from_env().await?;
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handler.handle(event).await.map_err(Error::from)
+        // HandlerError becomes the runtime's Diagnostic: a stable errorType, no log content.
+        handler.handle(event).await
     }))
     .await
 }

@@ -449,11 +449,20 @@ impl<S: Sink> Handler<S> {
     }
 
     /// Handles one invocation from the runtime: the deadline comes from the context.
+    ///
+    /// A panic anywhere in it (there should be none: each event is scrubbed under its own guard)
+    /// fails the invocation as [`HandlerError::Internal`]. Left to the runtime, the panic's message
+    /// — which could quote log content — would become the invocation's `errorMessage`.
     pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, HandlerError> {
         let deadline = deadline_from_epoch_ms(event.context.deadline);
         // Boxed: the SDK's futures nest deeply, and inside the runtime's own they would pass the
         // compiler's layout depth limit.
-        Box::pin(self.handle_payload(event.payload, deadline, &event.context.request_id)).await
+        PanicFree(Box::pin(self.handle_payload(
+            event.payload,
+            deadline,
+            &event.context.request_id,
+        )))
+        .await
     }
 
     /// Handles one event, finishing (or failing) before `deadline`. Emits the metrics and one log
@@ -593,6 +602,52 @@ impl<S: Sink> Handler<S> {
                 .collect()
         }))
         .map_err(|_| HandlerError::Internal)
+    }
+}
+
+/// A handler future whose panics become [`HandlerError::Internal`]: each poll runs under
+/// `catch_unwind`, and after a panic the future is never polled again (it has answered).
+struct PanicFree<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future<Output = Result<Value, HandlerError>>> std::future::Future
+    for PanicFree<F>
+{
+    type Output = Result<Value, HandlerError>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = self.get_mut().0.as_mut();
+        catch_unwind(AssertUnwindSafe(|| inner.poll(cx)))
+            .unwrap_or(std::task::Poll::Ready(Err(HandlerError::Internal)))
+    }
+}
+
+/// The runtime reports a failed invocation as `errorType` and `errorMessage`. The type is a
+/// stable kind (`Logscrub.Malformed`, …) an alarm or a query can match, rather than the Rust type
+/// path the runtime would derive; the message is the error's text, which names the problem and
+/// the log group and never holds log content.
+impl From<HandlerError> for lambda_runtime::Diagnostic {
+    fn from(e: HandlerError) -> Self {
+        lambda_runtime::Diagnostic {
+            error_type: format!("Logscrub.{}", e.kind()),
+            error_message: e.to_string(),
+        }
+    }
+}
+
+impl HandlerError {
+    /// The error's kind, as reported in `errorType` (after `Logscrub.`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HandlerError::Shape(_) => "Shape",
+            HandlerError::Malformed { .. } => "Malformed",
+            HandlerError::NoDestination => "NoDestination",
+            HandlerError::Deliver { .. } => "Deliver",
+            HandlerError::NoRecordId { .. } => "NoRecordId",
+            HandlerError::Internal => "Internal",
+        }
     }
 }
 

@@ -838,3 +838,47 @@ mod never_panics {
         }
     }
 }
+
+/// A sink that panics: a fault outside the per-event guard.
+struct PanickingSink;
+
+impl Sink for PanickingSink {
+    async fn put(
+        &self,
+        _group: &str,
+        _stream: &str,
+        events: &[Event],
+        _deadline: Instant,
+    ) -> Result<Delivered, DeliverError> {
+        // The message quotes content, as a careless panic could.
+        panic!("cannot deliver {}", events[0].message);
+    }
+}
+
+/// A panic outside the per-event guard fails the invocation as `Logscrub.Internal`; its message
+/// (which could quote log content) never reaches the runtime's error report.
+#[tokio::test]
+async fn a_panic_outside_the_guard_is_an_internal_error_without_its_message() {
+    let config = config(&[("LOGSCRUB_DESTINATION_LOG_GROUP", DEST)]);
+    let scrubber = config.scrubber().unwrap();
+    let h = Handler::new(config, scrubber, PanickingSink);
+    let payload = subscription(&log_data(SOURCE, &[(1, "secret-ish text")]));
+    let err = h
+        .handle(LambdaEvent::new(
+            payload,
+            lambda_runtime::Context::default(),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err, HandlerError::Internal);
+    let report = lambda_runtime::Diagnostic::from(err);
+    assert_eq!(report.error_type, "Logscrub.Internal");
+    assert!(
+        !report.error_message.contains("secret-ish"),
+        "{}",
+        report.error_message
+    );
+    // Other failures keep a stable kind too.
+    let report = lambda_runtime::Diagnostic::from(HandlerError::NoDestination);
+    assert_eq!(report.error_type, "Logscrub.NoDestination");
+}
