@@ -41,6 +41,7 @@ mod allow;
 pub mod cli;
 mod detect;
 mod findings;
+pub mod guard;
 mod json;
 #[cfg(feature = "lambda")]
 pub mod lambda;

@@ -26,11 +26,11 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use crate::guard;
 use crate::{Findings, LongLine, RuleId, Scrubber, Span};
 
 use super::filter::{Stats, count_lines};
@@ -219,19 +219,11 @@ impl Task for Find<'_> {
         let lines = count_lines(input);
         out.stats.lines += lines;
         out.stats.bytes += input.len() as u64;
-        let ok = catch_unwind(AssertUnwindSafe(|| {
-            self.scrubber.find_into(input, findings)
-        }))
-        .is_ok();
-        if !ok {
+        if guard::run(|| self.scrubber.find_into(input, findings)).is_err() {
             out.stats.failed_lines += lines;
             return;
         }
-        out.stats.tally(
-            self.scrubber.rules().len(),
-            findings.spans(),
-            findings.allowed(),
-        );
+        out.stats.rules.add_findings(findings);
         let (mut line, mut line_start, mut pos) = (0u64, 0usize, 0usize);
         for span in findings.spans().iter().take(self.max_hits) {
             for nl in memchr::memchr_iter(b'\n', &input[pos..span.start]) {
@@ -293,13 +285,12 @@ impl<'s> LongFind<'s> {
 
     fn step(&mut self, out: &mut Found, piece: Option<&[u8]>) {
         let (line, spans, discard) = (&mut self.line, &mut self.spans, &mut self.discard);
-        let ok = catch_unwind(AssertUnwindSafe(|| match piece {
+        let stepped = guard::run(|| match piece {
             Some(piece) => line.feed(piece, discard, spans),
             None => line.finish(discard, spans),
-        }))
-        .is_ok();
+        });
         self.discard.clear();
-        if !ok {
+        if stepped.is_err() {
             out.stats.failed_lines += 1;
             self.failed = true;
             self.line = LongLine::new(self.scrubber);
@@ -307,8 +298,7 @@ impl<'s> LongFind<'s> {
             return;
         }
         let allowed: Vec<Span> = self.line.drain_allowed().collect();
-        out.stats
-            .tally(self.scrubber.rules().len(), &self.spans, &allowed);
+        out.stats.rules.add_spans(&self.spans, &allowed);
         for span in &self.spans {
             if out.hits.len() >= self.max_hits {
                 break;
@@ -404,7 +394,7 @@ impl Report {
 
     /// Findings found but not listed as locations (`--max-locations`).
     fn omitted(&self, totals: &Stats) -> u64 {
-        let found: u64 = totals.counts.iter().sum();
+        let found: u64 = totals.rules.redacted_total();
         found.saturating_sub(self.locations.len() as u64)
     }
 
@@ -419,7 +409,7 @@ impl Report {
     /// Whether anything was found (or could not be checked): the audit's exit status 3.
     pub fn found_anything(&self) -> bool {
         let t = self.totals();
-        t.counts.iter().any(|&n| n > 0) || t.failed_lines > 0
+        t.rules.redacted_total() > 0 || t.failed_lines > 0
     }
 
     /// Renders the report in `format`.
@@ -433,7 +423,7 @@ impl Report {
 
     fn table(&self, scrubber: &Scrubber) -> String {
         let totals = self.totals();
-        let found: u64 = totals.counts.iter().sum();
+        let found: u64 = totals.rules.redacted_total();
         let display = |i: usize| self.names[i].clone();
         let mut s = String::new();
         let name_w = (0..self.names.len())
@@ -453,7 +443,7 @@ impl Report {
                 display(i),
                 f.lines,
                 f.bytes,
-                f.counts.iter().sum::<u64>()
+                f.rules.redacted_total()
             );
             match &self.errors[i] {
                 Some(why) => {
@@ -471,16 +461,16 @@ impl Report {
         }
         if found > 0 {
             let _ = writeln!(s, "\n{:<20}  {:>8}", "RULE", "COUNT");
-            for (i, n) in totals.counts.iter().enumerate() {
+            for (i, n) in totals.rules.redacted.iter().enumerate() {
                 if *n > 0 {
                     let _ = writeln!(s, "{:<20}  {n:>8}", scrubber.rules()[i].id);
                 }
             }
         }
-        let allowed: u64 = totals.allowed.iter().sum();
+        let allowed = totals.rules.allowed_total();
         if allowed > 0 {
             let _ = writeln!(s, "\n{:<20}  {:>8}", "ALLOWED (kept)", "COUNT");
-            for (i, n) in totals.allowed.iter().enumerate() {
+            for (i, n) in totals.rules.allowed.iter().enumerate() {
                 if *n > 0 {
                     let _ = writeln!(s, "{:<20}  {n:>8}", scrubber.rules()[i].id);
                 }
@@ -556,7 +546,7 @@ impl Report {
                     "path": name,
                     "lines": f.lines,
                     "bytes": f.bytes,
-                    "counts": counts(&f.counts, scrubber),
+                    "counts": counts(&f.rules.redacted, scrubber),
                 });
                 if let Some(why) = error {
                     file["error"] = json!(why);
@@ -579,8 +569,8 @@ impl Report {
             .collect();
         json!({
             "files": files,
-            "totals": counts(&totals.counts, scrubber),
-            "allowed": counts(&totals.allowed, scrubber),
+            "totals": counts(&totals.rules.redacted, scrubber),
+            "allowed": counts(&totals.rules.allowed, scrubber),
             "locations": locations,
             "omitted_locations": self.omitted(&totals),
             "internal_errors": totals.failed_lines,

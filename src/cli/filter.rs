@@ -12,15 +12,12 @@
 
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Stdout, Write};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
+use crate::guard::{self, INTERNAL_ERROR_MARKER, RuleTally};
 use crate::{Findings, JsonMode, LongLine, Scrubber, Span};
 
 use super::pool::{LongLines, Sink, Task};
-
-/// What a line becomes when the engine failed on it.
-pub const FAILED_LINE: &[u8] = b"[REDACTED: internal error]";
 
 /// Output buffer for standard output; big writes (whole chunks) go straight through.
 const OUTPUT_BUFFER: usize = 256 << 10;
@@ -38,11 +35,9 @@ pub struct Scrubbed {
 pub struct Stats {
     pub lines: u64,
     pub bytes: u64,
-    /// Replacements per rule, indexed by [`RuleId::index`](crate::RuleId::index).
-    pub counts: Vec<u64>,
-    /// Values an `[[allow]]` entry kept, per rule (same index).
-    pub allowed: Vec<u64>,
-    /// Lines written as [`FAILED_LINE`] because the engine failed on them.
+    /// Per rule: values replaced, and values an `[[allow]]` entry kept.
+    pub rules: RuleTally,
+    /// Lines written as [`INTERNAL_ERROR_MARKER`] because the engine failed on them.
     pub failed_lines: u64,
     /// With `--json-mode on`: non-blank lines that held no valid JSON (scrubbed as text only).
     pub not_json_lines: u64,
@@ -52,8 +47,7 @@ impl Stats {
     pub fn clear(&mut self) {
         self.lines = 0;
         self.bytes = 0;
-        self.counts.iter_mut().for_each(|c| *c = 0);
-        self.allowed.iter_mut().for_each(|c| *c = 0);
+        self.rules.clear();
         self.failed_lines = 0;
         self.not_json_lines = 0;
     }
@@ -61,34 +55,9 @@ impl Stats {
     pub fn add(&mut self, other: &Stats) {
         self.lines += other.lines;
         self.bytes += other.bytes;
-        if self.counts.len() < other.counts.len() {
-            self.counts.resize(other.counts.len(), 0);
-        }
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
-        }
-        if self.allowed.len() < other.allowed.len() {
-            self.allowed.resize(other.allowed.len(), 0);
-        }
-        for (a, b) in self.allowed.iter_mut().zip(&other.allowed) {
-            *a += b;
-        }
+        self.rules.add(&other.rules);
         self.failed_lines += other.failed_lines;
         self.not_json_lines += other.not_json_lines;
-    }
-
-    /// Counts `spans` (redacted) and `allowed` (kept by an allow entry) per rule.
-    pub fn tally(&mut self, rules: usize, spans: &[Span], allowed: &[Span]) {
-        for (counts, spans) in [(&mut self.counts, spans), (&mut self.allowed, allowed)] {
-            if counts.len() < rules {
-                counts.resize(rules, 0);
-            }
-            for s in spans {
-                if let Some(c) = counts.get_mut(s.rule.index()) {
-                    *c += 1;
-                }
-            }
-        }
     }
 
     /// The `--stats` report: one `name value` pair per line, rules with no replacement left out.
@@ -104,17 +73,16 @@ impl Stats {
         let _ = writeln!(s, "  bytes       {}", self.bytes);
         let _ = writeln!(s, "  elapsed     {secs:.3} s");
         let _ = writeln!(s, "  throughput  {rate:.1} MB/s");
-        let total: u64 = self.counts.iter().sum();
-        let _ = writeln!(s, "  redacted    {total}");
-        for (i, n) in self.counts.iter().enumerate() {
+        let _ = writeln!(s, "  redacted    {}", self.rules.redacted_total());
+        for (i, n) in self.rules.redacted.iter().enumerate() {
             if *n > 0 {
                 let _ = writeln!(s, "    {:<20} {n}", scrubber.rules()[i].id);
             }
         }
-        let allowed: u64 = self.allowed.iter().sum();
+        let allowed = self.rules.allowed_total();
         if allowed > 0 {
             let _ = writeln!(s, "  allowed     {allowed} (kept by [[allow]] entries)");
-            for (i, n) in self.allowed.iter().enumerate() {
+            for (i, n) in self.rules.allowed.iter().enumerate() {
                 if *n > 0 {
                     let _ = writeln!(s, "    {:<20} {n}", scrubber.rules()[i].id);
                 }
@@ -140,18 +108,6 @@ pub fn count_lines(input: &[u8]) -> u64 {
     breaks + u64::from(input.last().is_some_and(|&b| b != b'\n'))
 }
 
-/// Writes [`FAILED_LINE`] once per line of `input`, keeping each line's terminator.
-pub fn write_failed(input: &[u8], out: &mut Vec<u8>) {
-    for line in input.split_inclusive(|&b| b == b'\n') {
-        out.extend_from_slice(FAILED_LINE);
-        if line.ends_with(b"\r\n") {
-            out.extend_from_slice(b"\r\n");
-        } else if line.ends_with(b"\n") {
-            out.push(b'\n');
-        }
-    }
-}
-
 /// Scrubbing chunks of whole lines on the worker threads.
 pub struct Scrub<'s> {
     pub scrubber: &'s Scrubber,
@@ -165,23 +121,12 @@ impl Task for Scrub<'_> {
         let lines = count_lines(input);
         out.stats.lines += lines;
         out.stats.bytes += input.len() as u64;
-        let mark = out.bytes.len();
-        let bytes = &mut out.bytes;
-        let ok = catch_unwind(AssertUnwindSafe(|| {
-            self.scrubber.scrub_into(input, bytes, findings)
-        }))
-        .is_ok();
-        if ok {
-            out.stats.tally(
-                self.scrubber.rules().len(),
-                findings.spans(),
-                findings.allowed(),
-            );
-            out.stats.not_json_lines += findings.not_json_lines();
-        } else {
-            out.bytes.truncate(mark);
-            write_failed(input, &mut out.bytes);
-            out.stats.failed_lines += lines;
+        match guard::scrub_into(self.scrubber, input, &mut out.bytes, findings) {
+            Ok(()) => {
+                out.stats.rules.add_findings(findings);
+                out.stats.not_json_lines += findings.not_json_lines();
+            }
+            Err(guard::Panicked) => out.stats.failed_lines += lines,
         }
     }
 
@@ -214,19 +159,18 @@ impl<'s> LongScrub<'s> {
     fn step(&mut self, out: &mut Scrubbed, piece: Option<&[u8]>) {
         let mark = out.bytes.len();
         let (line, spans, bytes) = (&mut self.line, &mut self.spans, &mut out.bytes);
-        let ok = catch_unwind(AssertUnwindSafe(|| match piece {
+        let stepped = guard::run(|| match piece {
             Some(piece) => line.feed(piece, bytes, spans),
             None => line.finish(bytes, spans),
-        }))
-        .is_ok();
-        if ok {
+        });
+        if stepped.is_ok() {
             let allowed: Vec<Span> = self.line.drain_allowed().collect();
-            out.stats
-                .tally(self.scrubber.rules().len(), &self.spans, &allowed);
+            out.stats.rules.add_spans(&self.spans, &allowed);
         } else {
             // What this step wrote may be incomplete; what earlier steps wrote is final and clean.
             out.bytes.truncate(mark);
-            out.bytes.extend_from_slice(FAILED_LINE);
+            out.bytes
+                .extend_from_slice(INTERNAL_ERROR_MARKER.as_bytes());
             out.stats.failed_lines += 1;
             self.failed = true;
             self.line = LongLine::new(self.scrubber);
@@ -298,15 +242,5 @@ mod tests {
         assert_eq!(count_lines(b"a\n"), 1);
         assert_eq!(count_lines(b"a\nb"), 2);
         assert_eq!(count_lines(b"\n\n"), 2);
-    }
-
-    #[test]
-    fn failed_lines_keep_terminators() {
-        let mut out = Vec::new();
-        write_failed(b"a 4111111111111111\r\nb\nc", &mut out);
-        assert_eq!(
-            out,
-            b"[REDACTED: internal error]\r\n[REDACTED: internal error]\n[REDACTED: internal error]"
-        );
     }
 }

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 use super::scrub::Tally;
+use crate::guard::RuleTally;
 
 /// Default CloudWatch namespace of the metrics.
 pub const DEFAULT_NAMESPACE: &str = "logscrub";
@@ -56,7 +57,7 @@ impl Metrics {
         self.groups
             .entry(group.to_string())
             .or_insert_with(|| Tally {
-                findings: vec![0; rules],
+                rules: RuleTally::new(rules),
                 ..Tally::default()
             })
     }
@@ -64,7 +65,7 @@ impl Metrics {
     /// All groups' counts added up.
     pub fn total(&self) -> Tally {
         let mut total = Tally {
-            findings: vec![0; self.rules],
+            rules: RuleTally::new(self.rules),
             ..Tally::default()
         };
         for tally in self.groups.values() {
@@ -95,7 +96,7 @@ impl Metrics {
                 ("InternalErrors", "Count", t.internal_errors.into()),
                 ("UndeliveredEvents", "Count", t.undelivered.into()),
                 ("RefusedPayloads", "Count", t.refused.into()),
-                ("AllowedValues", "Count", t.allowed.into()),
+                ("AllowedValues", "Count", t.rules.allowed_total().into()),
                 ("DurationMs", "Milliseconds", json!(ms)),
             ];
             lines.push(emf(
@@ -105,7 +106,7 @@ impl Metrics {
                 &counts,
                 true,
             ));
-            for (i, &n) in t.findings.iter().enumerate() {
+            for (i, &n) in t.rules.redacted.iter().enumerate() {
                 if n > 0 {
                     let rule = rule_names.get(i).copied().unwrap_or("?");
                     lines.push(emf(
@@ -280,7 +281,7 @@ mod tests {
         let t = m.group("/app");
         t.events = 3;
         t.bytes_in = 100;
-        t.findings[1] = 2;
+        t.rules.redacted[1] = 2;
         let lines = m.emf_lines(
             "logscrub",
             &["EMAIL", "PHONE"],
@@ -336,7 +337,7 @@ mod tests {
         let mut m = Metrics::new(1);
         m.group("/a").events = 2;
         m.group("/b").events = 3;
-        m.group("/b").findings[0] = 1;
+        m.group("/b").rules.redacted[0] = 1;
         let total = m.total();
         assert_eq!((total.events, total.total_findings()), (5, 1));
     }

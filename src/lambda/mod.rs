@@ -57,7 +57,6 @@ pub mod scrub;
 pub mod subscription;
 
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lambda_runtime::LambdaEvent;
@@ -592,7 +591,7 @@ impl<S: Sink> Handler<S> {
         data: &LogData,
         tally: &mut Tally,
     ) -> Result<Vec<batch::Event>, HandlerError> {
-        catch_unwind(AssertUnwindSafe(|| {
+        crate::guard::run(|| {
             data.log_events
                 .iter()
                 .map(|e| batch::Event {
@@ -600,13 +599,13 @@ impl<S: Sink> Handler<S> {
                     message: scrub::scrub_message(&self.scrubber, &e.message, tally),
                 })
                 .collect()
-        }))
+        })
         .map_err(|_| HandlerError::Internal)
     }
 }
 
 /// A handler future whose panics become [`HandlerError::Internal`]: each poll runs under
-/// `catch_unwind`, and after a panic the future is never polled again (it has answered).
+/// [`crate::guard::run`], and after a panic the future is never polled again (it has answered).
 struct PanicFree<F>(std::pin::Pin<Box<F>>);
 
 impl<F: std::future::Future<Output = Result<Value, HandlerError>>> std::future::Future
@@ -619,7 +618,7 @@ impl<F: std::future::Future<Output = Result<Value, HandlerError>>> std::future::
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
         let inner = self.get_mut().0.as_mut();
-        catch_unwind(AssertUnwindSafe(|| inner.poll(cx)))
+        crate::guard::run(|| inner.poll(cx))
             .unwrap_or(std::task::Poll::Ready(Err(HandlerError::Internal)))
     }
 }

@@ -1,16 +1,14 @@
 //! Scrubbing one log event, failing closed, and counting what was done.
 //!
-//! The engine has no error path, but a bug could still panic on some input. A panic must neither lose
-//! the event (one event out per event in) nor let it through raw, so each call runs under
-//! `catch_unwind` and a panicking event is replaced whole by [`INTERNAL_ERROR_MARKER`], the same text
-//! the CLI writes. The counts kept here ([`Tally`]) are all the function ever reports about content.
+//! The event goes through [`crate::guard`], as every front end's input does: a panicking event is
+//! replaced whole by [`INTERNAL_ERROR_MARKER`] (one per line of the event), so it is neither lost
+//! (one event out per event in) nor let through raw. The counts kept here ([`Tally`]) are all the
+//! function ever reports about content.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
+use crate::guard::{self, RuleTally};
 use crate::{Findings, Scrubber};
 
-/// What an event becomes when scrubbing it failed: nothing of the original is kept.
-pub const INTERNAL_ERROR_MARKER: &str = "[REDACTED: internal error]";
+pub use crate::guard::INTERNAL_ERROR_MARKER;
 
 /// Counts for one log group in one invocation: what went in, what came out, what was replaced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,8 +19,8 @@ pub struct Tally {
     pub bytes_in: u64,
     /// Bytes of the messages as forwarded.
     pub bytes_out: u64,
-    /// Replacements per rule, indexed by [`RuleId::index`](crate::RuleId::index).
-    pub findings: Vec<u64>,
+    /// Per rule: values replaced, and values the policy's `[[allow]]` entries kept.
+    pub rules: RuleTally,
     /// Events replaced by [`INTERNAL_ERROR_MARKER`].
     pub internal_errors: u64,
     /// Events replaced by the oversize marker (see `batch`).
@@ -33,14 +31,12 @@ pub struct Tally {
     pub undelivered: u64,
     /// Records (Firehose, Kinesis) or payloads refused as malformed.
     pub refused: u64,
-    /// Detected values the policy's `[[allow]]` entries kept.
-    pub allowed: u64,
 }
 
 impl Tally {
     /// Total replacements over all rules.
     pub fn total_findings(&self) -> u64 {
-        self.findings.iter().sum()
+        self.rules.redacted_total()
     }
 
     /// Adds `other` into `self`.
@@ -53,46 +49,36 @@ impl Tally {
         self.rejected += other.rejected;
         self.undelivered += other.undelivered;
         self.refused += other.refused;
-        self.allowed += other.allowed;
-        if self.findings.len() < other.findings.len() {
-            self.findings.resize(other.findings.len(), 0);
-        }
-        for (mine, theirs) in self.findings.iter_mut().zip(&other.findings) {
-            *mine += theirs;
-        }
+        self.rules.add(&other.rules);
     }
 }
 
 /// Scrubs one message with `scrubber`, counting into `tally`.
 pub fn scrub_message(scrubber: &Scrubber, message: &str, tally: &mut Tally) -> String {
-    guarded(message, tally, |input, out| scrubber.scrub(input, out))
+    guarded(message, tally, |input, out, findings| {
+        guard::scrub_into(scrubber, input, out, findings)
+    })
 }
 
-/// Runs `scrub` on `message` under `catch_unwind`: the scrubbed text, or the marker if it panicked.
+/// Runs `scrub` on `message`: the scrubbed text, or the markers if it failed.
 fn guarded(
     message: &str,
     tally: &mut Tally,
-    scrub: impl FnOnce(&[u8], &mut Vec<u8>) -> Findings,
+    scrub: impl FnOnce(&[u8], &mut Vec<u8>, &mut Findings) -> Result<(), guard::Panicked>,
 ) -> String {
     let mut out = Vec::with_capacity(message.len() + 16);
+    let mut findings = Findings::default();
     tally.events += 1;
     tally.bytes_in += message.len() as u64;
-    let text = match catch_unwind(AssertUnwindSafe(|| scrub(message.as_bytes(), &mut out))) {
-        Ok(findings) => {
-            findings.tally_into(&mut tally.findings);
-            tally.allowed += findings.allowed().len() as u64;
-            // Replacements are ASCII and land on detected values, which start and end on ASCII, so
-            // this is valid UTF-8; should it ever not be, the lossy form still holds only scrubbed
-            // bytes.
-            match String::from_utf8(out) {
-                Ok(s) => s,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            }
-        }
-        Err(_) => {
-            tally.internal_errors += 1;
-            INTERNAL_ERROR_MARKER.to_string()
-        }
+    match scrub(message.as_bytes(), &mut out, &mut findings) {
+        Ok(()) => tally.rules.add_findings(&findings),
+        Err(guard::Panicked) => tally.internal_errors += 1,
+    }
+    // Replacements are ASCII and land on detected values, which start and end on ASCII, so this
+    // is valid UTF-8; should it ever not be, the lossy form still holds only scrubbed bytes.
+    let text = match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
     tally.bytes_out += text.len() as u64;
     text
@@ -105,14 +91,11 @@ mod tests {
     #[test]
     fn scrubs_and_counts_per_rule() {
         let scrubber = Scrubber::builtin().unwrap();
-        let mut tally = Tally {
-            findings: vec![0; scrubber.rules().len()],
-            ..Tally::default()
-        };
+        let mut tally = Tally::default();
         let out = scrub_message(&scrubber, "mail jane@example.com now", &mut tally);
         assert_eq!(out, "mail [EMAIL] now");
         let email = scrubber.rule_id("EMAIL").unwrap();
-        assert_eq!(tally.findings[email.index()], 1);
+        assert_eq!(tally.rules.redacted[email.index()], 1);
         assert_eq!(tally.total_findings(), 1);
         assert_eq!((tally.events, tally.bytes_in, tally.bytes_out), (1, 25, 16));
     }
@@ -120,9 +103,15 @@ mod tests {
     #[test]
     fn a_panic_masks_the_whole_event() {
         let mut tally = Tally::default();
-        let out = guarded("card 4111 1111 1111 1111", &mut tally, |input, out| {
-            out.extend_from_slice(&input[..4]);
-            panic!("engine bug");
+        let out = guarded("card 4111 1111 1111 1111", &mut tally, |input, out, _| {
+            guard::run(|| {
+                out.extend_from_slice(&input[..4]);
+                panic!("engine bug");
+            })
+            .inspect_err(|_| {
+                out.clear();
+                guard::write_markers(input, out);
+            })
         });
         assert_eq!(out, INTERNAL_ERROR_MARKER);
         assert_eq!(tally.internal_errors, 1);
@@ -133,18 +122,25 @@ mod tests {
     fn tallies_add_up() {
         let mut a = Tally {
             events: 1,
-            findings: vec![1],
+            rules: RuleTally {
+                redacted: vec![1],
+                allowed: vec![],
+            },
             ..Tally::default()
         };
         let b = Tally {
             events: 2,
-            findings: vec![0, 3],
+            rules: RuleTally {
+                redacted: vec![0, 3],
+                allowed: vec![2],
+            },
             rejected: 4,
             ..Tally::default()
         };
         a.add(&b);
         assert_eq!(a.events, 3);
-        assert_eq!(a.findings, vec![1, 3]);
+        assert_eq!(a.rules.redacted, vec![1, 3]);
+        assert_eq!(a.rules.allowed, vec![2]);
         assert_eq!(a.rejected, 4);
     }
 }
