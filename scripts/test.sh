@@ -36,8 +36,8 @@ if ! cmp -s "$REQUIREMENTS" "$stamp" 2>/dev/null; then
     cp "$REQUIREMENTS" "$stamp"
 fi
 
-step "cfn-lint template.yaml"
-"$VENV/bin/cfn-lint" template.yaml
+step "cfn-lint template.yaml deploy/*.yaml"
+"$VENV/bin/cfn-lint" template.yaml deploy/*.yaml
 
 moto_pid=""
 cleanup() {
