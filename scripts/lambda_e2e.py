@@ -1,7 +1,8 @@
 """Payloads and checks for scripts/lambda-e2e.sh (the bootstrap under `cargo lambda watch`).
 
 Subcommands:
-  payloads DIR                 write the invocation payloads (JSON files) into DIR
+  payloads DIR                 write the invocation payloads (JSON files) into DIR; the Kinesis
+                               one holds records put into and read back from a moto stream
   create-group GROUP           create a log group on the endpoint in AWS_ENDPOINT_URL (moto)
   check NAME RESPONSE_FILE     check the function's answer to payload NAME
   check-delivered GROUP        check what reached GROUP on the endpoint: every event, scrubbed, in order
@@ -60,6 +61,62 @@ def packed(data):
     return base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()
 
 
+def kinesis_event(directory, blobs):
+    """The Kinesis event Lambda's event source mapping would send for `blobs`: each is put into a
+    stream on moto (as a CloudWatch Logs subscription puts its payloads), read back with GetRecords,
+    and wrapped the way the mapping wraps records. The sequence numbers are moto's, and the one the
+    function must report failed (the second record's) is saved for the check."""
+    import boto3
+
+    kinesis = boto3.client(
+        "kinesis",
+        endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+        region_name=os.environ.get("AWS_REGION", "us-east-1"),
+    )
+    stream = f"logscrub-e2e-{os.getpid()}"
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    for _ in range(50):
+        described = kinesis.describe_stream(StreamName=stream)["StreamDescription"]
+        if described["StreamStatus"] == "ACTIVE":
+            break
+        time.sleep(0.2)
+    else:
+        fail(f"kinesis stream {stream} never became ACTIVE on moto")
+    arn = described["StreamARN"]
+    shard = described["Shards"][0]["ShardId"]
+    for blob in blobs:
+        kinesis.put_record(StreamName=stream, Data=blob, PartitionKey="logscrub")
+    iterator = kinesis.get_shard_iterator(
+        StreamName=stream, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = kinesis.get_records(ShardIterator=iterator, Limit=100)["Records"]
+    if [r["Data"] for r in records] != blobs:
+        fail(f"kinesis: read back {len(records)} records, not the {len(blobs)} put into {stream}")
+    with open(os.path.join(directory, "kinesis.expect.json"), "w") as f:
+        json.dump({"failed": [records[1]["SequenceNumber"]]}, f)
+    return {
+        "Records": [
+            {
+                "eventSource": "aws:kinesis",
+                "eventID": f"{shard}:{r['SequenceNumber']}",
+                "eventName": "aws:kinesis:record",
+                "eventVersion": "1.0",
+                "awsRegion": os.environ.get("AWS_REGION", "us-east-1"),
+                "eventSourceARN": arn,
+                "invokeIdentityArn": "arn:aws:iam::123456789012:role/logscrub",
+                "kinesis": {
+                    "kinesisSchemaVersion": "1.0",
+                    "partitionKey": r["PartitionKey"],
+                    "sequenceNumber": r["SequenceNumber"],
+                    "approximateArrivalTimestamp": r["ApproximateArrivalTimestamp"].timestamp(),
+                    "data": base64.b64encode(r["Data"]).decode(),
+                },
+            }
+            for r in records
+        ]
+    }
+
+
 def payloads(directory):
     os.makedirs(directory, exist_ok=True)
     control = {
@@ -100,32 +157,10 @@ def payloads(directory):
                 },
             ],
         },
-        "kinesis": {
-            "Records": [
-                {
-                    "eventSource": "aws:kinesis",
-                    "eventID": f"shardId-000000000000:{seq}",
-                    "eventName": "aws:kinesis:record",
-                    "eventVersion": "1.0",
-                    "awsRegion": "us-east-1",
-                    "eventSourceARN": "arn:aws:kinesis:us-east-1:123456789012:stream/logs",
-                    "invokeIdentityArn": "arn:aws:iam::123456789012:role/logscrub",
-                    "kinesis": {
-                        "kinesisSchemaVersion": "1.0",
-                        "partitionKey": "p",
-                        "sequenceNumber": seq,
-                        "approximateArrivalTimestamp": now_ms / 1000,
-                        "data": data,
-                    },
-                }
-                for seq, data in [
-                    ("49590338271490256608559692538361571095921575989136588801",
-                     packed(log_data("/app/kinesis", "k1", 40))),
-                    ("49590338271490256608559692538361571095921575989136588802",
-                     base64.b64encode(b"not gzip").decode()),
-                ]
-            ]
-        },
+        "kinesis": kinesis_event(
+            directory,
+            [gzip.compress(json.dumps(log_data("/app/kinesis", "k1", 40)).encode()), b"not gzip"],
+        ),
     }
     for name, body in files.items():
         with open(os.path.join(directory, f"{name}.json"), "w") as f:
@@ -174,8 +209,10 @@ def check(name, response_file):
             fail(f"loop: expected an acknowledgement that delivers nothing, got {answer}")
     elif name == "kinesis":
         failures = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
-        if failures != ["49590338271490256608559692538361571095921575989136588802"]:
-            fail(f"kinesis: expected the second record to fail, got {answer}")
+        with open(os.path.join(os.path.dirname(response_file), "kinesis.expect.json")) as f:
+            expected = json.load(f)["failed"]
+        if failures != expected:
+            fail(f"kinesis: expected the second record ({expected}) to fail, got {answer}")
     else:
         fail(f"unknown check {name}")
     print(f"lambda e2e: {name}: ok")
