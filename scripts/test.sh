@@ -78,6 +78,32 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
 step "cargo test --features lambda (unit, integration, property, CLI and Lambda end-to-end against moto, doc tests)"
 cargo test --locked --features lambda
 
+step "the audit's SARIF against the SARIF 2.1.0 JSON schema (scripts/sarif_check.py)"
+# The OASIS schema as the serde-sarif crate ships it: fetched by cargo from crates.io (pinned and
+# checksummed like every crate), never compiled; jsonschema comes with cfn-lint in .venv.
+schema_dir=target/sarif-schema
+mkdir -p "$schema_dir/src"
+cat >"$schema_dir/Cargo.toml" <<'EOF'
+[package]
+name = "sarif-schema-fetch"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+serde-sarif = "=0.8.0"
+
+[workspace]
+EOF
+touch "$schema_dir/src/lib.rs"
+cargo fetch --quiet --manifest-path "$schema_dir/Cargo.toml"
+schema=$(cargo metadata --quiet --format-version 1 --manifest-path "$schema_dir/Cargo.toml" |
+    "$VENV/bin/python" -c 'import json, os, sys
+meta = json.load(sys.stdin)
+crate = next(p for p in meta["packages"] if p["name"] == "serde-sarif")
+print(os.path.join(os.path.dirname(crate["manifest_path"]), "src", "schema.json"))')
+"$VENV/bin/python" scripts/sarif_check.py target/debug/logscrub "$schema"
+
 # Built in the test profile, which shares every dependency with the step above: a release build of
 # the benches would compile the AWS SDK once more for nothing (they are never a timed gate).
 step "benchmarks compile (cargo test --benches --no-run)"

@@ -1360,3 +1360,34 @@ fn one_policy_means_the_same_in_the_cli_and_the_library() {
         );
     }
 }
+
+/// SARIF columns count UTF-16 code units (declared in `columnKind`), not bytes: before the value
+/// below are `é` (2 bytes, 1 unit), a space, `😀` (4 bytes, 2 units) and a space, so it starts at
+/// byte column 9 but UTF-16 column 6, and ends (exclusive) 16 units later. The same holds on a line
+/// too long to hold (streamed in pieces), where the count is carried across pieces.
+#[test]
+fn sarif_columns_count_utf16_code_units() {
+    let check = |input: &[u8], start: u64, line: u64| {
+        let out = run(&["audit", "--format", "sarif", "-"], input);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["runs"][0]["columnKind"], "utf16CodeUnits");
+        let region = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], line);
+        assert_eq!(region["startColumn"], start);
+        assert_eq!(region["endColumn"], start + 16);
+    };
+    check("é 😀 jane@example.com ok\n".as_bytes(), 6, 1);
+    check("first line\né 😀 jane@example.com ok\n".as_bytes(), 6, 2);
+    // 5 MiB of two-byte characters before the value: a long line, read in pieces.
+    let mut long = "é".repeat(5 << 19).into_bytes();
+    long.extend_from_slice(" jane@example.com\n".as_bytes());
+    check(&long, (5 << 19) + 2, 1);
+    // The JSON report keeps byte columns, as documented.
+    let out = run(
+        &["audit", "--format", "json"],
+        "é 😀 jane@example.com ok\n".as_bytes(),
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["locations"][0]["column"], 9);
+}

@@ -17,7 +17,10 @@
 //!   findings left out of `locations` by `--max-locations`.
 //! * `sarif`: SARIF 2.1.0, one run, one result per finding (level `error`; all of them unless
 //!   `--max-locations` is given, since code-scanning tools expect every result), every enabled rule in
-//!   `tool.driver.rules`. `startColumn` counts bytes. `invocations[0]` says whether every file was
+//!   `tool.driver.rules`. Columns count UTF-16 code units (`run.columnKind` says so, as SARIF asks:
+//!   it allows code units or code points, never bytes), 1-based, with `endColumn` just past the value
+//!   when it ends on its line; a value in a line too long to hold, found outside the bytes kept of
+//!   it, has a line and no column. `invocations[0]` says whether every file was
 //!   read (`executionSuccessful`), with a notification per unreadable file and one saying how many
 //!   results `--max-locations` left out; run `properties.omittedResults` holds that count too.
 //!
@@ -117,8 +120,34 @@ pub struct Hit {
     line: u64,
     /// 1-based byte column.
     column: u64,
+    /// 1-based UTF-16 columns of the value's start and of just past its end (for SARIF); the end
+    /// is `None` when the value runs past its line, both when they could not be counted.
+    utf16: Option<(u64, Option<u64>)>,
     rule: RuleId,
     preview: String,
+}
+
+/// UTF-16 code units the UTF-8 `bytes` decode to, counted byte by byte so that a count can be
+/// carried across pieces of a line cut anywhere: a lead or ASCII byte starts a character (one
+/// unit, two for a four-byte sequence, which is a surrogate pair), a continuation byte adds
+/// nothing. A byte of invalid UTF-8 counts as a character of its own (one unit), as a decoder
+/// that replaces it with U+FFFD would count it, except a stray continuation byte, which adds
+/// nothing.
+fn utf16_units(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .map(|&b| u64::from(b & 0xC0 != 0x80) + u64::from(b >= 0xF0))
+        .sum()
+}
+
+/// The UTF-16 columns of a value starting `before` units into its line: its start, and just past
+/// its end unless it crosses a line break.
+fn utf16_columns(before: u64, value: &[u8]) -> (u64, Option<u64>) {
+    let start = before + 1;
+    let end = memchr::memchr(b'\n', value)
+        .is_none()
+        .then(|| start + utf16_units(value));
+    (start, end)
 }
 
 /// What a chunk contributed to the report.
@@ -225,15 +254,23 @@ impl Task for Find<'_> {
         }
         out.stats.rules.add_findings(findings);
         let (mut line, mut line_start, mut pos) = (0u64, 0usize, 0usize);
+        // UTF-16 units of input[line_start..pos], carried along so a line of many values is
+        // counted once, not once per value.
+        let mut units = 0u64;
         for span in findings.spans().iter().take(self.max_hits) {
             for nl in memchr::memchr_iter(b'\n', &input[pos..span.start]) {
                 line += 1;
                 line_start = pos + nl + 1;
             }
+            if line_start > pos {
+                (pos, units) = (line_start, 0);
+            }
+            units += utf16_units(&input[pos..span.start]);
             pos = span.start;
             out.hits.push(Hit {
                 line,
                 column: (span.start - line_start + 1) as u64,
+                utf16: Some(utf16_columns(units, &input[span.start..span.end()])),
                 rule: span.rule,
                 preview: preview(&input[span.start..span.end()], self.is_email(span.rule)),
             });
@@ -265,6 +302,8 @@ pub struct LongFind<'s> {
     window: Vec<u8>,
     /// Offset in the line of `window[0]`.
     window_start: usize,
+    /// UTF-16 units of the line's bytes before `window[0]`.
+    window_units: u64,
     failed: bool,
 }
 
@@ -279,6 +318,7 @@ impl<'s> LongFind<'s> {
             discard: Vec::new(),
             window: Vec::new(),
             window_start: 0,
+            window_units: 0,
             failed: false,
         }
     }
@@ -304,16 +344,19 @@ impl<'s> LongFind<'s> {
                 break;
             }
             let email = self.emails.get(span.rule.index()).copied().unwrap_or(false);
-            let preview = match span.start.checked_sub(self.window_start) {
+            let (preview, utf16) = match span.start.checked_sub(self.window_start) {
                 Some(at) if at + span.len <= self.window.len() => {
-                    preview(&self.window[at..at + span.len], email)
+                    let value = &self.window[at..at + span.len];
+                    let before = self.window_units + utf16_units(&self.window[..at]);
+                    (preview(value, email), Some(utf16_columns(before, value)))
                 }
-                // Out of the window: show nothing of it.
-                _ => "****".to_string(),
+                // Out of the window: show nothing of it, and no column that could not be counted.
+                _ => ("****".to_string(), None),
             };
             out.hits.push(Hit {
                 line: 0,
                 column: span.start as u64 + 1,
+                utf16,
                 rule: span.rule,
                 preview,
             });
@@ -331,6 +374,7 @@ impl LongLines<Found> for LongFind<'_> {
         self.window.extend_from_slice(piece);
         if self.window.len() > 2 * LONG_WINDOW {
             let drop = self.window.len() - LONG_WINDOW;
+            self.window_units += utf16_units(&self.window[..drop]);
             self.window.drain(..drop);
             self.window_start += drop;
         }
@@ -344,6 +388,7 @@ impl LongLines<Found> for LongFind<'_> {
         self.failed = false;
         self.window.clear();
         self.window_start = 0;
+        self.window_units = 0;
         out.stats.lines += 1;
         out.stats.bytes += u64::from(newline);
     }
@@ -355,6 +400,7 @@ pub struct Location {
     file: usize,
     line: u64,
     column: u64,
+    utf16: Option<(u64, Option<u64>)>,
     rule: RuleId,
     preview: String,
 }
@@ -593,6 +639,13 @@ impl Report {
             .iter()
             .map(|l| {
                 let id = scrubber.rule_name(l.rule);
+                let mut region = json!({ "startLine": l.line });
+                if let Some((start, end)) = l.utf16 {
+                    region["startColumn"] = json!(start);
+                    if let Some(end) = end {
+                        region["endColumn"] = json!(end);
+                    }
+                }
                 let mut result = json!({
                     "ruleId": id,
                     "level": "error",
@@ -600,7 +653,7 @@ impl Report {
                     "locations": [{
                         "physicalLocation": {
                             "artifactLocation": { "uri": uri(&self.names[l.file]) },
-                            "region": { "startLine": l.line, "startColumn": l.column },
+                            "region": region,
                         }
                     }],
                 });
@@ -655,6 +708,7 @@ impl Report {
                     "executionSuccessful": self.errors.iter().all(Option::is_none),
                     "toolExecutionNotifications": notifications,
                 }],
+                "columnKind": "utf16CodeUnits",
                 "results": results,
                 "properties": { "omittedResults": omitted },
             }]
@@ -709,6 +763,7 @@ impl Sink<Found> for Report {
                 file,
                 line: self.line_base + hit.line + 1,
                 column: hit.column,
+                utf16: hit.utf16,
                 rule: hit.rule,
                 preview: hit.preview,
             });
