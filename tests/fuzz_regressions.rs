@@ -3,7 +3,8 @@
 //!
 //! Fuzzing itself is too slow for CI (`scripts/fuzz.sh` runs it by hand); this keeps what it found fixed
 //! under plain `cargo test`. Every file is replayed even after one fails, and the failures are listed by
-//! file name.
+//! file name. Each target's replay also asserts how many inputs it replayed (at least the ones checked
+//! in), so a moved or emptied directory fails instead of passing on nothing.
 
 #[path = "fuzz_support/checks.rs"]
 mod checks;
@@ -15,10 +16,8 @@ fn inputs(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/fuzz-regressions")
         .join(target);
-    // A target that never failed has no directory.
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => panic!("cannot list {}: {e}", dir.display()),
     };
     let mut files: Vec<PathBuf> = entries
@@ -29,9 +28,15 @@ fn inputs(target: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Runs `check` on every input of `target`; fails listing each file whose check panicked.
-fn replay(target: &str, check: impl Fn(&[u8])) -> usize {
+/// Runs `check` on every input of `target`; fails listing each file whose check panicked, and fails
+/// if there were fewer than `at_least` inputs (the ones checked in when the test was written).
+fn replay(target: &str, at_least: usize, check: impl Fn(&[u8])) {
     let files = inputs(target);
+    assert!(
+        files.len() >= at_least,
+        "{target}: {} regression inputs in tests/data/fuzz-regressions/{target}, expected at least {at_least}",
+        files.len()
+    );
     let failed: Vec<String> = files
         .iter()
         .filter(|path| {
@@ -47,23 +52,21 @@ fn replay(target: &str, check: impl Fn(&[u8])) -> usize {
         files.len(),
         failed.join("\n")
     );
-    files.len()
 }
 
 #[test]
 fn engine_regressions() {
-    let n = replay("engine", checks::engine);
-    assert!(n >= 1, "the engine regressions are present");
+    replay("engine", 31, checks::engine);
 }
 
 #[test]
 fn json_regressions() {
-    replay("json", checks::json_line);
+    replay("json", 4, checks::json_line);
 }
 
 #[test]
 fn pack_regressions() {
-    replay("pack", |bytes| {
+    replay("pack", 4, |bytes| {
         // The pack target only ever feeds UTF-8.
         let src = std::str::from_utf8(bytes).expect("pack regressions are UTF-8");
         checks::pack(src);
@@ -73,7 +76,7 @@ fn pack_regressions() {
 #[cfg(feature = "lambda")]
 #[test]
 fn lambda_decode_regressions() {
-    replay("lambda_decode", checks::lambda_decode);
+    replay("lambda_decode", 5, checks::lambda_decode);
 }
 
 /// The checks themselves catch what they claim to: a scrubber that leaves bytes changed outside its
