@@ -569,40 +569,61 @@ fn write_message(out: &mut impl Write, head: &[String], body: &[u8]) -> std::io:
     out.flush()
 }
 
-/// A proxy in front of moto that answers PutLogEvents calls with `ThrottlingException` while
-/// `throttle(n)` (n counts PutLogEvents calls from 0) says so, and forwards everything else to moto
-/// unchanged, so what finally lands can be read back from moto.
-fn throttling_proxy(
+/// What the fault proxy does with one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    /// Forward it to moto and relay moto's answer.
+    Pass,
+    /// Answer `ThrottlingException` without forwarding.
+    Throttle,
+    /// Forward it to moto (so it takes effect) but answer 500: a response lost on the way back.
+    LoseResponse,
+}
+
+/// A proxy in front of moto: each request is forwarded unchanged unless `plan(operation, n)` says
+/// otherwise (`operation` from `X-Amz-Target`, such as `PutLogEvents`; `n` counts that
+/// operation's calls from 0). Returns the proxy's URL and the operations it saw, in order.
+fn fault_proxy(
     moto: &str,
-    throttle: impl Fn(usize) -> bool + Send + 'static,
-) -> (String, Arc<AtomicUsize>) {
+    plan: impl Fn(&str, usize) -> Fault + Send + 'static,
+) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let url = format!("http://{}", listener.local_addr().unwrap());
     let moto_addr = moto
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
-    let puts = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&puts);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = Arc::clone(&seen);
     std::thread::spawn(move || {
+        let mut calls = std::collections::HashMap::<String, usize>::new();
         for stream in listener.incoming() {
             let Ok(mut client) = stream else { continue };
             let mut reader = BufReader::new(client.try_clone().unwrap());
             let Some((head, body)) = read_message(&mut reader) else {
                 continue;
             };
-            let is_put = head.iter().any(|l| {
-                l.to_ascii_lowercase()
-                    .contains("logs_20140328.putlogevents")
-            });
-            if is_put && throttle(counter.fetch_add(1, Ordering::SeqCst)) {
-                let answer = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+            let operation = head
+                .iter()
+                .find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:"))
+                .and_then(|l| l.rsplit('.').next())
+                .map(|op| op.trim().to_string())
+                .unwrap_or_default();
+            let n = calls.entry(operation.clone()).or_default();
+            let fault = plan(&operation, *n);
+            *n += 1;
+            log.lock().unwrap().push(operation);
+            let answer = |client: &mut std::net::TcpStream, status: &str, body: &str| {
                 let _ = write!(
                     client,
-                    "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-                    answer.len()
+                    "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
                 );
+            };
+            if fault == Fault::Throttle {
+                let body = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+                answer(&mut client, "400 Bad Request", body);
                 continue;
             }
             let Ok(mut upstream) = std::net::TcpStream::connect(&moto_addr) else {
@@ -612,9 +633,37 @@ fn throttling_proxy(
                 continue;
             }
             let mut from_moto = BufReader::new(upstream);
-            if let Some((head, body)) = read_message(&mut from_moto) {
+            let Some((head, body)) = read_message(&mut from_moto) else {
+                continue;
+            };
+            if fault == Fault::LoseResponse {
+                let body = r#"{"__type":"ServiceUnavailableException","message":"lost"}"#;
+                answer(&mut client, "500 Internal Server Error", body);
+            } else {
                 let _ = write_message(&mut client, &head, &body);
             }
+        }
+    });
+    (url, seen)
+}
+
+/// [`fault_proxy`] throttling the PutLogEvents calls `throttle(n)` picks; returns the number of
+/// PutLogEvents calls seen.
+fn throttling_proxy(
+    moto: &str,
+    throttle: impl Fn(usize) -> bool + Send + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let puts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&puts);
+    let (url, _) = fault_proxy(moto, move |op, n| {
+        if op != "PutLogEvents" {
+            return Fault::Pass;
+        }
+        counter.fetch_add(1, Ordering::SeqCst);
+        if throttle(n) {
+            Fault::Throttle
+        } else {
+            Fault::Pass
         }
     });
     (url, puts)
@@ -713,4 +762,119 @@ async fn moto_a_batch_throttled_past_the_deadline_fails_the_invocation_after_ear
         }
     }
     assert_logged(&logs, "ERROR", "invocation", 1);
+}
+
+/// Delivery fault 3, against moto: CreateLogStream throttled once. The stream does not exist, so
+/// moto answers the first PutLogEvents "not found"; the throttled create did not create it, so the
+/// next "not found" creates it again (before the fix the handler thought it created and retried
+/// PutLogEvents into "not found" until the deadline), and every event lands once.
+#[tokio::test]
+async fn moto_a_throttled_create_log_stream_is_created_again() {
+    let Some(moto) = moto_endpoint("moto_a_throttled_create_log_stream_is_created_again") else {
+        return;
+    };
+    let destination = "/logscrub/e2e/create-throttled";
+    let direct = CloudWatchSink::from_env().await.client().clone();
+    direct
+        .create_log_group()
+        .log_group_name(destination)
+        .send()
+        .await
+        .expect("CreateLogGroup on moto");
+    let (proxy, seen) = fault_proxy(&moto, |op, n| {
+        if op == "CreateLogStream" && n == 0 {
+            Fault::Throttle
+        } else {
+            Fault::Pass
+        }
+    });
+    let h = handler(destination, sink_at(&proxy).await);
+    let events = pii_events(50, 100);
+    let out = h
+        .handle(invocation(subscription("/app/create", "s", &events), 20))
+        .await
+        .expect("delivered once the stream exists");
+    assert_eq!(out["delivered"], 50, "{out}");
+    let stored = all_events(&direct, destination, &stream_name("/app/create", "s")).await;
+    assert_eq!(stored.len(), 50);
+    let creates = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|op| *op == "CreateLogStream")
+        .count();
+    assert_eq!(creates, 2, "{:?}", seen.lock().unwrap());
+}
+
+/// Delivery fault 4, the duplicate scope, against moto. A PutLogEvents call that landed but whose
+/// answer was lost is retried: that batch is stored twice, and nothing else is. A payload that
+/// fails after its first batch landed is retried whole by Lambda: the landed batch is stored once
+/// more per retry, the rest once. Within one invocation, a batch that landed is never sent again.
+#[tokio::test]
+async fn moto_duplicates_stay_within_their_documented_scope() {
+    let Some(moto) = moto_endpoint("moto_duplicates_stay_within_their_documented_scope") else {
+        return;
+    };
+    let destination = "/logscrub/e2e/duplicates";
+    let direct = destination_stream(destination, "/app/dup", "lost").await;
+    let (proxy, _) = fault_proxy(&moto, |op, n| {
+        if op == "PutLogEvents" && n == 0 {
+            Fault::LoseResponse
+        } else {
+            Fault::Pass
+        }
+    });
+    let h = handler(destination, sink_at(&proxy).await);
+    let events = pii_events(30, 100);
+    let out = h
+        .handle(invocation(subscription("/app/dup", "lost", &events), 20))
+        .await
+        .expect("the retry is answered");
+    assert_eq!(out["batches"], 1, "{out}");
+    let stored = all_events(&direct, destination, &stream_name("/app/dup", "lost")).await;
+    assert_eq!(
+        stored.len(),
+        60,
+        "the one batch whose answer was lost, twice; nothing more"
+    );
+
+    // Two batches; the second is throttled once (a transient fault within the invocation): the
+    // first is not sent again.
+    let stream = "transient";
+    destination_stream_only(&direct, destination, "/app/dup", stream).await;
+    let (proxy, seen) = fault_proxy(&moto, |op, n| {
+        if op == "PutLogEvents" && n == 1 {
+            Fault::Throttle
+        } else {
+            Fault::Pass
+        }
+    });
+    let h = handler(destination, sink_at(&proxy).await);
+    let events = pii_events(700, 2_000);
+    let out = h
+        .handle(invocation(subscription("/app/dup", stream, &events), 30))
+        .await
+        .expect("delivered");
+    let batches = out["batches"].as_u64().unwrap() as usize;
+    assert!(batches >= 2, "{out}");
+    let puts = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|op| *op == "PutLogEvents")
+        .count();
+    assert_eq!(puts, batches + 1, "only the throttled batch is sent again");
+    let stored = all_events(&direct, destination, &stream_name("/app/dup", stream)).await;
+    assert_eq!(stored.len(), 700);
+}
+
+/// Creates the stream for `source`/`stream` in an existing `destination` on moto.
+async fn destination_stream_only(direct: &Client, destination: &str, source: &str, stream: &str) {
+    direct
+        .create_log_stream()
+        .log_group_name(destination)
+        .log_stream_name(stream_name(source, stream))
+        .send()
+        .await
+        .expect("CreateLogStream on moto");
 }
