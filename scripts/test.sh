@@ -152,6 +152,24 @@ init_line=$(AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 AWS_LAMBDA_FUNCTION_NAME=init-pro
     timeout 20 "$artifact" 2>/dev/null | grep '"event":"init"' || true)
 [ -n "$init_line" ] || { echo "the release bootstrap did not start (no init line)" >&2; exit 1; }
 echo "release init: $init_line"
+# A user pack that does not load stops the function at init: one ERROR line naming the file and the
+# line, a non-zero exit (Lambda reports the init failure and the errors alarm fires), and no content.
+bad_pack=$(mktemp --suffix=.toml)
+printf '[[rule]]\nid = "TEAM"\n\nregex = "("\n' >"$bad_pack"
+set +e
+init_out=$(AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 AWS_LAMBDA_FUNCTION_NAME=init-probe \
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION=1 LOGSCRUB_MODE=firehose \
+    LOGSCRUB_RULES="$bad_pack" timeout 20 "$artifact" 2>&1)
+init_status=$?
+set -e
+rm -f "$bad_pack"
+if [ "$init_status" = 0 ] || ! grep -q '"event":"init"' <<<"$init_out" ||
+    ! grep -q "\"level\":\"ERROR\"" <<<"$init_out" || ! grep -q "$bad_pack:4: invalid regex" <<<"$init_out"; then
+    echo "a bad pack did not stop the release bootstrap at init with its file and line:" >&2
+    echo "$init_out" >&2
+    exit 1
+fi
+echo "bad pack at init: exit $init_status, $(grep '"event":"init"' <<<"$init_out")"
 
 # The template deploys arm64. Its std target comes from rustup, which may not reach its server: the
 # build is attempted when the target is installed or can be added, and skipped with a notice if not.
