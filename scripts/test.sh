@@ -36,8 +36,8 @@ if ! cmp -s "$REQUIREMENTS" "$stamp" 2>/dev/null; then
     cp "$REQUIREMENTS" "$stamp"
 fi
 
-step "cfn-lint template.yaml deploy/*.yaml"
-"$VENV/bin/cfn-lint" template.yaml deploy/*.yaml
+step "cfn-lint template.yaml deploy/*.yaml examples/*/template.yaml"
+"$VENV/bin/cfn-lint" template.yaml deploy/*.yaml examples/*/template.yaml
 
 moto_pid=""
 cleanup() {
@@ -170,6 +170,18 @@ if [ "$init_status" = 0 ] || ! grep -q '"event":"init"' <<<"$init_out" ||
     exit 1
 fi
 echo "bad pack at init: exit $init_status, $(grep '"event":"init"' <<<"$init_out")"
+
+# The extension as a layer ships it: extensions/logscrub-extension (examples/extension/template.yaml
+# takes target/extension-layer as the layer's content).
+step "cargo lambda build --release --extension (the logscrub-extension layer)"
+PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --extension \
+    --bin logscrub-extension --lambda-dir target/extension-layer
+extension=target/extension-layer/extensions/logscrub-extension
+[ -x "$extension" ] || { echo "cargo lambda build --extension did not produce $extension" >&2; exit 1; }
+echo "built $extension ($(du -h "$extension" | cut -f1))"
+
+step "the extension through an emulator of the Extensions and Telemetry APIs, into moto (tests/extension_e2e.py)"
+"$VENV/bin/python" tests/extension_e2e.py "$extension" target/extension-e2e.json
 
 # The template deploys arm64. Its std target comes from rustup, which may not reach its server: the
 # build is attempted when the target is installed or can be added, and skipped with a notice if not.

@@ -40,6 +40,8 @@
 mod allow;
 pub mod cli;
 mod detect;
+#[cfg(feature = "lambda")]
+pub mod extension;
 mod findings;
 pub mod guard;
 mod json;

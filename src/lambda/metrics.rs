@@ -132,7 +132,7 @@ impl Metrics {
 /// One EMF document: the `_aws` metadata plus the dimension and metric values as top-level members.
 /// With `rollup`, the metrics are also published with no dimension at all (an empty dimension
 /// set), so one alarm covers every log group, whichever groups a deployment subscribes.
-fn emf(
+pub(crate) fn emf(
     namespace: &str,
     timestamp_ms: u64,
     dimensions: &[(&str, &str)],
@@ -237,7 +237,8 @@ impl Drop for LogCapture {
     }
 }
 
-fn print_lines(lines: &[String]) {
+/// Writes lines to standard output (or to a [`LogCapture`]), in one write.
+pub(crate) fn print_lines(lines: &[String]) {
     let kept = CAPTURED.with_borrow_mut(|c| match c {
         Some(kept) => {
             kept.extend(lines.iter().cloned());
