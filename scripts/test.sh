@@ -192,14 +192,19 @@ elif command -v rustup >/dev/null &&
     timeout 300 rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then
     step "cargo lambda build --release --arm64 (what template.yaml deploys)"
     PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 --bin bootstrap
+    # The extension layer for arm64 too (examples/extension/template.yaml deploys arm64).
+    PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/cargo-lambda" lambda build --release --locked --arm64 \
+        --extension --bin logscrub-extension --lambda-dir target/extension-layer
     # ELF, 64-bit, e_machine 183 (AArch64).
-    "$VENV/bin/python" -c '
+    for built in "$artifact" "$extension"; do
+        "$VENV/bin/python" -c '
 import sys
 header = open(sys.argv[1], "rb").read(20)
 if header[:4] != b"\x7fELF" or header[4] != 2 or int.from_bytes(header[18:20], "little") != 183:
     sys.exit(sys.argv[1] + " is not an aarch64 ELF executable")
 print("built", sys.argv[1], "for arm64")
-' "$artifact"
+' "$built"
+    done
 else
     echo "SKIPPED arm64 build: the aarch64-unknown-linux-gnu std target is not installed and rustup" \
         "could not add it (rustup target add aarch64-unknown-linux-gnu; see README.md)"

@@ -216,8 +216,36 @@ def post(port, records):
         fail(f"the telemetry listener answered {status}")
 
 
+def bad_pack_fails_init(binary):
+    """A policy that does not load: the extension reports an init error to Lambda and exits, before
+    any `next` call, so the function never runs unscrubbed."""
+    import tempfile
+
+    lam = Lambda()
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+        f.write('[[rule]]\nid = "TEAM"\n\nregex = "("\n')
+        pack = f.name
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGSCRUB_")}
+    env.update({
+        "AWS_LAMBDA_RUNTIME_API": lam.address,
+        "LOGSCRUB_DESTINATION_LOG_GROUP": "/never/used",
+        "LOGSCRUB_RULES": pack,
+        "LOGSCRUB_TELEMETRY_PORT": str(free_port()),
+    })
+    done = subprocess.run([binary], env=env, capture_output=True, timeout=20)
+    os.unlink(pack)
+    if done.returncode == 0:
+        fail("a bad pack did not stop the extension")
+    if lam.init_errors != ["Extension.RulePackError"] or lam.next_calls:
+        fail(f"a bad pack: init errors {lam.init_errors}, {len(lam.next_calls)} next calls")
+    if f"{pack}:4: invalid regex" not in done.stdout.decode(errors="replace"):
+        fail("the init error line does not name the pack's file and line")
+    print("extension e2e: a bad pack fails init (init/error Extension.RulePackError, no next call)")
+
+
 def main():
     binary = sys.argv[1]
+    bad_pack_fails_init(binary)
     report_file = sys.argv[2] if len(sys.argv) > 2 else None
     import boto3
 
