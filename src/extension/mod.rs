@@ -220,7 +220,12 @@ pub async fn main() -> ExitCode {
     };
     // The engine compiles on a blocking thread while the listener is set up.
     let policy = config.policy.clone();
-    let compiling = tokio::task::spawn_blocking(move || policy.scrubber());
+    let compiling = tokio::task::spawn_blocking(move || {
+        let t = Instant::now();
+        let pack = policy.pack()?;
+        let loaded = t.elapsed();
+        Scrubber::new(&pack, &policy.options()).map(|s| (s, loaded))
+    });
     let listener = match tokio::net::TcpListener::bind(("0.0.0.0", config.port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -235,8 +240,8 @@ pub async fn main() -> ExitCode {
             return fail("init", &text);
         }
     };
-    let scrubber = match compiling.await {
-        Ok(Ok(s)) => Arc::new(s),
+    let (scrubber, pack_loaded) = match compiling.await {
+        Ok(Ok((s, loaded))) => (Arc::new(s), loaded),
         Ok(Err(e)) => {
             client
                 .init_error(Some(&id), "Extension.RulePackError", &e.to_string())
@@ -288,6 +293,7 @@ pub async fn main() -> ExitCode {
         "extension init",
         &[
             ("rules", Field::Count(scrubber.rules().len() as u64)),
+            ("packMs", Field::Millis(pack_loaded.as_secs_f64() * 1000.0)),
             ("compileMs", Field::Millis(compiled.as_secs_f64() * 1000.0)),
             (
                 "initMs",
