@@ -159,19 +159,12 @@ impl Scrubber {
 
     /// Compiles `pack` with `options`.
     pub fn new(pack: &Pack, options: &Options) -> Result<Scrubber, BuildError> {
+        Scrubber::check(pack, options)?;
         let specs = pack.rules();
-        // Rule ids are upper case in packs; on a command line `--disable phone` means PHONE.
-        let named = |list: &[String], id: &str| list.iter().any(|n| n.eq_ignore_ascii_case(id));
-        for id in options.enable.iter().chain(&options.disable) {
-            if !specs.iter().any(|r| r.id.eq_ignore_ascii_case(id)) {
-                return Err(BuildError::UnknownRule(id.clone()));
-            }
-        }
         let mut rules = Vec::with_capacity(specs.len());
         let mut replacements = Vec::with_capacity(specs.len());
         for spec in specs {
-            let enabled = (spec.enabled || named(&options.enable, &spec.id))
-                && !named(&options.disable, &spec.id);
+            let enabled = is_enabled(spec, options);
             let style = options.style.unwrap_or(spec.style);
             let kind = match &spec.matcher {
                 Matcher::Builtin(d) => d.name().to_string(),
@@ -213,18 +206,6 @@ impl Scrubber {
                 keyword: spec.keyword_need(),
                 origin: spec.origin.clone(),
             });
-        }
-        let hashed: Vec<String> = rules
-            .iter()
-            .filter(|r| r.enabled && r.style == Style::Hash)
-            .map(|r| r.id.clone())
-            .collect();
-        match &options.hash_key {
-            Some(k) if k.len() < MIN_HASH_KEY_LEN => {
-                return Err(BuildError::HashKeyTooShort(k.len()));
-            }
-            None if !hashed.is_empty() => return Err(BuildError::HashKeyMissing(hashed)),
-            _ => {}
         }
         let detectors = compile_detectors(pack, &rules);
         let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
@@ -272,6 +253,28 @@ impl Scrubber {
                 .collect(),
             allow,
         })
+    }
+
+    /// Every reason [`Scrubber::new`] could refuse `pack` with `options` (an unknown rule name, a
+    /// hash style without a good key), without compiling anything: cheap, for a front end that must
+    /// say at start-up whether its policy works and compiles the engine later.
+    pub fn check(pack: &Pack, options: &Options) -> Result<(), BuildError> {
+        let specs = pack.rules();
+        for id in options.enable.iter().chain(&options.disable) {
+            if !specs.iter().any(|r| r.id.eq_ignore_ascii_case(id)) {
+                return Err(BuildError::UnknownRule(id.clone()));
+            }
+        }
+        let hashed: Vec<String> = specs
+            .iter()
+            .filter(|r| is_enabled(r, options) && options.style.unwrap_or(r.style) == Style::Hash)
+            .map(|r| r.id.clone())
+            .collect();
+        match &options.hash_key {
+            Some(k) if k.len() < MIN_HASH_KEY_LEN => Err(BuildError::HashKeyTooShort(k.len())),
+            None if !hashed.is_empty() => Err(BuildError::HashKeyMissing(hashed)),
+            _ => Ok(()),
+        }
     }
 
     /// Scrubs `input`, appending the result to `out`, and returns what was replaced.
@@ -500,6 +503,13 @@ impl Scrubber {
     pub fn rule_name(&self, id: RuleId) -> &str {
         self.rules.get(id.index()).map_or("?", |r| r.id.as_str())
     }
+}
+
+/// Whether `spec` runs under `options`: on in its pack or named by `enable`, and not named by
+/// `disable`. Rule ids are upper case in packs; on a command line `--disable phone` means PHONE.
+fn is_enabled(spec: &crate::pack::RuleSpec, options: &Options) -> bool {
+    let named = |list: &[String]| list.iter().any(|n| n.eq_ignore_ascii_case(&spec.id));
+    (spec.enabled || named(&options.enable)) && !named(&options.disable)
 }
 
 fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {

@@ -382,12 +382,18 @@ def main():
     if reports != 11:
         fail(f"{reports} REPORT lines re-emitted, expected 11")
     fast = sorted(a for i, a in enumerate(added) if i not in (4, 5))
-    own_init = next((json.loads(l) for l in out.decode(errors="replace").splitlines()
-                     if '"event":"extension init"' in l), {})
+    def own(event):
+        return next((json.loads(l) for l in out.decode(errors="replace").splitlines()
+                     if f'"event":"{event}"' in l), {})
+    own_init, engine = own("extension init"), own("extension engine")
+    if engine.get("level") != "INFO":
+        fail(f"the engine did not report compiling: {engine}")
     result = {
         "init_ms": round(init_ms, 1),
         "init_ms_own": own_init.get("initMs"),
-        "compile_ms_own": own_init.get("compileMs"),
+        "pack_ms_own": own_init.get("packMs"),
+        "api_ms_own": own_init.get("apiMs"),
+        "engine_compile_ms_after_init": engine.get("compileMs"),
         "added_per_invoke_ms_median": round(fast[len(fast) // 2], 2),
         "added_per_invoke_ms_max": round(max(fast), 2),
         "added_per_invoke_ms_max_slow_destination": round(max(added), 2),

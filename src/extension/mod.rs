@@ -13,7 +13,9 @@
 //! (bounded waiting room, delivery in batches through the subscription Lambda's
 //! [`deliver`](crate::lambda::deliver) and [`batch`](crate::lambda::batch) code).
 //!
-//! Timing: telemetry is scrubbed as it arrives; delivery runs in the background, kicked by each
+//! Timing: init loads and checks the policy's packs (so a bad one fails init) and leaves the
+//! engine's compile to its own thread, which runs while the function's runtime starts; telemetry
+//! is scrubbed as it arrives (the first batch waits for the engine if it must); delivery runs in the background, kicked by each
 //! `INVOKE` (so the previous invocation's lines go out while the function runs, and the extension
 //! answers Lambda at once: it never holds an invocation), and once more at `SHUTDOWN` within its
 //! two-second budget.
@@ -108,17 +110,9 @@ pub struct Config {
     pub metrics_namespace: String,
 }
 
-/// A configuration error, naming the variable.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
+/// A configuration error, naming the variable (the subscription Lambda's type: the settings are
+/// shared).
+pub use crate::lambda::ConfigError;
 
 impl Config {
     /// Reads variables through `get`; `fallback_stream` names the stream when Lambda sets no
@@ -205,10 +199,13 @@ pub async fn main() -> ExitCode {
         );
     };
     let client = api::Client::new(&address);
+    // Time spent waiting on the Extensions and Telemetry APIs, reported apart from our own.
+    let calling = Instant::now();
     let id = match client.register().await {
         Ok(id) => id,
         Err(e) => return fail("register", &e),
     };
+    let mut api_time = calling.elapsed();
     let config = match Config::from_lookup(|n| std::env::var(n).ok(), &format!("extension/{id}")) {
         Ok(c) => c,
         Err(e) => {
@@ -218,14 +215,60 @@ pub async fn main() -> ExitCode {
             return fail("configuration", &e);
         }
     };
-    // The engine compiles on a blocking thread while the listener is set up.
-    let policy = config.policy.clone();
-    let compiling = tokio::task::spawn_blocking(move || {
-        let t = Instant::now();
-        let pack = policy.pack()?;
-        let loaded = t.elapsed();
-        Scrubber::new(&pack, &policy.options()).map(|s| (s, loaded))
-    });
+    // The packs are loaded and checked now, so a policy that cannot work fails init; the engine
+    // itself compiles on its own thread after init, while the function's runtime starts, and a
+    // telemetry batch that arrives first waits for it.
+    let loading = Instant::now();
+    let options = config.policy.options();
+    let pack = match config
+        .policy
+        .pack()
+        .and_then(|pack| Scrubber::check(&pack, &options).map(|()| pack))
+    {
+        Ok(pack) => pack,
+        Err(e) => {
+            client
+                .init_error(Some(&id), "Extension.RulePackError", &e.to_string())
+                .await;
+            return fail("rule pack", &e);
+        }
+    };
+    let pack_loaded = loading.elapsed();
+    let engine = Arc::new(Engine::default());
+    {
+        let engine = Arc::clone(&engine);
+        std::thread::spawn(move || {
+            let compiling = Instant::now();
+            let built = crate::guard::run(|| Scrubber::new(&pack, &options));
+            let ms = compiling.elapsed().as_secs_f64() * 1000.0;
+            match built {
+                Ok(Ok(scrubber)) => {
+                    let rules = scrubber.rules().len() as u64;
+                    engine.set(Some(Arc::new(scrubber)));
+                    log(
+                        "INFO",
+                        "extension engine",
+                        &[
+                            ("rules", Field::Count(rules)),
+                            ("compileMs", Field::Millis(ms)),
+                        ],
+                    );
+                }
+                // `check` passed, so this is a bug: no batch is scrubbed, none is kept.
+                _ => {
+                    engine.set(None);
+                    log(
+                        "ERROR",
+                        "extension engine",
+                        &[(
+                            "error",
+                            Field::Text("the engine did not compile; telemetry is dropped"),
+                        )],
+                    );
+                }
+            }
+        });
+    }
     let listener = match tokio::net::TcpListener::bind(("0.0.0.0", config.port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -240,42 +283,23 @@ pub async fn main() -> ExitCode {
             return fail("init", &text);
         }
     };
-    let (scrubber, pack_loaded) = match compiling.await {
-        Ok(Ok((s, loaded))) => (Arc::new(s), loaded),
-        Ok(Err(e)) => {
-            client
-                .init_error(Some(&id), "Extension.RulePackError", &e.to_string())
-                .await;
-            return fail("rule pack", &e);
-        }
-        Err(_) => {
-            let text = "the rule pack compiler stopped (panic; message withheld)";
-            client
-                .init_error(Some(&id), "Extension.RulePackError", text)
-                .await;
-            return fail("rule pack", &text);
-        }
-    };
-    let compiled = started.elapsed();
     let outbox = Arc::new(Outbox::new(config.max_buffered_bytes));
     let seen = Arc::new(Mutex::new(Seen::default()));
     tokio::spawn(api::serve(
         listener,
-        on_batch(
-            Arc::clone(&scrubber),
-            Arc::clone(&outbox),
-            Arc::clone(&seen),
-        ),
+        on_batch(Arc::clone(&engine), Arc::clone(&outbox), Arc::clone(&seen)),
     ));
-    if let Err(e) = client
+    let calling = Instant::now();
+    let subscribed = client
         .subscribe(
             &id,
             &["platform", "function"],
             config.buffering,
             config.port,
         )
-        .await
-    {
+        .await;
+    api_time += calling.elapsed();
+    if let Err(e) = subscribed {
         client
             .init_error(
                 Some(&id),
@@ -292,9 +316,8 @@ pub async fn main() -> ExitCode {
         "INFO",
         "extension init",
         &[
-            ("rules", Field::Count(scrubber.rules().len() as u64)),
             ("packMs", Field::Millis(pack_loaded.as_secs_f64() * 1000.0)),
-            ("compileMs", Field::Millis(compiled.as_secs_f64() * 1000.0)),
+            ("apiMs", Field::Millis(api_time.as_secs_f64() * 1000.0)),
             (
                 "initMs",
                 Field::Millis(started.elapsed().as_secs_f64() * 1000.0),
@@ -334,15 +357,48 @@ pub async fn main() -> ExitCode {
     }
 }
 
+/// The engine, compiled after init on its own thread: `None` inside until then, then the engine
+/// (or `None` for good if it did not compile).
+#[derive(Default)]
+struct Engine {
+    state: Mutex<Option<Option<Arc<Scrubber>>>>,
+    ready: std::sync::Condvar,
+}
+
+impl Engine {
+    fn set(&self, engine: Option<Arc<Scrubber>>) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Some(engine);
+        self.ready.notify_all();
+    }
+
+    /// The engine, waiting for its compile (a few milliseconds, only at a cold start).
+    fn wait(&self) -> Option<Arc<Scrubber>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(engine) = &*state {
+                return engine.clone();
+            }
+            state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
 /// What the listener does with one post: scrub, count, queue.
 fn on_batch(
-    scrubber: Arc<Scrubber>,
+    engine: Arc<Engine>,
     outbox: Arc<Outbox>,
     seen: Arc<Mutex<Seen>>,
 ) -> impl Fn(Vec<u8>) + Clone + Send + 'static {
     move |body| {
         let mut events = Vec::new();
-        let c = telemetry::scrub_batch(&scrubber, &body, &mut events);
+        let c = match engine.wait() {
+            Some(scrubber) => telemetry::scrub_batch(&scrubber, &body, &mut events),
+            // Fail closed: without an engine nothing is delivered, and the batch is counted.
+            None => BatchCounts {
+                malformed: 1,
+                ..BatchCounts::default()
+            },
+        };
         outbox.push(events);
         let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
         seen.batches += 1;
