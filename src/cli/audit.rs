@@ -200,14 +200,16 @@ fn split_email(value: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     Some((&value[..i], &value[i..i + n], &value[i + n..]))
 }
 
-/// Writes `value` with its first character kept (if a letter or digit), every other character as
-/// `*`, and, when `separators`, punctuation that gives a value its shape kept as it is.
+/// Writes `value` with its first character kept (if a letter or digit, and the value is at least
+/// three bytes long: the first of one or two characters would show half of it or all of it), every
+/// other character as `*`, and, when `separators`, punctuation that gives a value its shape kept
+/// as it is.
 fn mask_into(s: &mut String, value: &[u8], separators: bool) {
     for (i, &b) in value.iter().enumerate() {
         if (0x80..0xc0).contains(&b) {
             continue; // UTF-8 continuation byte: one `*` per character
         }
-        let keep = (i == 0 && b.is_ascii_alphanumeric())
+        let keep = (i == 0 && b.is_ascii_alphanumeric() && value.len() >= 3)
             || (separators
                 && matches!(
                     b,
@@ -799,6 +801,9 @@ mod tests {
         assert_eq!(preview(b"+1 (415) 555-0132", false), "+* (***) ***-****");
         assert_eq!(preview(b"sk_live_abcdef", false), "s*_****_******");
         assert_eq!(preview("é1234".as_bytes(), false), "*****");
+        // One- and two-character parts keep nothing: their first character is most of them.
+        assert_eq!(preview(b"a@b.co", true), "*@*.co");
+        assert_eq!(preview(b"jo@ab.io", true), "**@**.io");
         let long = preview(&[b'a'; 100], false);
         assert_eq!(long.len(), PREVIEW_MAX);
         assert!(long.ends_with("..."));
