@@ -33,8 +33,21 @@ pub fn scrub_into(
     out: &mut Vec<u8>,
     findings: &mut Findings,
 ) -> Result<(), Panicked> {
+    fail_closed(input, out, findings, |input, out, findings| {
+        scrubber.scrub_into(input, out, findings)
+    })
+}
+
+/// [`scrub_into`] with any `scrub` in place of the engine: runs it under `catch_unwind` and, if
+/// it panics, takes back what it appended to `out`, clears `findings`, and writes the markers.
+pub fn fail_closed(
+    input: &[u8],
+    out: &mut Vec<u8>,
+    findings: &mut Findings,
+    scrub: impl FnOnce(&[u8], &mut Vec<u8>, &mut Findings),
+) -> Result<(), Panicked> {
     let mark = out.len();
-    run(|| scrubber.scrub_into(input, out, findings)).inspect_err(|_| {
+    run(|| scrub(input, out, findings)).inspect_err(|_| {
         out.truncate(mark);
         findings.clear();
         write_markers(input, out);
@@ -144,18 +157,25 @@ mod tests {
 
     #[test]
     fn a_panic_takes_back_what_was_written() {
-        let mut out = b"kept ".to_vec();
-        let mark = out.len();
-        let r = run(|| {
-            out.extend_from_slice(b"half of a line");
-            panic!("engine bug");
-        });
-        assert_eq!(r, Err(Panicked));
-        // `run` alone does not clean up; `scrub_into` does, as the real engine path shows below.
-        out.truncate(mark);
-        assert_eq!(out, b"kept ");
         let scrubber = Scrubber::builtin().unwrap();
-        let mut findings = Findings::default();
+        let mut out = b"kept\n".to_vec();
+        let mut findings = scrubber.find(b"a@b.co");
+        let r = fail_closed(
+            b"a 4111111111111111\r\nb",
+            &mut out,
+            &mut findings,
+            |input, out, _| {
+                out.extend_from_slice(&input[..4]);
+                panic!("engine bug");
+            },
+        );
+        assert_eq!(r, Err(Panicked));
+        assert_eq!(
+            out,
+            b"kept\n[REDACTED: internal error]\r\n[REDACTED: internal error]"
+        );
+        assert!(findings.is_empty(), "no count for what was not scrubbed");
+        // Without a panic, the engine's output as it is.
         assert_eq!(
             scrub_into(
                 &scrubber,
@@ -165,7 +185,7 @@ mod tests {
             ),
             Ok(())
         );
-        assert_eq!(out, b"kept mail [EMAIL]\n");
+        assert!(out.ends_with(b"error]mail [EMAIL]\n"));
     }
 
     #[test]

@@ -402,11 +402,7 @@ fn on_batch(
         outbox.push(events);
         let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
         seen.batches += 1;
-        seen.counts.lines += c.lines;
-        seen.counts.findings += c.findings;
-        seen.counts.internal_errors += c.internal_errors;
-        seen.counts.skipped += c.skipped;
-        seen.counts.malformed += c.malformed;
+        seen.counts.add(&c);
     }
 }
 

@@ -30,6 +30,17 @@ pub struct BatchCounts {
     pub malformed: u64,
 }
 
+impl BatchCounts {
+    /// Adds `other` in.
+    pub fn add(&mut self, other: &BatchCounts) {
+        self.lines += other.lines;
+        self.findings += other.findings;
+        self.internal_errors += other.internal_errors;
+        self.skipped += other.skipped;
+        self.malformed += other.malformed;
+    }
+}
+
 /// Scrubs the function records of `batch` (a Telemetry API post body) into `out`, in the order of
 /// the batch.
 pub fn scrub_batch(scrubber: &Scrubber, batch: &[u8], out: &mut Vec<Event>) -> BatchCounts {
