@@ -98,11 +98,23 @@ fn now_ms() -> i64 {
 }
 
 fn config(destination: &str) -> Config {
+    config_with(destination, &[])
+}
+
+/// [`config`] plus further settings.
+fn config_with(destination: &str, extra: &[(&str, &str)]) -> Config {
     let destination = destination.to_string();
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     Config::from_lookup(move |name| match name {
         "LOGSCRUB_DESTINATION_LOG_GROUP" => Some(destination.clone()),
         "AWS_LAMBDA_FUNCTION_NAME" => Some("logscrub-e2e".into()),
-        _ => None,
+        _ => extra
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone()),
     })
     .unwrap()
 }
@@ -866,6 +878,72 @@ async fn moto_duplicates_stay_within_their_documented_scope() {
     assert_eq!(puts, batches + 1, "only the throttled batch is sent again");
     let stored = all_events(&direct, destination, &stream_name("/app/dup", stream)).await;
     assert_eq!(stored.len(), 700);
+}
+
+/// Delivery fault 4, the dedupe key: with `LOGSCRUB_DEDUPE_KEY=event-id` each stored event starts
+/// with its source event id. A lost answer stores a batch twice and a failed payload retried by
+/// Lambda stores its landed batches again; grouping the stored events by key gives back every
+/// source event exactly once, each its input scrubbed.
+#[tokio::test]
+async fn moto_duplicates_carry_the_source_event_id_as_a_dedupe_key() {
+    let Some(moto) = moto_endpoint("moto_duplicates_carry_the_source_event_id_as_a_dedupe_key")
+    else {
+        return;
+    };
+    let destination = "/logscrub/e2e/dedupe";
+    let direct = destination_stream(destination, "/app/dedupe", "s").await;
+    let keyed = |sink| {
+        let config = config_with(destination, &[("LOGSCRUB_DEDUPE_KEY", "event-id")]);
+        let scrubber = config.scrubber().unwrap();
+        Handler::new(config, scrubber, sink)
+    };
+    let events = pii_events(700, 2_000);
+    let payload = subscription("/app/dedupe", "s", &events);
+    // First attempt: the first answer is lost (that batch is stored twice), then everything after
+    // the first batch is throttled until the deadline, so the invocation fails.
+    let (proxy, _) = fault_proxy(&moto, |op, n| match (op, n) {
+        ("PutLogEvents", 0) => Fault::LoseResponse,
+        ("PutLogEvents", 1) => Fault::Pass,
+        ("PutLogEvents", _) => Fault::Throttle,
+        _ => Fault::Pass,
+    });
+    let h = keyed(sink_at(&proxy).await);
+    h.handle(invocation(payload.clone(), 5))
+        .await
+        .expect_err("undelivered events fail the invocation");
+    // Lambda's retry of the same payload: everything lands.
+    let h = keyed(sink_at(&moto).await);
+    h.handle(invocation(payload, 30))
+        .await
+        .expect("the retry is delivered");
+
+    let stored = all_events(&direct, destination, &stream_name("/app/dedupe", "s")).await;
+    assert!(
+        stored.len() > 700,
+        "this run stores duplicates: {}",
+        stored.len()
+    );
+    let scrubber = h.config().scrubber().unwrap();
+    let mut by_key: std::collections::BTreeMap<usize, Vec<&(i64, String)>> = Default::default();
+    for event in &stored {
+        let (key, _) = event
+            .1
+            .split_once(' ')
+            .expect("every event starts with its key");
+        let key: usize = key.parse().expect("the key is the source event id");
+        by_key.entry(key).or_default().push(event);
+    }
+    assert_eq!(by_key.len(), 700, "every source event, under its own id");
+    for (id, copies) in &by_key {
+        let (ts, message) = &events[*id];
+        let mut want = Vec::new();
+        scrubber.scrub(message.as_bytes(), &mut want);
+        let want = format!("{id} {}", String::from_utf8(want).unwrap());
+        for copy in copies {
+            assert_eq!((&copy.0, &copy.1), (ts, &want), "event {id}");
+        }
+    }
+    assert!(by_key.values().any(|c| c.len() > 1));
 }
 
 /// Creates the stream for `source`/`stream` in an existing `destination` on moto.

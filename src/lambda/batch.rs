@@ -49,6 +49,43 @@ pub fn oversize_marker(bytes: usize) -> String {
 /// What stands for an empty event, which PutLogEvents refuses (messages have at least one character).
 pub const EMPTY_MARKER: &str = "[logscrub: empty event]";
 
+/// Longest source event id used as a dedupe key. CloudWatch Logs ids are 56 decimal digits.
+const MAX_KEY_LEN: usize = 128;
+
+/// Puts `id` (the source event's id) and a space in front of `event`'s scrubbed message, so that
+/// copies of one source event stored twice (see README, "duplicates") share a key a query can group
+/// by. An id that is not all ASCII digits, or is empty or longer than [`MAX_KEY_LEN`], is written
+/// as `-`: the id is not scrubbed, so only a shape that cannot hold a value is trusted.
+///
+/// Runs before [`prepare`]: an event the key would push over the size limit becomes the oversize
+/// marker, keyed, so even a replaced event can be matched to its duplicates. Returns whether it
+/// was replaced.
+pub fn add_key(event: &mut Event, id: &str) -> bool {
+    let id = if !id.is_empty() && id.len() <= MAX_KEY_LEN && id.bytes().all(|b| b.is_ascii_digit())
+    {
+        id
+    } else {
+        "-"
+    };
+    let body = if event.message.is_empty() {
+        EMPTY_MARKER.to_string()
+    } else {
+        std::mem::take(&mut event.message)
+    };
+    let oversize = id.len() + 1 + body.len() + EVENT_OVERHEAD > MAX_EVENT_BYTES;
+    let body = if oversize {
+        oversize_marker(body.len())
+    } else {
+        body
+    };
+    let mut message = String::with_capacity(id.len() + 1 + body.len());
+    message.push_str(id);
+    message.push(' ');
+    message.push_str(&body);
+    event.message = message;
+    oversize
+}
+
 /// Makes every event sendable, then orders them: oversize events become [`oversize_marker`], empty
 /// ones [`EMPTY_MARKER`], and the list is sorted by timestamp, stably, so events with the same
 /// timestamp keep their order. Returns how many events were replaced as oversize.
@@ -203,5 +240,38 @@ mod tests {
     #[test]
     fn nothing_to_send() {
         assert!(split(&[]).is_empty());
+    }
+
+    #[test]
+    fn keys_lead_every_event_and_survive_replacement() {
+        let mut e = Event {
+            timestamp: 1,
+            message: "card [CARD]".into(),
+        };
+        assert!(!add_key(&mut e, "3759"));
+        assert_eq!(e.message, "3759 card [CARD]");
+        let mut empty = Event {
+            timestamp: 1,
+            message: String::new(),
+        };
+        add_key(&mut empty, "12");
+        assert_eq!(empty.message, format!("12 {EMPTY_MARKER}"));
+        // An id that is not digits is not trusted: it is never scrubbed.
+        let mut odd = Event {
+            timestamp: 1,
+            message: "m".into(),
+        };
+        add_key(&mut odd, "jane@example.com");
+        assert_eq!(odd.message, "- m");
+        // At the limit without the key, over it with the key: replaced, keyed.
+        let mut big = event(1, MAX_EVENT_BYTES - EVENT_OVERHEAD);
+        assert!(!big.message.is_empty());
+        assert!(add_key(&mut big, "77"));
+        assert_eq!(
+            big.message,
+            format!("77 {}", oversize_marker(MAX_EVENT_BYTES - EVENT_OVERHEAD))
+        );
+        let mut events = vec![big];
+        assert_eq!(prepare(&mut events), 0, "counted once, by add_key");
     }
 }

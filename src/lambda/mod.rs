@@ -142,6 +142,11 @@ pub struct Config {
     /// Without it Lambda ignores `batchItemFailures` and counts the batch as done, so a failure
     /// must fail the whole invocation instead.
     pub kinesis_item_failures: bool,
+    /// `LOGSCRUB_DEDUPE_KEY=event-id`: every event delivered to the destination starts with its
+    /// source event id and a space, a key that stays the same when a payload is delivered again
+    /// (see [`batch::add_key`]). Off by default: the copy then stays byte-identical to the source
+    /// outside the redacted values.
+    pub dedupe_key: bool,
     /// Log groups never processed (loop guard): the function's own, from `AWS_LAMBDA_LOG_GROUP_NAME`
     /// and `/aws/lambda/$AWS_LAMBDA_FUNCTION_NAME`. The destination is guarded too.
     pub own_log_groups: Vec<String>,
@@ -169,6 +174,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES",
         "true when the Kinesis mapping declares ReportBatchItemFailures (else a failed record fails the batch)",
     ),
+    (
+        "LOGSCRUB_DEDUPE_KEY",
+        "event-id: each delivered event starts with its source event id and a space, to find duplicates; off (default): unchanged",
+    ),
 ];
 
 /// Names the function read before every setting was `LOGSCRUB_*`, and what replaced them. A
@@ -191,6 +200,7 @@ impl fmt::Debug for Config {
             .field("max_inflated_bytes", &self.max_inflated_bytes)
             .field("metrics_namespace", &self.metrics_namespace)
             .field("kinesis_item_failures", &self.kinesis_item_failures)
+            .field("dedupe_key", &self.dedupe_key)
             .field("own_log_groups", &self.own_log_groups)
             .finish()
     }
@@ -267,6 +277,18 @@ impl Config {
                 }
             },
         };
+        let dedupe_key = match var("LOGSCRUB_DEDUPE_KEY") {
+            None => false,
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "event-id" => true,
+                "off" => false,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "LOGSCRUB_DEDUPE_KEY={v:?} is not event-id or off"
+                    )));
+                }
+            },
+        };
         let mut own_log_groups = Vec::new();
         if let Some(group) = var("AWS_LAMBDA_LOG_GROUP_NAME") {
             own_log_groups.push(group);
@@ -284,6 +306,7 @@ impl Config {
             max_inflated_bytes,
             metrics_namespace,
             kinesis_item_failures,
+            dedupe_key,
             own_log_groups,
         })
     }
@@ -540,6 +563,11 @@ impl<S: Sink> Handler<S> {
             .as_deref()
             .ok_or(HandlerError::NoDestination)?;
         let mut events = self.scrub_events(data, tally)?;
+        if self.config.dedupe_key {
+            for (event, source) in events.iter_mut().zip(&data.log_events) {
+                tally.oversize += u64::from(batch::add_key(event, &source.id));
+            }
+        }
         tally.oversize += batch::prepare(&mut events);
         let stream = deliver::stream_name(&data.log_group, &data.log_stream);
         let mut delivery = Delivery::default();

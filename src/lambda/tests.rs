@@ -678,6 +678,9 @@ fn config_errors_name_the_variable() {
         err(&[("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES", "maybe")])
             .starts_with("LOGSCRUB_KINESIS_BATCH_ITEM_FAILURES=\"maybe\"")
     );
+    assert!(err(&[("LOGSCRUB_DEDUPE_KEY", "yes")]).starts_with("LOGSCRUB_DEDUPE_KEY=\"yes\""));
+    assert!(config(&[("LOGSCRUB_DEDUPE_KEY", "Event-ID")]).dedupe_key);
+    assert!(!config(&[]).dedupe_key);
     // The names used before every setting was LOGSCRUB_* stop the function rather than being
     // silently ignored.
     for old in [
