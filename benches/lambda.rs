@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use logscrub::Scrubber;
 use logscrub::lambda::{batch, decode, scrub};
+use logscrub::{Options, Pack, Scrubber};
 
 /// A subscription payload's `awslogs.data` holding `lines` of `text` as events, and the bytes of the
 /// messages it holds.
@@ -81,6 +81,18 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("init");
+    // What a front end does at init before compiling: load the built-in packs (as embedded, the
+    // rules' examples cut at build time) and check the policy. The second case is the same packs
+    // with their examples, as parsed at start before the cut.
+    g.bench_function("load_builtin_pack", |b| {
+        b.iter(|| {
+            let pack = Pack::builtin().expect("built-in pack");
+            Scrubber::check(&pack, &Options::default()).map(|()| pack.rules().len())
+        })
+    });
+    g.bench_function("load_builtin_pack_with_examples", |b| {
+        b.iter(|| Pack::builtin_with_examples().map(|p| p.rules().len()))
+    });
     g.bench_function("compile_builtin_pack", |b| {
         b.iter(|| Scrubber::builtin().map(|s| s.rules().len()))
     });

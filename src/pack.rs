@@ -38,6 +38,24 @@ pub const CREDENTIALS_PACK: &str = include_str!("../patterns/credentials.toml");
 /// credentials.
 pub const IDENTIFIERS_PACK: &str = include_str!("../patterns/identifiers.toml");
 
+/// The three built-in packs as the binaries load them: cut of their `examples` and
+/// `counterexamples` by `build.rs` (newlines kept, so origins name the lines of `patterns/`).
+/// Parsing the proofs at every start was most of the Lambda extension's init; only tests read them.
+const BUILTIN_PACKS: [(&str, &str); 3] = [
+    (
+        include_str!(concat!(env!("OUT_DIR"), "/default.toml")),
+        "patterns/default.toml",
+    ),
+    (
+        include_str!(concat!(env!("OUT_DIR"), "/credentials.toml")),
+        "patterns/credentials.toml",
+    ),
+    (
+        include_str!(concat!(env!("OUT_DIR"), "/identifiers.toml")),
+        "patterns/identifiers.toml",
+    ),
+];
+
 /// Regexes in user packs are compiled with this size limit, so a pathological pattern is refused at
 /// load time with a clear error instead of eating memory.
 const USER_REGEX_SIZE_LIMIT: usize = 2 << 20;
@@ -489,8 +507,19 @@ fn is_rule_id(s: &str) -> bool {
 }
 
 impl Pack {
-    /// The embedded default pack.
+    /// The built-in packs (default, credentials, identifiers), without the rules' `examples` and
+    /// `counterexamples`, which nothing reads at run time (see [`Pack::builtin_with_examples`]).
     pub fn builtin() -> Result<Pack, PackError> {
+        let mut pack = Pack::empty();
+        for (src, file) in BUILTIN_PACKS {
+            pack.merge(src, file, true)?;
+        }
+        Ok(pack)
+    }
+
+    /// The built-in packs with every rule's `examples` and `counterexamples`, as `patterns/` holds
+    /// them: the rules' proofs, for tests. Otherwise the same as [`Pack::builtin`].
+    pub fn builtin_with_examples() -> Result<Pack, PackError> {
         let mut pack = Pack::empty();
         pack.merge(DEFAULT_PACK, "patterns/default.toml", true)?;
         pack.merge(CREDENTIALS_PACK, "patterns/credentials.toml", true)?;
@@ -1202,6 +1231,39 @@ mod tests {
         let mut p = Pack::builtin()?;
         p.merge_str(src, "user.toml")?;
         Ok(p)
+    }
+
+    /// `build.rs` cuts only the proofs: the packs the binaries load give exactly the rules of the
+    /// files in `patterns/` (origins and line numbers included), without their examples.
+    #[test]
+    fn the_embedded_packs_are_the_pattern_files_without_their_examples() {
+        let cut = Pack::builtin().unwrap();
+        let mut full = Pack::builtin_with_examples().unwrap();
+        assert!(full.rules().iter().all(|r| r.examples.len() >= 2));
+        assert!(
+            cut.rules()
+                .iter()
+                .all(|r| r.examples.is_empty() && r.counterexamples.is_empty())
+        );
+        for rule in &mut full.rules {
+            rule.examples.clear();
+            rule.counterexamples.clear();
+        }
+        assert_eq!(format!("{:?}", cut.rules()), format!("{:?}", full.rules()));
+        assert_eq!(format!("{:?}", cut.allow()), format!("{:?}", full.allow()));
+        assert_eq!(
+            cut.settings().keyword_window,
+            full.settings().keyword_window
+        );
+        for (src, file) in BUILTIN_PACKS {
+            let original = match file {
+                "patterns/default.toml" => DEFAULT_PACK,
+                "patterns/credentials.toml" => CREDENTIALS_PACK,
+                _ => IDENTIFIERS_PACK,
+            };
+            assert_eq!(src.lines().count(), original.lines().count(), "{file}");
+            assert!(src.len() < original.len(), "{file}");
+        }
     }
 
     #[test]

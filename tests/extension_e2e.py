@@ -392,6 +392,7 @@ def main():
         "init_ms": round(init_ms, 1),
         "init_ms_own": own_init.get("initMs"),
         "pack_ms_own": own_init.get("packMs"),
+        "pack_wait_ms_own": own_init.get("packWaitMs"),
         "api_ms_own": own_init.get("apiMs"),
         "engine_compile_ms_after_init": engine.get("compileMs"),
         "added_per_invoke_ms_median": round(fast[len(fast) // 2], 2),

@@ -17,7 +17,7 @@ fn scrubber(pack: &Pack) -> Scrubber {
 
 #[test]
 fn every_rule_carries_two_examples_and_two_counterexamples() {
-    let pack = Pack::builtin().expect("built-in pack");
+    let pack = Pack::builtin_with_examples().expect("built-in pack");
     let thin: Vec<String> = pack
         .rules()
         .iter()
@@ -46,7 +46,7 @@ fn every_rule_carries_two_examples_and_two_counterexamples() {
 
 #[test]
 fn every_example_is_found_by_its_rule_and_no_counterexample_is() {
-    let pack = Pack::builtin().expect("built-in pack");
+    let pack = Pack::builtin_with_examples().expect("built-in pack");
     let s = scrubber(&pack);
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -98,7 +98,7 @@ fn every_example_is_found_by_its_rule_and_no_counterexample_is() {
 
 #[test]
 fn a_user_pack_can_add_a_token_rule_and_prove_it() {
-    let mut pack = Pack::builtin().expect("built-in pack");
+    let mut pack = Pack::builtin_with_examples().expect("built-in pack");
     pack.merge_str(
         r#"
 [[rule]]
@@ -148,13 +148,13 @@ fn token_rules_are_refused_with_their_line_when_malformed() {
     for (fields, message) in cases {
         let src =
             format!("[[rule]]\nid = \"X\"\ndetector = \"token\"\nprefixes = [\"xx_\"]\n{fields}\n");
-        let mut pack = Pack::builtin().expect("built-in pack");
+        let mut pack = Pack::builtin_with_examples().expect("built-in pack");
         let e = pack.merge_str(&src, "bad.toml").expect_err(&src);
         assert!(e.message.contains(message), "{src}: {}", e.message);
         assert!(e.line >= 1, "{src}: no line");
     }
     // Token fields on a rule that is not a token rule would be ignored: refused.
-    let mut pack = Pack::builtin().expect("built-in pack");
+    let mut pack = Pack::builtin_with_examples().expect("built-in pack");
     let e = pack
         .merge_str("[[rule]]\nid = \"EMAIL\"\nmin_len = 3\n", "bad.toml")
         .expect_err("token field on an override");
@@ -163,7 +163,7 @@ fn token_rules_are_refused_with_their_line_when_malformed() {
 
 #[test]
 fn user_triggers_fire_wherever_they_occur_and_run_their_rule_on_those_lines() {
-    let mut pack = Pack::builtin().expect("built-in pack");
+    let mut pack = Pack::builtin_with_examples().expect("built-in pack");
     pack.merge_str(
         r#"
 [[rule]]

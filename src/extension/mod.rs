@@ -13,10 +13,10 @@
 //! (bounded waiting room, delivery in batches through the subscription Lambda's
 //! [`deliver`](crate::lambda::deliver) and [`batch`](crate::lambda::batch) code).
 //!
-//! Timing: init loads and checks the policy's packs (so a bad one fails init) and leaves the
-//! engine's compile to its own thread, which runs while the function's runtime starts; telemetry
-//! is scrubbed as it arrives (the first batch waits for the engine if it must); delivery runs in the background, kicked by each
-//! `INVOKE` (so the previous invocation's lines go out while the function runs, and the extension
+//! Timing: the engine's own thread loads and checks the policy's packs while init registers with
+//! Lambda (a bad pack fails init), then compiles the engine while the function's runtime starts;
+//! telemetry is scrubbed as it arrives (the first batch waits for the engine if it must); delivery
+//! runs in the background, kicked by each `INVOKE` (so the previous invocation's lines go out while the function runs, and the extension
 //! answers Lambda at once: it never holds an invocation), and once more at `SHUTDOWN` within its
 //! two-second budget.
 //!
@@ -198,6 +198,10 @@ pub async fn main() -> ExitCode {
             &"AWS_LAMBDA_RUNTIME_API is not set (not running in Lambda?)",
         );
     };
+    // Loading the packs is most of init's own work, and registering is a wait on Lambda: the two
+    // overlap, on two threads.
+    let engine = Arc::new(Engine::default());
+    let checked = prepare(Arc::clone(&engine));
     let client = api::Client::new(&address);
     // Time spent waiting on the Extensions and Telemetry APIs, reported apart from our own.
     let calling = Instant::now();
@@ -215,60 +219,27 @@ pub async fn main() -> ExitCode {
             return fail("configuration", &e);
         }
     };
-    // The packs are loaded and checked now, so a policy that cannot work fails init; the engine
-    // itself compiles on its own thread after init, while the function's runtime starts, and a
-    // telemetry batch that arrives first waits for it.
-    let loading = Instant::now();
-    let options = config.policy.options();
-    let pack = match config
-        .policy
-        .pack()
-        .and_then(|pack| Scrubber::check(&pack, &options).map(|()| pack))
-    {
-        Ok(pack) => pack,
-        Err(e) => {
+    // The packs were loading while we registered (see `prepare`); a policy that cannot work
+    // fails init here. The engine compiles on after that, while the function's runtime starts.
+    let waiting = Instant::now();
+    let checked = checked.await;
+    let pack_wait = waiting.elapsed();
+    let pack_loaded = match checked {
+        Ok(Ok(took)) => took,
+        Ok(Err(text)) => {
             client
-                .init_error(Some(&id), "Extension.RulePackError", &e.to_string())
+                .init_error(Some(&id), "Extension.RulePackError", &text)
                 .await;
-            return fail("rule pack", &e);
+            return fail("rule pack", &text);
+        }
+        Err(_) => {
+            let text = "the rule packs could not be loaded (internal error)";
+            client
+                .init_error(Some(&id), "Extension.RulePackError", text)
+                .await;
+            return fail("rule pack", &text);
         }
     };
-    let pack_loaded = loading.elapsed();
-    let engine = Arc::new(Engine::default());
-    {
-        let engine = Arc::clone(&engine);
-        std::thread::spawn(move || {
-            let compiling = Instant::now();
-            let built = crate::guard::run(|| Scrubber::new(&pack, &options));
-            let ms = compiling.elapsed().as_secs_f64() * 1000.0;
-            match built {
-                Ok(Ok(scrubber)) => {
-                    let rules = scrubber.rules().len() as u64;
-                    engine.set(Some(Arc::new(scrubber)));
-                    log(
-                        "INFO",
-                        "extension engine",
-                        &[
-                            ("rules", Field::Count(rules)),
-                            ("compileMs", Field::Millis(ms)),
-                        ],
-                    );
-                }
-                // `check` passed, so this is a bug: no batch is scrubbed, none is kept.
-                _ => {
-                    engine.set(None);
-                    log(
-                        "ERROR",
-                        "extension engine",
-                        &[(
-                            "error",
-                            Field::Text("the engine did not compile; telemetry is dropped"),
-                        )],
-                    );
-                }
-            }
-        });
-    }
     let listener = match tokio::net::TcpListener::bind(("0.0.0.0", config.port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -316,7 +287,13 @@ pub async fn main() -> ExitCode {
         "INFO",
         "extension init",
         &[
+            // Loading the packs, on the engine's thread, and how much of that init waited for
+            // (the rest overlapped registering).
             ("packMs", Field::Millis(pack_loaded.as_secs_f64() * 1000.0)),
+            (
+                "packWaitMs",
+                Field::Millis(pack_wait.as_secs_f64() * 1000.0),
+            ),
             ("apiMs", Field::Millis(api_time.as_secs_f64() * 1000.0)),
             (
                 "initMs",
@@ -355,6 +332,73 @@ pub async fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Starts the engine's thread: it reads the policy, loads and checks its packs (every reason the
+/// engine could refuse them, [`Scrubber::check`]), answers through the returned channel (how long
+/// that took, or why the policy cannot work), then compiles the engine into `engine`. Init waits
+/// for the answer only; the compile runs on while the function's runtime starts, and a telemetry
+/// batch that comes first waits for it. Whatever goes wrong, `engine` is set, to `None` if there is
+/// no engine, so nothing waits forever and nothing is delivered unscrubbed.
+fn prepare(engine: Arc<Engine>) -> tokio::sync::oneshot::Receiver<Result<Duration, String>> {
+    let (answer, checked) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let loading = Instant::now();
+        let loaded = crate::guard::run(|| {
+            let policy =
+                Policy::from_lookup(|n| std::env::var(n).ok()).map_err(|e| e.to_string())?;
+            let options = policy.options();
+            let pack = policy.pack().map_err(|e| e.to_string())?;
+            Scrubber::check(&pack, &options).map_err(|e| e.to_string())?;
+            Ok::<_, String>((pack, options))
+        });
+        let (pack, options) = match loaded {
+            Ok(Ok(loaded)) => {
+                let _ = answer.send(Ok(loading.elapsed()));
+                loaded
+            }
+            Ok(Err(text)) => {
+                engine.set(None);
+                let _ = answer.send(Err(text));
+                return;
+            }
+            Err(_) => {
+                // Dropping `answer` says so to init.
+                engine.set(None);
+                return;
+            }
+        };
+        let compiling = Instant::now();
+        let built = crate::guard::run(|| Scrubber::new(&pack, &options));
+        let ms = compiling.elapsed().as_secs_f64() * 1000.0;
+        match built {
+            Ok(Ok(scrubber)) => {
+                let rules = scrubber.rules().len() as u64;
+                engine.set(Some(Arc::new(scrubber)));
+                log(
+                    "INFO",
+                    "extension engine",
+                    &[
+                        ("rules", Field::Count(rules)),
+                        ("compileMs", Field::Millis(ms)),
+                    ],
+                );
+            }
+            // `check` passed, so this is a bug: no batch is scrubbed, none is kept.
+            _ => {
+                engine.set(None);
+                log(
+                    "ERROR",
+                    "extension engine",
+                    &[(
+                        "error",
+                        Field::Text("the engine did not compile; telemetry is dropped"),
+                    )],
+                );
+            }
+        }
+    });
+    checked
 }
 
 /// The engine, compiled after init on its own thread: `None` inside until then, then the engine
