@@ -7,65 +7,15 @@
 
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
+#[path = "support/lambda_path.rs"]
+mod lambda_path;
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use base64::Engine as _;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use logscrub::lambda::{batch, decode, scrub};
+use lambda_path::{end_to_end, payload};
 use logscrub::{Options, Pack, Scrubber};
-
-/// A subscription payload's `awslogs.data` holding `lines` of `text` as events, and the bytes of the
-/// messages it holds.
-fn payload(text: &[u8]) -> (String, usize) {
-    let events: Vec<serde_json::Value> = text
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .enumerate()
-        .map(|(i, line)| {
-            serde_json::json!({
-                "id": format!("{:056}", i),
-                "timestamp": 1_763_900_000_000i64 + i as i64,
-                "message": String::from_utf8_lossy(line),
-            })
-        })
-        .collect();
-    let bytes = events
-        .iter()
-        .map(|e| e["message"].as_str().map_or(0, str::len))
-        .sum();
-    let doc = serde_json::json!({
-        "messageType": "DATA_MESSAGE",
-        "owner": "123456789012",
-        "logGroup": "/aws/lambda/payouts",
-        "logStream": "2026/11/23/[$LATEST]0123456789abcdef",
-        "subscriptionFilters": ["logscrub"],
-        "logEvents": events,
-    });
-    let json = serde_json::to_vec(&doc).unwrap_or_default();
-    (
-        base64::engine::general_purpose::STANDARD.encode(decode::gzip(&json)),
-        bytes,
-    )
-}
-
-fn end_to_end(scrubber: &Scrubber, data: &str) -> usize {
-    let Ok(log) = decode::subscription_data(data, decode::DEFAULT_MAX_INFLATED_BYTES) else {
-        return 0;
-    };
-    let mut tally = scrub::Tally::default();
-    let mut events: Vec<batch::Event> = log
-        .log_events
-        .iter()
-        .map(|e| batch::Event {
-            timestamp: e.timestamp,
-            message: scrub::scrub_message(scrubber, &e.message, &mut tally),
-        })
-        .collect();
-    batch::prepare(&mut events);
-    batch::split(&events).len()
-}
 
 fn bench(c: &mut Criterion) {
     let scrubber = Scrubber::builtin().expect("built-in pack");

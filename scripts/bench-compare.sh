@@ -4,12 +4,19 @@
 #   bash scripts/bench-compare.sh [MB]        # default 100 MB per corpus
 #
 # Builds release, generates the corpora (deterministic, under target/bench-corpora), installs hyperfine,
-# ripgrep and GNU sed from Debian's packages if missing, and prints MB/s and ratios for:
+# ripgrep and GNU sed from Debian's packages if missing, and prints, for each tool, wall seconds,
+# CPU seconds (user + sys: what a core-hour costs, and fair to a multi-threaded run) and MB per
+# CPU-second, with ratios to `logscrub --threads 1`:
 #   cat                      the floor: reading and writing the bytes
-#   logscrub --threads 1     the engine on one core, and with every core
+#   wc -l                    a newline count as a process (GNU wc counts with memchr-style SIMD)
+#   logscrub --threads 1     the engine on one core (default mode: JSON auto), in text mode
+#                            (--no-json), and with every core
+#   combined regex           one regex alternation plus validators, replace_all per line
+#                            (tests/support/combined.rs, run by `logscrub-corpus combined`)
 #   sed -E                   one substitution per pattern (email, card, phone, SSN, EIN, IBAN, keys)
 #   rg --passthru -r         the same patterns as one ripgrep alternation
-# plus peak RSS of logscrub on the largest input. Results are appended to target/bench-compare.md.
+# on text, JSON-lines and mixed (a quarter JSON) corpora, plus peak RSS of logscrub on the largest
+# input. Results are appended to target/bench-compare.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +36,7 @@ cargo build --release --locked --bin logscrub
 cargo build --release --locked --features corpus-tool --bin logscrub-corpus
 BIN=target/release/logscrub
 
-for spec in text:1 text:30 json:1; do
+for spec in text:1 text:30 json:1 mixed:1 mixed:30; do
   kind=${spec%%:*}; pct=${spec##*:}
   f="$OUT/$kind-${pct}pct-${MB}MB.log"
   [ -s "$f" ] || target/release/logscrub-corpus "$kind" "$BYTES" "$pct" > "$f"
@@ -52,8 +59,8 @@ REPORT=target/bench-compare.md
 {
   echo "## bench-compare $(date -u +%Y-%m-%dT%H:%MZ) — $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo
-  echo "| corpus | tool | mean s | MB/s | vs logscrub (all cores) |"
-  echo "| --- | --- | ---: | ---: | ---: |"
+  echo "| corpus | tool | wall s | CPU s (user+sys) | MB/s wall | MB per CPU-s | CPU-s ÷ logscrub --threads 1 |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 } >> "$REPORT"
 
 for f in "$OUT"/*-"${MB}"MB.log; do
@@ -62,17 +69,21 @@ for f in "$OUT"/*-"${MB}"MB.log; do
   json="$OUT/$name.json"
   hyperfine --style basic --warmup 1 --runs 3 --export-json "$json" \
     -n cat "cat $f > /dev/null" \
+    -n "wc -l" "wc -l < $f > /dev/null" \
     -n "logscrub --threads 1" "$BIN --threads 1 $f > /dev/null" \
+    -n "logscrub --threads 1 --no-json" "$BIN --threads 1 --no-json $f > /dev/null" \
     -n "logscrub (all cores)" "$BIN $f > /dev/null" \
+    -n "combined regex" "target/release/logscrub-corpus combined < $f > /dev/null" \
     -n "sed -E" "$(cat "$OUT/sed.cmd") $f > /dev/null" \
     -n "rg --passthru -r" "$(cat "$OUT/rg.cmd") $f > /dev/null" >/dev/null
   python3 - "$json" "$size" "$name" >> "$REPORT" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1])); size = int(sys.argv[2]); name = sys.argv[3]
-res = {r["command"]: r["mean"] for r in data["results"]}
-ref = res["logscrub (all cores)"]
-for cmd, mean in res.items():
-    print(f"| {name} | {cmd} | {mean:.3f} | {size / 1e6 / mean:,.0f} | {mean / ref:.2f}x |")
+res = {r["command"]: (r["mean"], r["user"] + r["system"]) for r in data["results"]}
+ref = res["logscrub --threads 1"][1]
+for cmd, (wall, cpu) in res.items():
+    print(f"| {name} | {cmd} | {wall:.3f} | {cpu:.3f} | {size / 1e6 / wall:,.0f} | "
+          f"{size / 1e6 / cpu:,.0f} | {cpu / ref:.2f}x |")
 PY
 done
 

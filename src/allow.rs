@@ -18,33 +18,7 @@ use std::collections::HashMap;
 
 use crate::findings::{RuleId, Span};
 use crate::pack::AllowSpec;
-
-/// How a rule's candidates are compared with allowed values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Canon {
-    /// Byte for byte.
-    Exact,
-    /// The digits only: numbers are written with any separators.
-    Digits,
-    /// ASCII case folded: emails.
-    Folded,
-}
-
-impl Canon {
-    /// The byte `b` contributes to the compared form, if any. The `hash` style uses the same
-    /// reading, so a value that hashes alike is allowed alike.
-    pub(crate) fn byte(self, b: u8) -> Option<u8> {
-        match self {
-            Canon::Exact => Some(b),
-            Canon::Digits => b.is_ascii_digit().then_some(b),
-            Canon::Folded => Some(b.to_ascii_lowercase()),
-        }
-    }
-
-    fn form(self, value: &[u8]) -> Vec<u8> {
-        value.iter().filter_map(|&b| self.byte(b)).collect()
-    }
-}
+use crate::rewrite::Canon;
 
 /// Which rules one allow entry applies to.
 #[derive(Clone, Debug)]

@@ -25,8 +25,11 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::detect::Detector;
+pub use crate::detect::custom::Validator;
 pub use crate::detect::national::IdFormat;
 pub use crate::detect::token::{Alphabet, Checksum, TokenShape};
+pub use crate::rewrite::Style;
 
 /// The built-in rule pack, embedded at compile time.
 pub const DEFAULT_PACK: &str = include_str!("../patterns/default.toml");
@@ -59,161 +62,6 @@ const BUILTIN_PACKS: [(&str, &str); 3] = [
 /// Regexes in user packs are compiled with this size limit, so a pathological pattern is refused at
 /// load time with a clear error instead of eating memory.
 const USER_REGEX_SIZE_LIMIT: usize = 2 << 20;
-
-/// How a detected value is written in the output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    /// `[EMAIL]`: the rule's label in brackets.
-    Label,
-    /// Same length, separators kept, everything else `*`.
-    Mask,
-    /// Every digit but the last four masked (PCI DSS allows showing the last four of a card).
-    Last4,
-    /// `[EMAIL:3fa9c1d2]`: a keyed HMAC-SHA-256 token, stable for one key, so a customer can be followed
-    /// across logs without being exposed.
-    Hash,
-}
-
-impl Style {
-    /// Parses a style name as written in packs and on the command line.
-    pub fn parse(name: &str) -> Option<Style> {
-        match name {
-            "label" => Some(Style::Label),
-            "mask" => Some(Style::Mask),
-            "last4" => Some(Style::Last4),
-            "hash" => Some(Style::Hash),
-            _ => None,
-        }
-    }
-
-    /// The name used in packs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Style::Label => "label",
-            Style::Mask => "mask",
-            Style::Last4 => "last4",
-            Style::Hash => "hash",
-        }
-    }
-}
-
-/// The built-in detectors a rule can name with `detector = "..."`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Detector {
-    Email,
-    Phone,
-    Card,
-    Iban,
-    Routing,
-    Account,
-    Ssn,
-    Ein,
-    Venmo,
-    Cashtag,
-    StripeKey,
-    AwsAccessKey,
-    Jwt,
-    AuthHeader,
-    UrlPassword,
-    GithubToken,
-    SlackToken,
-    PrivateKey,
-    KeyValue,
-    Ip,
-    /// Matches nothing in text: the rule acts only through its `json_keys` and `json_paths`.
-    JsonKey,
-    /// A national identifier format (`uk_nino`, `br_cpf`, ...): see [`crate::detect::national`].
-    National(IdFormat),
-}
-
-impl Detector {
-    const ALL: &'static [(&'static str, Detector)] = &[
-        ("email", Detector::Email),
-        ("phone", Detector::Phone),
-        ("card", Detector::Card),
-        ("iban", Detector::Iban),
-        ("routing", Detector::Routing),
-        ("account", Detector::Account),
-        ("ssn", Detector::Ssn),
-        ("ein", Detector::Ein),
-        ("venmo", Detector::Venmo),
-        ("cashtag", Detector::Cashtag),
-        ("stripe_key", Detector::StripeKey),
-        ("aws_access_key", Detector::AwsAccessKey),
-        ("jwt", Detector::Jwt),
-        ("auth_header", Detector::AuthHeader),
-        ("url_password", Detector::UrlPassword),
-        ("github_token", Detector::GithubToken),
-        ("slack_token", Detector::SlackToken),
-        ("private_key", Detector::PrivateKey),
-        ("key_value", Detector::KeyValue),
-        ("ip", Detector::Ip),
-        ("json_key", Detector::JsonKey),
-    ];
-
-    fn parse(name: &str) -> Option<Detector> {
-        Self::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, d)| d)
-            .or_else(|| {
-                IdFormat::ALL
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|&(_, f)| Detector::National(f))
-            })
-    }
-
-    /// The names a pack may use, for error messages.
-    fn names() -> Vec<&'static str> {
-        Self::ALL
-            .iter()
-            .map(|(n, _)| *n)
-            .chain(IdFormat::ALL.iter().map(|(n, _)| *n))
-            .collect()
-    }
-
-    /// The name used in packs.
-    pub fn name(self) -> &'static str {
-        if let Detector::National(f) = self {
-            return IdFormat::ALL
-                .iter()
-                .find(|(_, g)| *g == f)
-                .map_or("?", |(n, _)| n);
-        }
-        Self::ALL
-            .iter()
-            .find(|(_, d)| *d == self)
-            .map_or("?", |(n, _)| n)
-    }
-}
-
-/// Checks a user regex rule can ask for on the digits (or, for IBAN, the alphanumerics) of its match.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Validator {
-    Luhn,
-    Card,
-    Aba,
-    Iban,
-    Nanp,
-    Ssn,
-    Ein,
-}
-
-impl Validator {
-    fn parse(name: &str) -> Option<Validator> {
-        Some(match name {
-            "luhn" => Validator::Luhn,
-            "card" => Validator::Card,
-            "aba" => Validator::Aba,
-            "iban" => Validator::Iban,
-            "nanp" => Validator::Nanp,
-            "ssn" => Validator::Ssn,
-            "ein" => Validator::Ein,
-            _ => return None,
-        })
-    }
-}
 
 /// What kind of data a rule finds: how `--list-rules` and the README group the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -292,7 +140,16 @@ impl RuleSpec {
     /// Whether the rule needs a keyword, from what its detector does with its `keywords`.
     pub fn keyword_need(&self) -> KeywordNeed {
         match &self.matcher {
-            Matcher::Builtin(Detector::National(f)) => f.keyword_need(),
+            Matcher::Builtin(Detector::National(f)) => {
+                let (alone, layouts) = f.layouts_alone();
+                if alone == 0 {
+                    KeywordNeed::Always
+                } else if alone == layouts {
+                    KeywordNeed::No
+                } else {
+                    KeywordNeed::SomeForms
+                }
+            }
             Matcher::Builtin(
                 Detector::Routing | Detector::Account | Detector::Venmo | Detector::Cashtag,
             ) => KeywordNeed::Always,

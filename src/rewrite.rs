@@ -8,8 +8,70 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::allow::Canon;
-use crate::pack::Style;
+/// How a rule's values are read when two are compared: for the `hash` style's token (a value
+/// hashes alike however it is written) and for allow-lists (`[[allow]]` values compare the same way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Canon {
+    /// Byte for byte.
+    Exact,
+    /// The digits only: numbers are written with any separators.
+    Digits,
+    /// ASCII case folded: emails.
+    Folded,
+}
+
+impl Canon {
+    /// The byte `b` contributes to the compared form, if any. The `hash` style uses the same
+    /// reading, so a value that hashes alike is allowed alike.
+    pub(crate) fn byte(self, b: u8) -> Option<u8> {
+        match self {
+            Canon::Exact => Some(b),
+            Canon::Digits => b.is_ascii_digit().then_some(b),
+            Canon::Folded => Some(b.to_ascii_lowercase()),
+        }
+    }
+
+    pub(crate) fn form(self, value: &[u8]) -> Vec<u8> {
+        value.iter().filter_map(|&b| self.byte(b)).collect()
+    }
+}
+
+/// How a detected value is written in the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `[EMAIL]`: the rule's label in brackets.
+    Label,
+    /// Same length, separators kept, everything else `*`.
+    Mask,
+    /// Every digit but the last four masked (PCI DSS allows showing the last four of a card).
+    Last4,
+    /// `[EMAIL:3fa9c1d2]`: a keyed HMAC-SHA-256 token, stable for one key, so a customer can be followed
+    /// across logs without being exposed.
+    Hash,
+}
+
+impl Style {
+    /// Parses a style name as written in packs and on the command line.
+    pub fn parse(name: &str) -> Option<Style> {
+        match name {
+            "label" => Some(Style::Label),
+            "mask" => Some(Style::Mask),
+            "last4" => Some(Style::Last4),
+            "hash" => Some(Style::Hash),
+            _ => None,
+        }
+    }
+
+    /// The name used in packs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::Label => "label",
+            Style::Mask => "mask",
+            Style::Last4 => "last4",
+            Style::Hash => "hash",
+        }
+    }
+}
 
 /// Hex digits in a `hash` token: 32 bits, enough to follow one customer through a day of logs, too few to
 /// be a fingerprint of the value on their own.

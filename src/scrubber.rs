@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::allow::{AllowList, Canon};
+use crate::allow::AllowList;
 use crate::detect::keywords::{Gates, KeywordIndex, gate};
 use crate::detect::national::NationalIds;
 use crate::detect::secrets::SecretScanner;
@@ -15,8 +15,9 @@ use crate::findings::{Findings, RuleId, Span};
 use crate::json::{self, JsonMode, keys::KeyRules};
 use crate::pack::{Detector, IdFormat, Matcher, Pack, PackError, Style};
 use crate::resolve::{Precedence, resolve};
+use crate::rewrite::Canon;
 use crate::rewrite::{self, Replacement};
-use crate::settle::settle;
+use crate::settle::{self, settle};
 
 /// Shortest HMAC key accepted for the `hash` style.
 pub const MIN_HASH_KEY_LEN: usize = 16;
@@ -452,7 +453,7 @@ impl Scrubber {
                 let structured = json::find_line(
                     &self.detectors,
                     &self.key_rules,
-                    &self.allow,
+                    &|value, rule| self.allow.allows(value, rule),
                     line,
                     line_start,
                     &piece,
@@ -604,6 +605,21 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
 /// A line holding nothing but whitespace (or a lone `\r`): not counted as a non-JSON line.
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+}
+
+/// Settling's view of the scrubber (see [`settle::Engine`]).
+impl settle::Engine for Scrubber {
+    fn precedence(&self) -> &[Precedence] {
+        Scrubber::precedence(self)
+    }
+
+    fn write_span(&self, out: &mut Vec<u8>, input: &[u8], span: &Span, findings: &Findings) {
+        Scrubber::write_span(self, out, input, span, findings)
+    }
+
+    fn find_once(&self, input: &[u8], findings: &mut Findings, mode: JsonMode) {
+        Scrubber::find_once(self, input, findings, mode)
+    }
 }
 
 #[cfg(test)]

@@ -24,8 +24,17 @@ use std::cell::RefCell;
 
 use crate::findings::{Findings, Span};
 use crate::json::JsonMode;
-use crate::resolve::resolve;
-use crate::scrubber::Scrubber;
+use crate::resolve::{Precedence, resolve};
+
+/// What settling asks of the engine: the precedence that resolves overlapping spans, a span
+/// written as the output writes it, and one detection pass. The scrubber implements it; this module
+/// sees only the trait, so it sits beneath the scrubber instead of in an import cycle with it.
+pub(crate) trait Engine {
+    fn precedence(&self) -> &[Precedence];
+    fn write_span(&self, out: &mut Vec<u8>, input: &[u8], span: &Span, findings: &Findings);
+    /// Detection without settling: the spans `mode` finds in `input`, resolved.
+    fn find_once(&self, input: &[u8], findings: &mut Findings, mode: JsonMode);
+}
 
 /// Checks of the rewritten text before a region that keeps changing is replaced whole. Every case
 /// fuzzing has found settles after one; a second is rare.
@@ -55,7 +64,12 @@ thread_local! {
 
 /// Grows `findings` (spans of `input`, resolved) until rewriting `input` with them gives text in
 /// which `mode` finds nothing more.
-pub(crate) fn settle(scrubber: &Scrubber, input: &[u8], findings: &mut Findings, mode: JsonMode) {
+pub(crate) fn settle(
+    scrubber: &impl Engine,
+    input: &[u8],
+    findings: &mut Findings,
+    mode: JsonMode,
+) {
     if findings.spans.is_empty() {
         return;
     }
@@ -71,7 +85,7 @@ pub(crate) fn settle(scrubber: &Scrubber, input: &[u8], findings: &mut Findings,
 }
 
 fn settle_with(
-    scrubber: &Scrubber,
+    scrubber: &impl Engine,
     input: &[u8],
     findings: &mut Findings,
     mode: JsonMode,
@@ -153,7 +167,7 @@ fn region_at(input: &[u8], spans: &[Span], first: usize) -> (Span, usize) {
 /// Rewrites `region` of `input` with the spans `range` of `findings`, scans the result as `mode`
 /// would, and records in `scratch.added` (input offsets) what that scan found beyond the spans.
 fn check_region(
-    scrubber: &Scrubber,
+    scrubber: &impl Engine,
     input: &[u8],
     findings: &Findings,
     range: std::ops::Range<usize>,

@@ -11,7 +11,33 @@ use super::Sink;
 use super::secrets::Fired;
 use super::validate;
 use crate::findings::RuleId;
-use crate::pack::Validator;
+
+/// Checks a user regex rule can ask for on the digits (or, for IBAN, the alphanumerics) of its match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validator {
+    Luhn,
+    Card,
+    Aba,
+    Iban,
+    Nanp,
+    Ssn,
+    Ein,
+}
+
+impl Validator {
+    pub(crate) fn parse(name: &str) -> Option<Validator> {
+        Some(match name {
+            "luhn" => Validator::Luhn,
+            "card" => Validator::Card,
+            "aba" => Validator::Aba,
+            "iban" => Validator::Iban,
+            "nanp" => Validator::Nanp,
+            "ssn" => Validator::Ssn,
+            "ein" => Validator::Ein,
+            _ => return None,
+        })
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(crate) struct CustomRule {

@@ -21,6 +21,98 @@ pub mod validate;
 use crate::findings::{RuleId, Span};
 use crate::scan::Triggers;
 use keywords::{Gates, KeywordIndex};
+use national::IdFormat;
+
+/// The built-in detectors a rule can name with `detector = "..."`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detector {
+    Email,
+    Phone,
+    Card,
+    Iban,
+    Routing,
+    Account,
+    Ssn,
+    Ein,
+    Venmo,
+    Cashtag,
+    StripeKey,
+    AwsAccessKey,
+    Jwt,
+    AuthHeader,
+    UrlPassword,
+    GithubToken,
+    SlackToken,
+    PrivateKey,
+    KeyValue,
+    Ip,
+    /// Matches nothing in text: the rule acts only through its `json_keys` and `json_paths`.
+    JsonKey,
+    /// A national identifier format (`uk_nino`, `br_cpf`, ...): see [`crate::detect::national`].
+    National(IdFormat),
+}
+
+impl Detector {
+    const ALL: &'static [(&'static str, Detector)] = &[
+        ("email", Detector::Email),
+        ("phone", Detector::Phone),
+        ("card", Detector::Card),
+        ("iban", Detector::Iban),
+        ("routing", Detector::Routing),
+        ("account", Detector::Account),
+        ("ssn", Detector::Ssn),
+        ("ein", Detector::Ein),
+        ("venmo", Detector::Venmo),
+        ("cashtag", Detector::Cashtag),
+        ("stripe_key", Detector::StripeKey),
+        ("aws_access_key", Detector::AwsAccessKey),
+        ("jwt", Detector::Jwt),
+        ("auth_header", Detector::AuthHeader),
+        ("url_password", Detector::UrlPassword),
+        ("github_token", Detector::GithubToken),
+        ("slack_token", Detector::SlackToken),
+        ("private_key", Detector::PrivateKey),
+        ("key_value", Detector::KeyValue),
+        ("ip", Detector::Ip),
+        ("json_key", Detector::JsonKey),
+    ];
+
+    pub(crate) fn parse(name: &str) -> Option<Detector> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, d)| d)
+            .or_else(|| {
+                IdFormat::ALL
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|&(_, f)| Detector::National(f))
+            })
+    }
+
+    /// The names a pack may use, for error messages.
+    pub(crate) fn names() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(IdFormat::ALL.iter().map(|(n, _)| *n))
+            .collect()
+    }
+
+    /// The name used in packs.
+    pub fn name(self) -> &'static str {
+        if let Detector::National(f) = self {
+            return IdFormat::ALL
+                .iter()
+                .find(|(_, g)| *g == f)
+                .map_or("?", |(n, _)| n);
+        }
+        Self::ALL
+            .iter()
+            .find(|(_, d)| *d == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
 
 /// Rule ids of the enabled built-in detectors (`None` when disabled).
 #[derive(Clone, Debug, Default)]

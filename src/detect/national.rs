@@ -92,18 +92,11 @@ impl IdFormat {
         ("phone_national", IdFormat::PhoneNational),
     ];
 
-    /// Whether its layouts need a keyword: all, some or none of them.
-    pub(crate) fn keyword_need(self) -> crate::pack::KeywordNeed {
-        use crate::pack::KeywordNeed;
+    /// How many of its layouts stand alone (need no keyword), and how many it has: the pack says
+    /// from these whether the rule needs a keyword.
+    pub(crate) fn layouts_alone(self) -> (usize, usize) {
         let layouts = self.layouts();
-        let alone = layouts.iter().filter(|(_, a)| *a).count();
-        if alone == 0 {
-            KeywordNeed::Always
-        } else if alone == layouts.len() {
-            KeywordNeed::No
-        } else {
-            KeywordNeed::SomeForms
-        }
+        (layouts.iter().filter(|(_, a)| *a).count(), layouts.len())
     }
 
     /// How the format is written in logs, most specific first.

@@ -16,11 +16,11 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::Detector;
 use super::anchors::{self, PrefixTable};
 use super::token::{self, TokenShape};
 use super::{Detectors, Sink, at_sign};
 use crate::findings::RuleId;
-use crate::pack::Detector;
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {

@@ -21,9 +21,8 @@ pub(crate) mod escape;
 pub(crate) mod keys;
 pub(crate) mod parse;
 
-use crate::allow::AllowList;
 use crate::detect::Detectors;
-use crate::findings::{Findings, Span};
+use crate::findings::{Findings, RuleId, Span};
 use keys::KeyRules;
 use parse::{NotJson, Parsed};
 
@@ -109,14 +108,15 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
 /// Finds the spans of `line` (at offset `base` of the input) as JSON, given the text detectors' spans
 /// within it (`text`, absolute offsets). Returns `Err` and adds nothing when the line is not JSON.
 /// Spans whose replacement must be quoted (they replace a number, object or array) have their start
-/// recorded in `found.quoted`. The text spans come already judged by `allow`; the spans this adds
-/// (keyed values, escaped strings decoded) are judged here, and everything inside a value under a
+/// recorded in `found.quoted`. The text spans come already judged by the allow-list; the spans this adds
+/// (keyed values, escaped strings decoded) are judged here by `allows` (whether a value of a rule
+/// is kept: the scrubber's allow-list, which this module knows only as that question), and everything inside a value under a
 /// kept key moves to `found.allowed`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn find_line(
     det: &Detectors,
     keys: &KeyRules,
-    allow: &AllowList,
+    allows: &dyn Fn(&[u8], RuleId) -> bool,
     line: &[u8],
     base: usize,
     text: &[Span],
@@ -184,7 +184,7 @@ pub(crate) fn find_line(
         det.find(&scratch.decoded, &mut scratch.sub);
         for sp in &scratch.sub {
             let (a, b) = escape::raw_range(&scratch.map, raw.len(), sp.start, sp.end());
-            if allow.allows(&scratch.decoded[sp.start..sp.end()], sp.rule) {
+            if allows(&scratch.decoded[sp.start..sp.end()], sp.rule) {
                 allowed.push(Span {
                     start: base + t.start + a,
                     len: b - a,
@@ -203,7 +203,7 @@ pub(crate) fn find_line(
         if done {
             continue;
         }
-        if allow.allows(value, k.rule) {
+        if allows(value, k.rule) {
             allowed.push(Span {
                 start: base + k.start,
                 len: k.end - k.start,

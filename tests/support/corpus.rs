@@ -631,3 +631,27 @@ pub fn json_lines(seed: u64, bytes: usize, pii_percent: u64) -> Vec<u8> {
     }
     out
 }
+
+/// About `bytes` of mixed text and JSON lines, `json_percent` of them JSON objects (the rest plain
+/// text), `pii_percent` of all lines with PII: the mix a service that logs both writes.
+pub fn mixed(seed: u64, bytes: usize, pii_percent: u64, json_percent: u64) -> Vec<u8> {
+    let mut r = Rng::new(seed);
+    let mut out = Vec::with_capacity(bytes + 1024);
+    while out.len() < bytes {
+        let json = r.chance(json_percent);
+        let pii = r.chance(pii_percent);
+        let line = loop {
+            let l = if pii {
+                pii_line(&mut r).line
+            } else {
+                clean_line(&mut r)
+            };
+            if l.starts_with('{') == json {
+                break l;
+            }
+        };
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
