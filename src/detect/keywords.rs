@@ -52,8 +52,10 @@ pub(crate) struct KeywordIndex {
     /// The letter sets of the keywords (bit `i` for letter `a + i`), each with the gates it stands
     /// for. A gate is possible in a stretch only if all letters of one of its keywords occur there:
     /// a test of a few instructions per set that spares the automaton for almost every number in a
-    /// log (`bytes=5123`).
-    letter_sets: Vec<(u32, Gates)>,
+    /// log (`bytes=5123`). Kept as two arrays, so the test runs over plain `u32`s.
+    letter_sets: Vec<u32>,
+    /// The gates each of `letter_sets` stands for.
+    letter_gates: Vec<Gates>,
 }
 
 /// The letters of `text`, case-folded, as a bit set.
@@ -122,8 +124,10 @@ impl KeywordIndex {
                 }
             }
         }
+        let (letter_sets, letter_gates) = letter_sets.into_iter().unzip();
         KeywordIndex {
             letter_sets,
+            letter_gates,
             automaton,
             info: info.iter().map(|i| (i.gates, i.adjacent)).collect(),
             window,
@@ -158,10 +162,11 @@ impl KeywordIndex {
             return 0;
         }
         let mut possible: Gates = 0;
-        for &(set, g) in &self.letter_sets {
-            if set & !present == 0 {
-                possible |= g;
-            }
+        // Branch-free: which keywords' letters are all present changes unpredictably from one number
+        // to the next; with a branch per set this function took 9.0% of a full-catalog scan of the
+        // text corpus (perf), without it 7.5%.
+        for (&set, &g) in self.letter_sets.iter().zip(&self.letter_gates) {
+            possible |= g & Gates::from(set & !present == 0).wrapping_neg();
         }
         possible &= wanted;
         if possible == 0 {
