@@ -63,6 +63,28 @@ const BUILTIN_PACKS: [(&str, &str); 3] = [
 /// load time with a clear error instead of eating memory.
 const USER_REGEX_SIZE_LIMIT: usize = 2 << 20;
 
+/// Why a pack's regex (a rule's or an allow entry's) was refused.
+enum UserRegexError {
+    /// It does not parse, or compiles past [`USER_REGEX_SIZE_LIMIT`].
+    Invalid(regex::Error),
+    /// It matches the empty string: as a rule it would redact nothing, as an allow entry it
+    /// would allow every value.
+    MatchesEmpty,
+}
+
+/// Compiles a regex from a pack, within the size limit, refusing one that matches nothing at all.
+fn user_regex(pattern: &str) -> Result<regex::bytes::Regex, UserRegexError> {
+    let regex = regex::bytes::RegexBuilder::new(pattern)
+        .size_limit(USER_REGEX_SIZE_LIMIT)
+        .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(UserRegexError::Invalid)?;
+    if regex.is_match(b"") {
+        return Err(UserRegexError::MatchesEmpty);
+    }
+    Ok(regex)
+}
+
 /// What kind of data a rule finds: how `--list-rules` and the README group the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -728,17 +750,17 @@ fn compile_allow(
         spec.values.push(v.into_inner());
     }
     if let Some(re) = &entry.regex {
-        let regex = regex::bytes::RegexBuilder::new(re.get_ref())
-            .size_limit(USER_REGEX_SIZE_LIMIT)
-            .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| err(re.span().start, format!("invalid allow regex: {e}")))?;
-        if regex.is_match(b"") {
-            return Err(err(
+        let regex = user_regex(re.get_ref()).map_err(|e| {
+            err(
                 re.span().start,
-                "allow regex matches the empty string, so it would allow every value".into(),
-            ));
-        }
+                match e {
+                    UserRegexError::Invalid(e) => format!("invalid allow regex: {e}"),
+                    UserRegexError::MatchesEmpty => {
+                        "allow regex matches the empty string, so it would allow every value".into()
+                    }
+                },
+            )
+        })?;
         spec.regex = Some(regex);
     }
     for r in entry.rules.into_iter().flatten() {
@@ -1014,17 +1036,17 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
         }
         (None, Some(re)) => {
             token_fields_only_for_tokens(rule, &err)?;
-            let regex = regex::bytes::RegexBuilder::new(re.get_ref())
-                .size_limit(USER_REGEX_SIZE_LIMIT)
-                .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
-                .build()
-                .map_err(|e| err(re.span().start, format!("invalid regex: {e}")))?;
-            if regex.is_match(b"") {
-                return Err(err(
+            let regex = user_regex(re.get_ref()).map_err(|e| {
+                err(
                     re.span().start,
-                    "regex matches the empty string, which would redact nothing".into(),
-                ));
-            }
+                    match e {
+                        UserRegexError::Invalid(e) => format!("invalid regex: {e}"),
+                        UserRegexError::MatchesEmpty => {
+                            "regex matches the empty string, which would redact nothing".into()
+                        }
+                    },
+                )
+            })?;
             let validator = match &rule.validator {
                 None => None,
                 Some(v) => Some(Validator::parse(v.get_ref()).ok_or_else(|| {

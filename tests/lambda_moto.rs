@@ -97,10 +97,6 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-fn config(destination: &str) -> Config {
-    config_with(destination, &[])
-}
-
 /// [`config`] plus further settings.
 fn config_with(destination: &str, extra: &[(&str, &str)]) -> Config {
     let destination = destination.to_string();
@@ -120,7 +116,16 @@ fn config_with(destination: &str, extra: &[(&str, &str)]) -> Config {
 }
 
 fn handler(destination: &str, sink: CloudWatchSink) -> Handler<CloudWatchSink> {
-    let config = config(destination);
+    handler_with(destination, sink, &[])
+}
+
+/// [`handler`] with further settings.
+fn handler_with(
+    destination: &str,
+    sink: CloudWatchSink,
+    extra: &[(&str, &str)],
+) -> Handler<CloudWatchSink> {
+    let config = config_with(destination, extra);
     let scrubber = config.scrubber().unwrap();
     Handler::new(config, scrubber, sink)
 }
@@ -892,11 +897,7 @@ async fn moto_duplicates_carry_the_source_event_id_as_a_dedupe_key() {
     };
     let destination = "/logscrub/e2e/dedupe";
     let direct = destination_stream(destination, "/app/dedupe", "s").await;
-    let keyed = |sink| {
-        let config = config_with(destination, &[("LOGSCRUB_DEDUPE_KEY", "event-id")]);
-        let scrubber = config.scrubber().unwrap();
-        Handler::new(config, scrubber, sink)
-    };
+    let keyed = |sink| handler_with(destination, sink, &[("LOGSCRUB_DEDUPE_KEY", "event-id")]);
     let events = pii_events(700, 2_000);
     let payload = subscription("/app/dedupe", "s", &events);
     // First attempt: the first answer is lost (that batch is stored twice), then everything after

@@ -122,6 +122,65 @@ fn pii_message(i: usize) -> String {
     )
 }
 
+/// With `LOGSCRUB_DEDUPE_KEY=event-id` each delivered event is its source event id, a space and its
+/// scrubbed message: no value gets through beside the key, and scrubbing a delivered event again
+/// changes nothing (the 56-digit id is not taken for a number of any kind, even next to a message
+/// that starts with digits).
+#[tokio::test]
+async fn keyed_events_hold_no_value_and_scrub_to_themselves() {
+    let h = handler_with(
+        &[
+            ("LOGSCRUB_DESTINATION_LOG_GROUP", DEST),
+            ("AWS_LAMBDA_FUNCTION_NAME", "scrubber"),
+            ("LOGSCRUB_DEDUPE_KEY", "event-id"),
+        ],
+        MemorySink::default(),
+    );
+    let mut messages: Vec<String> = (0..40).map(pii_message).collect();
+    messages.push(format!("{} charged", PII[1]));
+    messages.push("415 555 0132 called back".into());
+    messages.push(String::new());
+    // CloudWatch Logs event ids: 56 decimal digits.
+    let id = |i: usize| format!("3619128765037106322781293291326242442472771182991343{i:04}");
+    let data = json!({
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": SOURCE,
+        "logStream": "s",
+        "subscriptionFilters": ["scrub"],
+        "logEvents": messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| json!({"id": id(i), "timestamp": 1_700_000_000_000i64 + i as i64, "message": m}))
+            .collect::<Vec<_>>(),
+    });
+    let out = h
+        .handle_payload(subscription(&data), soon(), "r1")
+        .await
+        .unwrap();
+    assert_eq!(out["delivered"], messages.len());
+    let delivered = h.sink.events();
+    assert_eq!(delivered.len(), messages.len());
+    for (i, event) in delivered.iter().enumerate() {
+        let (key, body) = event.message.split_once(' ').expect("key, space, message");
+        assert_eq!(key, id(i));
+        let mut scrubbed = Vec::new();
+        h.scrubber.scrub(messages[i].as_bytes(), &mut scrubbed);
+        let want = if messages[i].is_empty() {
+            batch::EMPTY_MARKER.as_bytes().to_vec()
+        } else {
+            scrubbed
+        };
+        assert_eq!(body.as_bytes(), want.as_slice(), "event {i}");
+        for value in PII {
+            assert!(!event.message.contains(value), "event {i}");
+        }
+        let mut again = Vec::new();
+        h.scrubber.scrub(event.message.as_bytes(), &mut again);
+        assert_eq!(again, event.message.as_bytes(), "event {i} scrubbed again");
+    }
+}
+
 #[tokio::test]
 async fn subscription_scrubs_everything_in_order_and_changes_nothing_else() {
     let h = handler();
