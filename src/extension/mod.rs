@@ -16,9 +16,9 @@
 //! Timing: the engine's own thread loads and checks the policy's packs while init registers with
 //! Lambda (a bad pack fails init), then compiles the engine while the function's runtime starts;
 //! telemetry is scrubbed as it arrives (the first batch waits for the engine if it must); delivery
-//! runs in the background, kicked by each `INVOKE` (so the previous invocation's lines go out while the function runs, and the extension
-//! answers Lambda at once: it never holds an invocation), and once more at `SHUTDOWN` within its
-//! two-second budget.
+//! runs in the background, kicked by each `INVOKE` (so the previous invocation's lines go out while
+//! the function runs, and the extension answers Lambda at once: it never holds an invocation), and
+//! once more at `SHUTDOWN` within its two-second budget.
 //!
 //! Fail closed: a line the engine fails on is delivered as the marker; a batch that cannot be
 //! delivered waits for the next flush, and past the outbox's cap the oldest events are dropped and
