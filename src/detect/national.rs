@@ -742,10 +742,16 @@ impl NationalIds {
             {
                 continue;
             }
+            // Then its neighbours, which do not depend on what is inside: most layouts tried on a
+            // PII-heavy line fit the front of a longer grouped number (the first three groups of a
+            // card are an Aadhaar layout), and `bounded` rejects those without reading the layout.
+            if !bounded(input, start, start + e.pattern.len()) {
+                continue;
+            }
             let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
                 continue;
             };
-            if !bounded(input, start, end) || !e.format.check(&chars[..n], &input[start..end]) {
+            if !e.format.check(&chars[..n], &input[start..end]) {
                 continue;
             }
             // Last the keyword of a layout with separators or letters, once its shape and check
