@@ -211,9 +211,10 @@ pub(crate) struct PrefixTable {
     /// The fewest token bytes any prefix needs after its word start.
     short: usize,
     /// Prefixes that do not start with a word byte, or hold a byte that ends a token (a header
-    /// name, `X-Auth-Key: `, `SSWS `): searched for where they occur, since at word starts they
-    /// would need candidates with only a few token bytes, nearly every word of a log.
-    others: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
+    /// name, `X-Auth-Key: `, `SSWS `), with their token rules: the caller searches for them where
+    /// they occur (at word starts they would need candidates with only a few token bytes, nearly
+    /// every word of a log), in the one search it runs anyway, and hands their matches to `each`.
+    others: Vec<(Box<[u8]>, usize)>,
 }
 
 fn key(a: u8, b: u8) -> u16 {
@@ -240,7 +241,7 @@ impl PrefixTable {
                 continue;
             };
             if !word_byte(first) || !bytes.iter().all(|&b| token_byte(b)) {
-                others.push((p, token));
+                others.push((Box::from(bytes), token));
                 continue;
             }
             // Token bytes the whole token is made of.
@@ -271,17 +272,6 @@ impl PrefixTable {
         for (k, slot) in index.iter_mut().enumerate() {
             *slot = keyed.partition_point(|&(e, _, _)| usize::from(e) < k) as u32;
         }
-        let others = (!others.is_empty())
-            .then(|| {
-                // Leftmost-first, so that the search is Teddy's (a few GB/s) and not a byte-at-a-time
-                // automaton over every line.
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .build(others.iter().map(|(p, _)| p))
-                    .ok()
-            })
-            .flatten()
-            .map(|ac| (ac, others.iter().map(|&(_, t)| t).collect()));
         PrefixTable {
             very_long_keys,
             long_keys,
@@ -293,14 +283,29 @@ impl PrefixTable {
         }
     }
 
-    /// Calls `f(start, end, token)` for each prefix that begins at a word start of `input` (and for
-    /// each of `others` wherever it occurs), in input order: the caller skips a prefix that starts
-    /// inside the last token of its rule.
-    pub fn each(&self, input: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-        let mut pending = self
-            .others
-            .as_ref()
-            .map(|(ac, tokens)| (ac.find_iter(input).peekable(), tokens.as_slice()));
+    /// The prefixes the caller searches for wherever they occur, each with its token rule; their
+    /// matches go to [`PrefixTable::each`] as `(start, end, index into this list)`.
+    pub fn others(&self) -> &[(Box<[u8]>, usize)] {
+        &self.others
+    }
+
+    /// Calls `f(start, end, token)` for each prefix that begins at a word start of `input`, and for
+    /// each match in `others_found` (of [`PrefixTable::others`], in input order), merged in input
+    /// order: the caller skips a prefix that starts inside the last token of its rule.
+    pub fn each(
+        &self,
+        input: &[u8],
+        others_found: &[(usize, usize, usize)],
+        mut f: impl FnMut(usize, usize, usize),
+    ) {
+        let mut pending = others_found.iter().peekable();
+        let mut drain_before = |limit: usize, f: &mut dyn FnMut(usize, usize, usize)| {
+            while let Some(&(start, end, other)) = pending.next_if(|m| m.0 < limit) {
+                if let Some(&(_, token)) = self.others.get(other) {
+                    f(start, end, token);
+                }
+            }
+        };
         if !self.entries.is_empty() {
             each_candidate(input, self.short, |i, run| {
                 // At the last byte only a one-byte prefix can match; those are filed under every
@@ -314,7 +319,7 @@ impl PrefixTable {
                 }
                 let from = self.index[usize::from(k)] as usize;
                 let to = self.index[usize::from(k) + 1] as usize;
-                drain_before(&mut pending, i + 1, &mut f);
+                drain_before(i + 1, &mut f);
                 for (prefix, token) in &self.entries[from..to] {
                     if input[i..].starts_with(prefix) {
                         f(i, i + prefix.len(), *token);
@@ -322,26 +327,7 @@ impl PrefixTable {
                 }
             });
         }
-        drain_before(&mut pending, usize::MAX, &mut f);
-    }
-}
-
-/// The matches of the searched-for prefixes not yet reported, with the token rule of each pattern.
-type Pending<'a, 'h> = Option<(
-    std::iter::Peekable<aho_corasick::FindIter<'a, 'h>>,
-    &'a [usize],
-)>;
-
-/// Reports the searched-for prefixes that start before `limit`.
-fn drain_before(
-    pending: &mut Pending<'_, '_>,
-    limit: usize,
-    f: &mut impl FnMut(usize, usize, usize),
-) {
-    if let Some((matches, tokens)) = pending {
-        while let Some(m) = matches.next_if(|m| m.start() < limit) {
-            f(m.start(), m.end(), tokens[m.pattern().as_usize()]);
-        }
+        drain_before(usize::MAX, &mut f);
     }
 }
 
@@ -400,9 +386,9 @@ mod tests {
             let short = format!("{} 1{} x", " ".repeat(pad), "a".repeat(30));
             let long = format!("{} 1{} x", " ".repeat(pad), "a".repeat(31));
             let mut got = Vec::new();
-            table.each(short.as_bytes(), |s, _, _| got.push(s));
+            table.each(short.as_bytes(), &[], |s, _, _| got.push(s));
             assert!(got.is_empty(), "{got:?}");
-            table.each(long.as_bytes(), |s, _, _| got.push(s));
+            table.each(long.as_bytes(), &[], |s, _, _| got.push(s));
             assert_eq!(got, vec![pad + 1]);
         }
     }
@@ -417,8 +403,10 @@ mod tests {
             ("X-Key: ", 4, 20),
         ]);
         let text = b"a ghp_1234567890123456 xghp_2 sk-proj-3456789012345 =x X-Key: abc";
+        // `X-Key: ` is not a word-start prefix: the caller finds it (at 55) and hands it over.
+        assert_eq!(table.others(), &[(Box::from(&b"X-Key: "[..]), 4)]);
         let mut got = Vec::new();
-        table.each(text, |s, e, t| got.push((s, e, t)));
+        table.each(text, &[(55, 62, 0)], |s, e, t| got.push((s, e, t)));
         assert_eq!(
             got,
             vec![
@@ -429,6 +417,13 @@ mod tests {
                 (53, 54, 3),
                 (55, 62, 4)
             ]
+        );
+        // Handed-over matches come out in input order among the word-start ones.
+        let mut got = Vec::new();
+        table.each(text, &[(1, 8, 0), (40, 47, 0)], |s, _, t| got.push((s, t)));
+        assert_eq!(
+            got,
+            vec![(1, 4), (2, 0), (23, 3), (30, 1), (30, 2), (40, 4), (53, 3)]
         );
     }
 }

@@ -5,8 +5,9 @@
 //! `"api_key": "`). These literals and the JSON escape `\u0040` go into one Aho-Corasick automaton
 //! searched case-sensitively, which costs a fraction of a full-text case-insensitive search. The
 //! prefixes of the vendor token rules ([`token`](super::token)), a hundred and more, are looked up at
-//! word starts instead ([`anchors`](super::anchors)), and the triggers of user regex rules are searched
-//! apart, since they only say which rules run. Teddy, the SIMD prefilter, takes at most 64 patterns, so
+//! word starts instead ([`anchors`](super::anchors)); the few that cannot be (header names such as
+//! `X-Auth-Key: `) and the triggers of user regex rules, which only say which rules run, share one
+//! search of their own ([`Anywhere`]). Teddy, the SIMD prefilter, takes at most 64 patterns, so
 //! key names are searched by their *last word* in its three spellings (`key`, `Key`, `KEY`) and the
 //! words before it are then checked backwards, case-insensitively and with or without `_`/`-`, which
 //! covers `api_key`, `API_KEY`, `apiKey`, `Api-Key` and `apikey` with three patterns.
@@ -71,10 +72,10 @@ impl BodyClass {
 #[derive(Clone, Debug)]
 pub(crate) struct SecretScanner {
     automaton: Option<AhoCorasick>,
-    /// The triggers of user regex rules, and each trigger with its rules.
-    triggers: Option<(AhoCorasick, TriggerIndex)>,
+    /// The literals searched for wherever they occur: the token prefixes not looked up at word
+    /// starts, and the triggers of user regex rules.
+    anywhere: Option<Anywhere>,
     kinds: Vec<Kind>,
-    user_rules: usize,
     /// Per distinct last word, the key names ending in it (longest first).
     last_words: Vec<Vec<KeyName>>,
     /// Token rules (`detector = "token"`) and the shape of their bodies.
@@ -102,6 +103,10 @@ impl Fired {
     /// Rule `rule` runs on the line holding byte `at` of `input` (once, however many triggers the
     /// line holds: triggers are reported in input order).
     fn add_line(&mut self, rule: usize, input: &[u8], at: usize) {
+        // Grown on the first trigger: most inputs hold none, and this runs once per scanned slice.
+        if self.lines.len() <= rule {
+            self.lines.resize_with(rule + 1, Vec::new);
+        }
         let lines = &mut self.lines[rule];
         if lines.last().is_some_and(|l| at < l.end) {
             return;
@@ -127,16 +132,15 @@ struct TriggerIndex {
 }
 
 impl TriggerIndex {
-    fn new(triggers: &[(String, usize)]) -> TriggerIndex {
+    fn new<'a>(triggers: impl IntoIterator<Item = (&'a [u8], usize)>) -> TriggerIndex {
         let mut index = TriggerIndex::default();
-        for (text, rule) in triggers {
-            let bytes = text.as_bytes();
+        for (bytes, rule) in triggers {
             if !index.lengths.contains(&bytes.len()) {
                 index.lengths.push(bytes.len());
             }
             let rules = index.rules.entry(bytes.into()).or_default();
-            if !rules.contains(rule) {
-                rules.push(*rule);
+            if !rules.contains(&rule) {
+                rules.push(rule);
             }
         }
         index
@@ -147,6 +151,91 @@ impl TriggerIndex {
         for &len in &self.lengths {
             if let Some(rules) = input.get(at..at + len).and_then(|t| self.rules.get(t)) {
                 rules.iter().for_each(|&r| f(r));
+            }
+        }
+    }
+}
+
+/// One search for the literals that count wherever they occur: the token prefixes that are not
+/// looked up at word starts (header names such as `X-Auth-Key: `, see [`PrefixTable::others`]) and
+/// the triggers of user regex rules. One Teddy pass over the input instead of one each.
+///
+/// Leftmost-first, which Teddy accelerates (an overlapping search cannot use it and ran at a
+/// thirtieth of the speed), with the prefixes listed first. So every trigger counts, including one
+/// that starts inside another match (checked by hand over each match), and prefixes do not overlap
+/// each other, as in a search of prefixes alone; a prefix that starts inside a trigger is checked
+/// by hand too.
+#[derive(Clone, Debug)]
+struct Anywhere {
+    ac: AhoCorasick,
+    /// Patterns below this index are prefixes (indexes into [`PrefixTable::others`]); the rest are
+    /// triggers.
+    prefixes: usize,
+    /// The prefixes by their text, each with its index, and their lengths.
+    prefix_index: TriggerIndex,
+    prefix_lens: Vec<usize>,
+    /// The triggers by their text, each with its user rules.
+    triggers: TriggerIndex,
+}
+
+impl Anywhere {
+    fn new(prefixes: &[(Box<[u8]>, usize)], triggers: &[(String, usize)]) -> Option<Anywhere> {
+        if prefixes.is_empty() && triggers.is_empty() {
+            return None;
+        }
+        let patterns = prefixes
+            .iter()
+            .map(|(p, _)| &p[..])
+            .chain(triggers.iter().map(|(t, _)| t.as_bytes()));
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(patterns)
+            .ok()?;
+        Some(Anywhere {
+            ac,
+            prefixes: prefixes.len(),
+            prefix_lens: prefixes.iter().map(|(p, _)| p.len()).collect(),
+            prefix_index: TriggerIndex::new(
+                prefixes.iter().enumerate().map(|(i, (p, _))| (&p[..], i)),
+            ),
+            triggers: TriggerIndex::new(triggers.iter().map(|(t, r)| (t.as_bytes(), *r))),
+        })
+    }
+
+    /// Adds the prefixes found to `prefixes` (`(start, end, index)`, in input order) and the lines
+    /// of the triggers found to `fired`.
+    fn find(&self, input: &[u8], prefixes: &mut Vec<(usize, usize, usize)>, fired: &mut Fired) {
+        // Where the last prefix found ends: prefixes do not overlap.
+        let mut prefix_end = 0;
+        for m in self.ac.find_iter(input) {
+            // Every trigger that starts inside this match (the search reports one per position,
+            // and none that starts inside another): those of other rules count too.
+            for at in m.start()..m.end() {
+                self.triggers
+                    .each_at(input, at, |rule| fired.add_line(rule, input, at));
+            }
+            let id = m.pattern().as_usize();
+            if id < self.prefixes {
+                if m.start() >= prefix_end {
+                    prefixes.push((m.start(), m.end(), id));
+                    prefix_end = m.end();
+                }
+                continue;
+            }
+            // A trigger: no prefix starts where it does (prefixes are listed first), but one may
+            // start inside it. The first listed wins at a position, as in the search.
+            for at in m.start() + 1..m.end() {
+                if at < prefix_end {
+                    continue;
+                }
+                let mut first: Option<usize> = None;
+                self.prefix_index.each_at(input, at, |i| {
+                    first = Some(first.map_or(i, |f| f.min(i)));
+                });
+                if let Some(i) = first {
+                    prefix_end = at + self.prefix_lens[i];
+                    prefixes.push((at, prefix_end, i));
+                }
             }
         }
     }
@@ -363,25 +452,11 @@ impl SecretScanner {
                 .build(pats.iter().map(|(p, _)| p.as_bytes()))
                 .ok()
         };
-        // Triggers only say which user rules run, so every occurrence counts, including one that
-        // starts where a detector's literal does (`token` is also a key name): a search of their own,
-        // only when user rules have triggers. Leftmost-first, which Teddy accelerates (an overlapping
-        // search cannot use it and ran at a thirtieth of the speed); the triggers that start inside a
-        // match are then checked by hand (see `find`).
-        let triggers = if triggers_pats.is_empty() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(triggers_pats.iter().map(|(p, _)| p.as_bytes()))
-                .ok()
-                .map(|ac| (ac, TriggerIndex::new(&triggers_pats)))
-        };
+        let anywhere = Anywhere::new(prefix_table.others(), &triggers_pats);
         SecretScanner {
             automaton,
-            triggers,
+            anywhere,
             kinds: pats.into_iter().map(|(_, k)| k).collect(),
-            user_rules: user_triggers.len(),
             last_words: last_words.into_iter().map(|(_, names)| names).collect(),
             tokens: tokens
                 .iter()
@@ -394,9 +469,7 @@ impl SecretScanner {
 
     /// Runs the search, records what it finds, and reports which user rules were triggered.
     pub fn find(&self, d: &Detectors, sink: &mut Sink<'_>) -> Fired {
-        let mut fired = Fired {
-            lines: vec![Vec::new(); self.user_rules],
-        };
+        let mut fired = Fired { lines: Vec::new() };
         if let Some(ac) = &self.automaton {
             self.scan(ac, d, sink, 0..sink.input.len(), false);
         }
@@ -404,39 +477,34 @@ impl SecretScanner {
         // (`password=glpat-…`) is still judged, and overlaps are resolved afterwards.
         // Per token rule, where its last body ended: a prefix inside that body is not read again,
         // so a flood of prefixes (`ABSKABSK…`) costs one read of the body per rule, not one each.
-        let mut resume: Vec<usize> = Vec::new();
-        self.token_prefixes.each(sink.input, |start, end, t| {
-            if resume.is_empty() {
-                resume = vec![0; self.tokens.len() + self.word_kinds.len()];
-            }
-            if start < resume[t] {
-                return;
-            }
-            resume[t] = match self.tokens.get(t) {
-                Some((rule, shape)) => token::at_prefix(sink, start, end, *rule, shape),
-                None => match self.word_kinds[t - self.tokens.len()] {
-                    Kind::Prefixed {
-                        rule,
-                        class,
-                        min,
-                        max,
-                    } => prefixed(sink, start, end, rule, class, min, max),
-                    Kind::Jwt(rule) => jwt(sink, start, rule),
-                    Kind::SlackWebhook(rule) => slack_webhook(sink, end, rule),
-                    _ => end,
-                },
-            };
-        });
-        if let Some((ac, triggers)) = &self.triggers {
-            let input = sink.input;
-            for m in ac.find_iter(input) {
-                // Every trigger that starts inside this match (the search reports one per position,
-                // and none that starts inside another): those of other rules count too.
-                for at in m.start()..m.end() {
-                    triggers.each_at(input, at, |rule| fired.add_line(rule, input, at));
-                }
-            }
+        let mut others_found = Vec::new();
+        if let Some(anywhere) = &self.anywhere {
+            anywhere.find(sink.input, &mut others_found, &mut fired);
         }
+        let mut resume: Vec<usize> = Vec::new();
+        self.token_prefixes
+            .each(sink.input, &others_found, |start, end, t| {
+                if resume.is_empty() {
+                    resume = vec![0; self.tokens.len() + self.word_kinds.len()];
+                }
+                if start < resume[t] {
+                    return;
+                }
+                resume[t] = match self.tokens.get(t) {
+                    Some((rule, shape)) => token::at_prefix(sink, start, end, *rule, shape),
+                    None => match self.word_kinds[t - self.tokens.len()] {
+                        Kind::Prefixed {
+                            rule,
+                            class,
+                            min,
+                            max,
+                        } => prefixed(sink, start, end, rule, class, min, max),
+                        Kind::Jwt(rule) => jwt(sink, start, rule),
+                        Kind::SlackWebhook(rule) => slack_webhook(sink, end, rule),
+                        _ => end,
+                    },
+                };
+            });
         fired
     }
 
@@ -1013,7 +1081,45 @@ fn key_value(
 
 #[cfg(test)]
 mod tests {
-    use super::preceded_by_words;
+    use super::{Anywhere, Fired, preceded_by_words};
+
+    /// The one search finds what a search of the prefixes alone and one of the triggers alone did:
+    /// every trigger, also inside another match; prefixes without overlaps, also inside a trigger.
+    #[test]
+    fn one_search_for_prefixes_and_triggers() {
+        let prefixes: Vec<(Box<[u8]>, usize)> = vec![
+            (Box::from(&b"X-Key: "[..]), 7),
+            (Box::from(&b"Key: "[..]), 8),
+            (Box::from(&b"SSWS "[..]), 9),
+        ];
+        let triggers = vec![
+            ("+AB".to_string(), 0),
+            ("AB".to_string(), 1),
+            ("y: ".to_string(), 2),
+            ("QX-".to_string(), 0),
+        ];
+        let any = Anywhere::new(&prefixes, &triggers).expect("patterns");
+        let find = |text: &str| {
+            let (mut found, mut fired) = (Vec::new(), Fired { lines: Vec::new() });
+            any.find(text.as_bytes(), &mut found, &mut fired);
+            let rules: Vec<usize> = (0..3).filter(|&r| !fired.lines(r).is_empty()).collect();
+            (found, rules)
+        };
+        // A prefix; the `Key: ` inside it is not another one; the trigger `y: ` inside it counts.
+        assert_eq!(find("a X-Key: v"), (vec![(2, 9, 0)], vec![2]));
+        // A trigger inside a trigger (`AB` in `+AB`), then a prefix after them.
+        assert_eq!(find("x +AB y"), (vec![], vec![0, 1]));
+        assert_eq!(find("x +ABSSWS t"), (vec![(5, 10, 2)], vec![0, 1]));
+        // A prefix that starts inside a trigger's match (`X-Key: ` inside `QX-`), found by hand;
+        // `Key: ` inside that prefix is not another one; the trigger `y: ` inside it counts.
+        assert_eq!(find("QX-Key: v"), (vec![(1, 8, 0)], vec![0, 2]));
+        // Lines: no trigger, no allocation of rule lines.
+        let mut fired = Fired { lines: Vec::new() };
+        let mut found = Vec::new();
+        any.find(b"nothing here", &mut found, &mut fired);
+        assert!(found.is_empty() && fired.lines.is_empty());
+        assert!(Anywhere::new(&[], &[]).is_none());
+    }
 
     #[test]
     fn key_name_spellings() {
