@@ -525,6 +525,12 @@ struct Entry {
     /// The layout is digits only: any run of its length matches it, so its keyword is the test to
     /// make first.
     bare: bool,
+    /// How many digits the group after the first one's separator has, when the layout says exactly
+    /// (a group of `d` that ends the layout or is followed by a byte that is not a digit); 0 when it
+    /// does not. Most digit runs a log has are parts of timestamps, versions and addresses (`2026-11-
+    /// 14`, `17.885`, `10.0.1.23`), whose second group has the wrong length for every layout that
+    /// their first group and separator let in.
+    second: u8,
 }
 
 /// The national identifier rules of a scrubber, indexed by the length of their first digit group.
@@ -651,6 +657,18 @@ impl NationalIds {
                     .take_while(|&&b| matches!(b, b'd' | b'x' | b'K'))
                     .count();
                 let behind_letter = lead > 0 && matches!(pattern[lead - 1], b'A' | b'x');
+                // Only for a first group of `d`s alone (its entries are filed under one run length)
+                // followed by one separator and a group of `d`s that nothing digit-like extends.
+                let second = if longest == run && pattern.get(lead + run + 1) == Some(&b'd') {
+                    let group = &pattern[lead + run + 1..];
+                    let k = group.iter().take_while(|&&b| b == b'd').count();
+                    match group.get(k) {
+                        Some(b'x' | b'K') => 0,
+                        _ => u8::try_from(k).unwrap_or(0),
+                    }
+                } else {
+                    0
+                };
                 let i = entries.len();
                 entries.push(Entry {
                     format,
@@ -660,6 +678,7 @@ impl NationalIds {
                     alone,
                     lead,
                     bare: pattern.iter().all(|&b| b == b'd'),
+                    second,
                 });
                 let table = if behind_letter {
                     &mut lettered
@@ -715,12 +734,28 @@ impl NationalIds {
             return None;
         }
         let after = input.get(run_end + 1).copied();
+        // The digits of the group after the separator, counted when a layout first asks (a byte
+        // more than any layout's group is enough to tell).
+        let mut second: Option<usize> = None;
         let candidates = buckets
             .iter()
             .filter(|(want, _)| want.is_none_or(|w| after.is_some_and(|b| fits(w, b))))
             .flat_map(|(_, list)| list.iter());
         for &i in candidates {
             let e = &self.entries[i];
+            if e.second != 0 {
+                let digits = *second.get_or_insert_with(|| {
+                    let from = (run_end + 1).min(input.len());
+                    input[from..]
+                        .iter()
+                        .take(usize::from(u8::MAX))
+                        .take_while(|b| b.is_ascii_digit())
+                        .count()
+                });
+                if digits != usize::from(e.second) {
+                    continue;
+                }
+            }
             let Some(start) = p.checked_sub(e.lead) else {
                 continue;
             };
@@ -884,6 +919,30 @@ mod tests {
             assert!(valid(format, good), "{format:?} {good}");
             assert!(!valid(format, bad), "{format:?} {bad}");
         }
+    }
+
+    /// The second group's length is known only where the layout fixes it.
+    #[test]
+    fn second_groups() {
+        let ids = NationalIds::new(&[
+            (IdFormat::BrCnpj, RuleId(0), 0),
+            (IdFormat::UkNhs, RuleId(1), 0),
+            (IdFormat::FrNir, RuleId(2), 0),
+        ]);
+        let second = |pattern: &str| {
+            ids.entries
+                .iter()
+                .find(|e| e.pattern == pattern.as_bytes())
+                .map(|e| e.second)
+        };
+        // `dd.ddd…`: three digits, then `.`; entered at `dddd` of `…/dddd-dd`: two, then the end.
+        assert_eq!(second("dd.ddd.ddd/dddd-dd"), Some(3));
+        assert_eq!(second("xx.xxx.xxx/dddd-dd"), Some(2));
+        assert_eq!(second("ddd ddd dddd"), Some(3));
+        // Bare: no second group. `d dd dd xx …`: `dd`, then `x`, which may be a digit.
+        assert_eq!(second("dddddddddd"), Some(0));
+        assert_eq!(second("d dd dd xx ddd ddd dd"), Some(2));
+        assert_eq!(second("dddddxxdddddddd"), Some(0));
     }
 
     #[test]
