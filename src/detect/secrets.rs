@@ -127,6 +127,9 @@ impl Fired {
 /// made a pack of 500 triggered rules scrub at 3 MB/s).
 #[derive(Clone, Debug, Default)]
 struct TriggerIndex {
+    /// Which bytes begin some trigger: most positions a match covers begin none, and are passed
+    /// over without hashing anything.
+    first: [u64; 4],
     lengths: Vec<usize>,
     rules: std::collections::HashMap<Box<[u8]>, Vec<usize>>,
 }
@@ -135,6 +138,9 @@ impl TriggerIndex {
     fn new<'a>(triggers: impl IntoIterator<Item = (&'a [u8], usize)>) -> TriggerIndex {
         let mut index = TriggerIndex::default();
         for (bytes, rule) in triggers {
+            if let Some(&b) = bytes.first() {
+                index.first[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
             if !index.lengths.contains(&bytes.len()) {
                 index.lengths.push(bytes.len());
             }
@@ -148,6 +154,12 @@ impl TriggerIndex {
 
     /// Calls `f(rule)` for every rule with a trigger that starts at `at`.
     fn each_at(&self, input: &[u8], at: usize, mut f: impl FnMut(usize)) {
+        if input
+            .get(at)
+            .is_none_or(|&b| self.first[usize::from(b >> 6)] >> (b & 63) & 1 == 0)
+        {
+            return;
+        }
         for &len in &self.lengths {
             if let Some(rules) = input.get(at..at + len).and_then(|t| self.rules.get(t)) {
                 rules.iter().for_each(|&r| f(r));
