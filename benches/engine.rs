@@ -131,7 +131,7 @@ fn summary(
         let rate = |t: Duration| mbps(data.len(), t);
         let engine = rate(t_engine);
         eprintln!(
-            "{name:<12} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>7.1} | {:>8.3}x {:>10.2}x {:>9.2}x {:>10.2}x {:>10}",
+            "{name:<12} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>7.1} | {:>8.3}x {:>10.2}x {:>9.2}x {:>10.3}x {:>10}",
             rate(t_memchr),
             engine,
             rate(t_text),

@@ -111,6 +111,12 @@ fn main() -> ExitCode {
         ("quoted password keys", b"password=\"", b""),
         ("escaped-quote password keys", b"password=\\\"", b""),
         ("pem headers", b"-----BEGIN PRIVATE KEY-----", b""),
+        // Key blocks without an END line, one per log line: each ends at the next BEGIN.
+        (
+            "pem headers, one per line",
+            b"2026-12-04 web password: x -----BEGIN PRIVATE KEY----- k\n",
+            b"",
+        ),
         (
             "pem headers and ends",
             b"-----BEGIN PRIVATE KEY-----x-----END ",

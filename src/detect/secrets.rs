@@ -833,9 +833,13 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
         return dash;
     }
     let body = dash + 5;
-    // Without an END line the rest of the input is treated as key material: fail closed.
-    let end = match memchr::memmem::find(&input[body..], b"-----END ") {
-        None => input.len(),
+    // Key material never holds another `-----BEGIN`: a block ends at the next one if no END line
+    // comes first, so each byte is searched once however many blocks the input has.
+    let limit =
+        memchr::memmem::find(&input[body..], b"-----BEGIN").map_or(input.len(), |i| body + i);
+    // Without an END line the rest (up to that next block) is treated as key material: fail closed.
+    let end = match memchr::memmem::find(&input[body..limit], b"-----END ") {
+        None => limit,
         Some(e) => {
             let tail = body + e + 9;
             let tail_end = (tail + 64).min(input.len());
@@ -846,7 +850,10 @@ fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize 
         }
     };
     pem_lines(sink, start, end, rule);
-    end
+    // The search resumes after the first line only: on the block's later lines the fields of the
+    // log prefix stay text (see `pem_lines`), and a key name there (`passwd: …`) must be found as
+    // on any other line — a second pass, which no longer sees the BEGIN line, would find it.
+    memchr::memchr(b'\n', &input[start..end]).map_or(end, |i| start + i)
 }
 
 /// How far back from `-----BEGIN` a key line's log prefix is read (see [`pem_lines`]).
