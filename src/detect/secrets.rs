@@ -773,9 +773,15 @@ fn curl_user(sink: &mut Sink<'_>, from: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let quoted = matches!(input.get(from), Some(b'"' | b'\''));
     let start = from + usize::from(quoted);
-    let end = run_end(input, start, 4096, |b| {
+    let mut end = run_end(input, start, 4096, |b| {
         !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'')
     });
+    // Inside a JSON string the command's quotes are escaped (`-u b:c\"…`): the backslash ends the
+    // value with its quote. Taken into the value, it would be replaced with the quote after it,
+    // and the text after the replacement would read as more of the value on a second pass.
+    if end > start && input[end - 1] == b'\\' && matches!(input.get(end), Some(b'"' | b'\'')) {
+        end -= 1;
+    }
     let Some(colon) = input[start..end].iter().position(|&b| b == b':') else {
         return end;
     };
