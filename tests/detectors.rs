@@ -432,6 +432,31 @@ fn key_blocks_back_to_back_on_a_long_line() {
 }
 
 #[test]
+fn unterminated_key_blocks() {
+    // The log prefix of a block's later lines stays text, and is read like any other text: a key
+    // name there is found on the first pass, as a second pass (which no longer sees the BEGIN line)
+    // would find it.
+    // (Three prefix fields on the first line, so `t passwd: hunter2` is the whole second line's
+    // prefix: no key text is left on it, and settling, which re-checks only lines with a span,
+    // would not look at it again.)
+    let once = scrub("t a b -----BEGIN PRIVATE KEY-----\nt passwd: hunter2 \n");
+    assert_eq!(once, "t a b [PRIVATE_KEY]\nt passwd: [SECRET] \n");
+    assert_eq!(scrub(&once), once, "idempotent");
+    // Without END lines, a block ends where the next one begins: both are redacted, and the
+    // second block's lines keep its own prefix (the first block's redacts what follows its one
+    // field on the line where the second begins).
+    let two =
+        "a -----BEGIN PRIVATE KEY-----\nMIIEone\nb c -----BEGIN EC PRIVATE KEY-----\nb c MHcCtwo";
+    let once = scrub(two);
+    assert!(
+        !once.contains("MIIEone") && !once.contains("MHcCtwo"),
+        "{once}"
+    );
+    assert!(once.ends_with("\nb c [PRIVATE_KEY]"), "{once}");
+    assert_eq!(scrub(&once), once, "idempotent");
+}
+
+#[test]
 fn private_key_block() {
     let input = "key=-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY----- tail";
     assert_eq!(

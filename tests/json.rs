@@ -570,3 +570,18 @@ fn json_deeper_than_the_scanner_allows_is_scrubbed_as_text() {
             assert!(e.to_string().contains("recursion"), "{e}");
         });
 }
+
+#[test]
+fn curl_credentials_inside_a_json_string() {
+    // The command's quotes are escaped inside the string: the password ends before `\"`, so the
+    // replacement is not followed by text that a second pass would read as more of the password
+    // (which, unsettled, replaced the whole line and broke the document).
+    let input = r#"{"cmd":"curl -u b:c\"d\",\"y\":1"}"#;
+    let once = scrub(input);
+    assert_eq!(once, r#"{"cmd":"curl -u b:[AUTH_HEADER]\"d\",\"y\":1"}"#);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&once).is_ok(),
+        "{once}"
+    );
+    assert_eq!(scrub(&once), once, "idempotent");
+}

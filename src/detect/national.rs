@@ -734,8 +734,8 @@ impl NationalIds {
             return None;
         }
         let after = input.get(run_end + 1).copied();
-        // The digits of the group after the separator, counted when a layout first asks (a byte
-        // more than any layout's group is enough to tell).
+        // The digits of the group after the separator, counted once, when a layout first asks
+        // (up to 255: more than any layout's group).
         let mut second: Option<usize> = None;
         let candidates = buckets
             .iter()
@@ -939,7 +939,8 @@ mod tests {
         assert_eq!(second("dd.ddd.ddd/dddd-dd"), Some(3));
         assert_eq!(second("xx.xxx.xxx/dddd-dd"), Some(2));
         assert_eq!(second("ddd ddd dddd"), Some(3));
-        // Bare: no second group. `d dd dd xx …`: `dd`, then `x`, which may be a digit.
+        // Bare: no second group. `d dd dd …`: its second group `dd` ends at a space. `dddddxx…`:
+        // the run may go on through `x`, so its length is not fixed.
         assert_eq!(second("dddddddddd"), Some(0));
         assert_eq!(second("d dd dd xx ddd ddd dd"), Some(2));
         assert_eq!(second("dddddxxdddddddd"), Some(0));
