@@ -459,6 +459,8 @@ impl Scrubber {
                     &piece,
                     findings,
                     scratch,
+                    // Only `On` counts the lines that do not parse.
+                    count_text_lines,
                 );
                 if structured.is_err() {
                     findings.spans.extend_from_slice(&piece);

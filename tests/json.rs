@@ -585,3 +585,63 @@ fn curl_credentials_inside_a_json_string() {
     );
     assert_eq!(scrub(&once), once, "idempotent");
 }
+
+/// Lines whose text holds nothing a detector finds are only parsed when one of their keys may be
+/// claimed by a key rule; keys are spotted without parsing (a `"` followed by `:`), so each of these
+/// must still reach its rule: keys with separators at their ends, a key after blanks, after a
+/// string value that holds `":`, in a text prefix, nested under a path, long lines past one
+/// 64-byte block, and an escaped key (which always takes the parser).
+#[test]
+fn keys_are_claimed_on_lines_without_other_findings() {
+    let pad = "x".repeat(150);
+    let cases = [
+        (
+            r#"{"_email_":"someone"}"#.to_string(),
+            r#"{"_email_":"[EMAIL]"}"#.to_string(),
+        ),
+        (
+            r#"{"E-Mail" :  "someone"}"#.to_string(),
+            r#"{"E-Mail" :  "[EMAIL]"}"#.to_string(),
+        ),
+        (
+            r#"{"note":"a\":b","phone":"call me"}"#.to_string(),
+            r#"{"note":"a\":b","phone":"[PHONE]"}"#.to_string(),
+        ),
+        (
+            r#"{"note":"x\":","first_name":"Jane"}"#.to_string(),
+            r#"{"note":"x\":","first_name":"[NAME]"}"#.to_string(),
+        ),
+        (
+            r#"{"note":"\":\"","first_name":"Jane"}"#.to_string(),
+            r#"{"note":"\":\"","first_name":"[NAME]"}"#.to_string(),
+        ),
+        (
+            r#"{"a":":","first_name":"Jane"}"#.to_string(),
+            r#"{"a":":","first_name":"[NAME]"}"#.to_string(),
+        ),
+        (
+            r#"INFO user "created" {"customer":{"name":"Jane Roe"}}"#.to_string(),
+            r#"INFO user "created" {"customer":{"name":"[NAME]"}}"#.to_string(),
+        ),
+        (
+            format!(r#"{{"msg":"{pad}","password":"hunter22"}}"#),
+            format!(r#"{{"msg":"{pad}","password":"[SECRET]"}}"#),
+        ),
+        (
+            r#"{"e\u006dail":"someone"}"#.to_string(),
+            r#"{"e\u006dail":"[EMAIL]"}"#.to_string(),
+        ),
+        (
+            r#"{"level":"info","msg":"ok","ts":1}"#.to_string(),
+            r#"{"level":"info","msg":"ok","ts":1}"#.to_string(),
+        ),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(input, want)| {
+            let got = scrub(input);
+            (got != *want).then(|| format!("  input: {input}\n   want: {want}\n    got: {got}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -52,28 +52,57 @@ impl QuickFilter {
     fn slot(key: &[u8]) -> Option<(usize, u64)> {
         let (&first, &last) = (key.first()?, key.last()?);
         let second = key.get(1).copied().unwrap_or(0);
-        let h = (key.len() as u64) << 24
-            | u64::from(first) << 16
-            | u64::from(second) << 8
-            | u64::from(last);
+        Some(Self::slot_of(key.len(), first, second, last))
+    }
+    fn slot_of(len: usize, first: u8, second: u8, last: u8) -> (usize, u64) {
+        let h =
+            (len as u64) << 24 | u64::from(first) << 16 | u64::from(second) << 8 | u64::from(last);
         let bit = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 49) as usize % QUICK_BITS;
-        Some((bit / 64, 1 << (bit % 64)))
+        (bit / 64, 1 << (bit % 64))
     }
     fn add(&mut self, key: &[u8]) {
         if let Some((i, b)) = Self::slot(key) {
+            self.bits[i] |= b;
+        }
+        if let [first, second, .., last] = *key {
+            // The same three bytes without the length, which a raw key gives without being
+            // normalized (see `may_contain_raw`); length 0 keeps these bits apart from `slot`'s.
+            let (i, b) = Self::slot_of(0, first, second, last);
             self.bits[i] |= b;
         }
     }
     fn may_contain(&self, key: &[u8]) -> bool {
         Self::slot(key).is_some_and(|(i, b)| self.bits[i] & b != 0)
     }
+
+    /// Whether `raw` (a key as written) may be in the filter: `false` only when its normalized
+    /// form is not. Most keys are written without separators at their ends; then the normalized key
+    /// starts with the first two raw bytes, lowercased, and ends with the last, and one bit test
+    /// rules out almost every key without reading the rest of it. Other keys answer `true`.
+    fn may_contain_raw(&self, raw: &[u8]) -> bool {
+        if let [first, second, .., last] = *raw
+            && !is_separator(first)
+            && !is_separator(second)
+            && !is_separator(last)
+        {
+            let lower = u8::to_ascii_lowercase;
+            let (i, b) = Self::slot_of(0, lower(&first), lower(&second), lower(&last));
+            return self.bits[i] & b != 0;
+        }
+        true
+    }
+}
+
+/// Bytes a normalized key leaves out.
+fn is_separator(b: u8) -> bool {
+    matches!(b, b'_' | b'-' | b' ' | b'.' | b'\\')
 }
 
 /// Longest normalized key compared; longer keys are never sensitive (no pack key is that long).
 pub(crate) const KEY_MAX: usize = 48;
 
 /// A normalized key held inline, so parsing allocates nothing per key.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct NormKey {
     buf: [u8; KEY_MAX],
     len: u8,
@@ -92,7 +121,7 @@ impl NormKey {
         let mut buf = [0u8; KEY_MAX];
         let mut len = 0;
         for &b in raw {
-            if matches!(b, b'_' | b'-' | b' ' | b'.' | b'\\') {
+            if is_separator(b) {
                 continue;
             }
             if len == KEY_MAX {
@@ -146,6 +175,8 @@ pub(crate) struct KeyRules {
     kept: Vec<Vec<Vec<u8>>>,
     /// Every normalized key and every path's last segment, kept ones included.
     quick: QuickFilter,
+    /// The same keys and last segments, exactly: the keys under which some rule may apply.
+    applies: FxMap<()>,
 }
 
 /// Splits a dotted path into normalized segments, last first.
@@ -200,6 +231,7 @@ impl KeyRules {
     fn insert(&mut self, key: &str, rule: KeyRule) {
         let k = normalize(key.as_bytes());
         self.quick.add(&k);
+        self.applies.insert(k.clone(), ());
         // The first rule (in pack order) to claim a key keeps it.
         self.keys.entry(k).or_insert(rule);
     }
@@ -208,6 +240,7 @@ impl KeyRules {
         let segments = segments(path);
         if let Some(last) = segments.first() {
             self.quick.add(last);
+            self.applies.insert(last.clone(), ());
         }
         self.paths.push((segments, rule));
     }
@@ -218,8 +251,25 @@ impl KeyRules {
         let segments = segments(path);
         if let Some(last) = segments.first() {
             self.quick.add(last);
+            self.applies.insert(last.clone(), ());
         }
         self.kept.push(segments);
+    }
+
+    /// Whether some key rule or kept key may apply to a value under the key `raw` (as written,
+    /// holding no escape), whatever objects it stands in: the key, normalized, is a rule's key or
+    /// the last segment of one of its paths or of a kept path. No value under any other key is
+    /// claimed or kept, which lets a JSON line none of whose keys passes this (and that holds no
+    /// text span) skip parsing.
+    pub fn may_apply_raw(&self, raw: &[u8]) -> bool {
+        self.quick.may_contain_raw(raw) && self.may_apply(&NormKey::new(raw))
+    }
+
+    /// [`KeyRules::may_apply_raw`] of a key already normalized.
+    pub fn may_apply(&self, key: &NormKey) -> bool {
+        key.is_usable()
+            && self.quick.may_contain(key.as_bytes())
+            && self.applies.contains_key(key.as_bytes())
     }
 
     /// Whether the value under `key` (in objects under `parents`, innermost first) is kept.
@@ -273,6 +323,53 @@ mod tests {
             "phone number",
         ] {
             assert_eq!(normalize(k.as_bytes()), b"phonenumber", "{k}");
+        }
+    }
+
+    #[test]
+    fn raw_keys_filter_as_normalized_ones() {
+        let mut rules = KeyRules::default();
+        rules.add_key("email", RuleId(1));
+        rules.add_key("phone_number", RuleId(2));
+        rules.add_path("customer.name", RuleId(3));
+        rules.add_kept("order_id");
+        let long = "k".repeat(KEY_MAX);
+        let longer = "k".repeat(KEY_MAX + 1);
+        let padded = format!("_{long}_");
+        for raw in [
+            "email",
+            "E-mail",
+            "EMAIL",
+            "e_m_a_i_l",
+            "_email_",
+            "emails",
+            "phoneNumber",
+            "Phone Number",
+            "phone.number",
+            "name",
+            "Name",
+            "customer",
+            "orderId",
+            "order",
+            "",
+            "_",
+            "-_. ",
+            "x",
+            "X",
+            "ab",
+            long.as_str(),
+            longer.as_str(),
+            padded.as_str(),
+        ] {
+            let raw = raw.as_bytes();
+            let key = NormKey::new(raw);
+            assert_eq!(rules.may_apply_raw(raw), rules.may_apply(&key), "{raw:?}");
+        }
+        for raw in ["email", "E-mail", "phoneNumber", "name", "Order_ID"] {
+            assert!(rules.may_apply_raw(raw.as_bytes()), "{raw}");
+        }
+        for raw in ["emails", "customer", "level", "msg", ""] {
+            assert!(!rules.may_apply_raw(raw.as_bytes()), "{raw}");
         }
     }
 

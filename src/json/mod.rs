@@ -20,11 +20,13 @@
 pub(crate) mod escape;
 pub(crate) mod keys;
 pub(crate) mod parse;
+pub(crate) mod structure;
 
 use crate::detect::Detectors;
 use crate::findings::{Findings, RuleId, Span};
 use keys::KeyRules;
 use parse::{NotJson, Parsed};
+use structure::Quotes;
 
 pub(crate) use keys::normalize as normalize_key;
 
@@ -68,6 +70,7 @@ pub(crate) struct Scratch {
     pub text: Vec<Span>,
     pub piece: Vec<Span>,
     parsed: Parsed,
+    quotes: Quotes,
     decoded: Vec<u8>,
     map: Vec<usize>,
     sub: Vec<Span>,
@@ -81,6 +84,7 @@ const MAX_STARTS: usize = 4;
 /// bounds the work to a few passes over the line.
 fn parse_from_some_start(
     line: &[u8],
+    quotes: &Quotes,
     keys: &KeyRules,
     parsed: &mut Parsed,
 ) -> Result<usize, NotJson> {
@@ -88,11 +92,11 @@ fn parse_from_some_start(
         .iter()
         .position(|b| !matches!(b, b' ' | b'\t'))
         .ok_or(NotJson)?;
-    if line[first] == b'[' && parse::parse(line, first, keys, parsed).is_ok() {
+    if line[first] == b'[' && parse::parse(line, quotes, first, keys, parsed).is_ok() {
         return Ok(first);
     }
     for start in memchr::memchr_iter(b'{', &line[first..]).take(MAX_STARTS) {
-        if parse::parse(line, first + start, keys, parsed).is_ok() {
+        if parse::parse(line, quotes, first + start, keys, parsed).is_ok() {
             return Ok(first + start);
         }
     }
@@ -105,8 +109,38 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
         || line.iter().find(|b| !matches!(b, b' ' | b'\t')) == Some(&b'[')
 }
 
+/// Whether parsing `line` (indexed by `quotes`) as JSON could add nothing to a line in which the
+/// text detectors found nothing: it holds no backslash (so no escaped string to scan decoded, and
+/// every `"` delimits a string) and no key any key rule may claim. With no text span to clip and no
+/// keyed value, parsing would add nothing whether the line parses or not.
+///
+/// Keys are found without parsing: in a line without backslashes, a key's closing quote is a `"`
+/// followed by optional blanks and `:`, and its opening quote is the `"` before it. Every key is
+/// among these candidates (a string value that starts with `:` adds a harmless false one).
+fn keys_claim_nothing(line: &[u8], quotes: &Quotes, keys: &KeyRules) -> bool {
+    if quotes.has_backslash() {
+        return false;
+    }
+    let mut open = None;
+    for q in quotes.iter() {
+        let after = line[q + 1..]
+            .iter()
+            .find(|&&b| !matches!(b, b' ' | b'\t' | b'\r'));
+        if let (Some(b':'), Some(start)) = (after, open)
+            && keys.may_apply_raw(&line[start + 1..q])
+        {
+            return false;
+        }
+        open = Some(q);
+    }
+    true
+}
+
 /// Finds the spans of `line` (at offset `base` of the input) as JSON, given the text detectors' spans
 /// within it (`text`, absolute offsets). Returns `Err` and adds nothing when the line is not JSON.
+/// Unless the caller must `know_if_json`, a line for which parsing could add nothing (no text span,
+/// no backslash, no key a key rule may claim: see [`keys_claim_nothing`]) is not parsed, and `Ok`
+/// says only that nothing is to be added.
 /// Spans whose replacement must be quoted (they replace a number, object or array) have their start
 /// recorded in `found.quoted`. The text spans come already judged by the allow-list; the spans this adds
 /// (keyed values, escaped strings decoded) are judged here by `allows` (whether a value of a rule
@@ -122,8 +156,13 @@ pub(crate) fn find_line(
     text: &[Span],
     found: &mut Findings,
     scratch: &mut Scratch,
+    know_if_json: bool,
 ) -> Result<(), NotJson> {
-    let start = parse_from_some_start(line, keys, &mut scratch.parsed)?;
+    scratch.quotes.index(line);
+    if !know_if_json && text.is_empty() && keys_claim_nothing(line, &scratch.quotes, keys) {
+        return Ok(());
+    }
+    let start = parse_from_some_start(line, &scratch.quotes, keys, &mut scratch.parsed)?;
     let tokens = &scratch.parsed.tokens;
     let first_new = found.spans.len();
     let first_quoted = found.quoted.len();

@@ -7,6 +7,7 @@
 //! back to text scrubbing.
 
 use super::keys::{KeyRule, KeyRules, NormKey};
+use super::structure::Quotes;
 use crate::findings::RuleId;
 
 /// Deeper documents are scrubbed as text instead.
@@ -44,6 +45,8 @@ pub(crate) struct Parsed {
     /// An escaped key, decoded, and its offset map (unused): kept to reuse the buffers.
     key_decoded: Vec<u8>,
     key_map: Vec<usize>,
+    /// The open containers, kept to reuse the allocation across lines.
+    stack: Vec<Frame>,
 }
 
 /// Why a line is not scrubbed as JSON (it is then scrubbed as text).
@@ -63,6 +66,7 @@ enum Expect {
     Done,
 }
 
+#[derive(Debug)]
 struct Frame {
     object: bool,
     /// The key this container stands under (for arrays, the key of the entry holding the array).
@@ -85,8 +89,12 @@ fn skip_ws(line: &[u8], mut i: usize) -> usize {
 }
 
 /// Scans the string starting with the quote at `i`; returns the end of its content (the closing
-/// quote's position) and whether it holds escapes.
-fn string_end(line: &[u8], i: usize) -> Result<(usize, bool), NotJson> {
+/// quote's position) and whether it holds escapes. `quotes` indexes `line`: without a backslash in
+/// the line, the closing quote is the next quote.
+fn string_end(line: &[u8], quotes: &Quotes, i: usize) -> Result<(usize, bool), NotJson> {
+    if !quotes.has_backslash() {
+        return quotes.next(i + 1).map(|j| (j, false)).ok_or(NotJson);
+    }
     let mut j = i + 1;
     let mut escaped = false;
     loop {
@@ -146,9 +154,10 @@ fn number_end(line: &[u8], mut i: usize) -> Result<usize, NotJson> {
 }
 
 /// Parses the JSON document starting at `start` and running to the end of `line` (trailing whitespace
-/// allowed), recording value tokens and values under sensitive keys.
+/// allowed), recording value tokens and values under sensitive keys. `quotes` indexes `line`.
 pub(crate) fn parse(
     line: &[u8],
+    quotes: &Quotes,
     start: usize,
     rules: &KeyRules,
     out: &mut Parsed,
@@ -156,7 +165,21 @@ pub(crate) fn parse(
     out.tokens.clear();
     out.keyed.clear();
     out.kept.clear();
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack = std::mem::take(&mut out.stack);
+    stack.clear();
+    let parsed = parse_with(line, quotes, start, rules, out, &mut stack);
+    out.stack = stack;
+    parsed
+}
+
+fn parse_with(
+    line: &[u8],
+    quotes: &Quotes,
+    start: usize,
+    rules: &KeyRules,
+    out: &mut Parsed,
+    stack: &mut Vec<Frame>,
+) -> Result<(), NotJson> {
     let mut expect = Expect::Value;
     let mut key = NormKey::EMPTY;
     let mut i = start;
@@ -177,15 +200,15 @@ pub(crate) fn parse(
             }
             Expect::Key | Expect::KeyOrClose => {
                 if b == b'}' && expect == Expect::KeyOrClose {
-                    close(&mut stack, out, i)?;
+                    close(stack, out, i)?;
                     i += 1;
-                    expect = after_value(&stack);
+                    expect = after_value(stack);
                     continue;
                 }
                 if b != b'"' {
                     return Err(NotJson);
                 }
-                let (end, escaped) = string_end(line, i)?;
+                let (end, escaped) = string_end(line, quotes, i)?;
                 key = if escaped {
                     // `"e\u006dail"` is the key `email`: compare keys decoded.
                     let raw = &line[i + 1..end];
@@ -210,12 +233,12 @@ pub(crate) fn parse(
                 match b {
                     b',' => expect = if object { Expect::Key } else { Expect::Value },
                     b'}' if object => {
-                        close(&mut stack, out, i)?;
-                        expect = after_value(&stack);
+                        close(stack, out, i)?;
+                        expect = after_value(stack);
                     }
                     b']' if !object => {
-                        close(&mut stack, out, i)?;
-                        expect = after_value(&stack);
+                        close(stack, out, i)?;
+                        expect = after_value(stack);
                     }
                     _ => return Err(NotJson),
                 }
@@ -223,9 +246,9 @@ pub(crate) fn parse(
             }
             Expect::Value | Expect::ValueOrClose => {
                 if b == b']' && expect == Expect::ValueOrClose {
-                    close(&mut stack, out, i)?;
+                    close(stack, out, i)?;
                     i += 1;
-                    expect = after_value(&stack);
+                    expect = after_value(stack);
                     continue;
                 }
                 let in_object = stack.last().is_some_and(|f| f.object);
@@ -250,7 +273,7 @@ pub(crate) fn parse(
                 let rule = found.map(|k| k.rule);
                 match b {
                     b'"' => {
-                        let (end, escaped) = string_end(line, i)?;
+                        let (end, escaped) = string_end(line, quotes, i)?;
                         out.tokens.push(Token {
                             start: i + 1,
                             end,
@@ -272,7 +295,7 @@ pub(crate) fn parse(
                             });
                         }
                         i = end + 1;
-                        expect = after_value(&stack);
+                        expect = after_value(stack);
                     }
                     b'{' | b'[' => {
                         if stack.len() == MAX_DEPTH {
@@ -326,7 +349,7 @@ pub(crate) fn parse(
                             });
                         }
                         i = end;
-                        expect = after_value(&stack);
+                        expect = after_value(stack);
                     }
                     _ => {
                         // true, false and null carry no personal data: never replaced.
@@ -337,7 +360,7 @@ pub(crate) fn parse(
                             .map(|lit| lit.len())
                             .ok_or(NotJson)?;
                         i += len;
-                        expect = after_value(&stack);
+                        expect = after_value(stack);
                     }
                 }
             }
@@ -394,9 +417,16 @@ fn is_ip_address(value: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn index(s: &[u8]) -> Quotes {
+        let mut q = Quotes::default();
+        q.index(s);
+        q
+    }
+
     fn ok(s: &str) -> bool {
         parse(
             s.as_bytes(),
+            &index(s.as_bytes()),
             0,
             &KeyRules::default(),
             &mut Parsed::default(),
@@ -457,7 +487,7 @@ mod tests {
         rules.add_path("customer.name", RuleId(2));
         let s = br#"{"email":"a@b.co","n":12,"address":{"street":"x"},"customer":{"name":"Jo"},"tags":["t"]}"#;
         let mut p = Parsed::default();
-        parse(s, 0, &rules, &mut p).unwrap();
+        parse(s, &index(s), 0, &rules, &mut p).unwrap();
         let text = |t: &Token| std::str::from_utf8(&s[t.start..t.end]).unwrap().to_string();
         let values: Vec<String> = p.tokens.iter().map(text).collect();
         assert_eq!(
@@ -490,7 +520,7 @@ mod tests {
 
     fn keyed(s: &[u8], rules: &KeyRules) -> Vec<(String, u16)> {
         let mut p = Parsed::default();
-        parse(s, 0, rules, &mut p).unwrap();
+        parse(s, &index(s), 0, rules, &mut p).unwrap();
         p.keyed
             .iter()
             .map(|k| {
