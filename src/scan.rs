@@ -4,13 +4,63 @@
 //! IBAN check digits) or at one of three bytes: `@` (emails, handles, URL credentials), `%` (URL-encoded
 //! `@` and `+`) and `$` (cashtags). This module turns each 64-byte block into two bitmasks, "is a digit"
 //! and "is a trigger byte", and yields the positions where a digit run *starts* plus every trigger byte.
-//! On x86_64 the masks come from SSE2 compares and movemask (16 bytes per instruction), which is what
-//! lets the engine skip the 99% of log text that holds nothing, even though a third of log bytes are digits.
+//! On x86_64 the masks come from AVX2 compares and movemask (32 bytes per instruction) when the CPU
+//! has AVX2, else SSE2 (16 bytes, the x86_64 baseline), decided once per search ([`Isa`]); that is
+//! what lets the engine skip the 99% of log text that holds nothing, even though a third of log bytes
+//! are digits.
 //!
 //! Secret prefixes (`sk_live_`, `AKIA`, `eyJ`, ...) are found separately by a case-sensitive
 //! multi-substring search; see `detect::secrets`.
 
 const BLOCK: usize = 64;
+
+/// Which vector instructions classify 64-byte blocks: AVX2 (32 bytes per compare) when the CPU has
+/// it, else the build's baseline (SSE2 on x86_64, 16 bytes per compare; a byte loop elsewhere).
+/// Decided once per search, not per block, and shared by every block classifier (these masks, the
+/// token prefixes' word starts, JSON quotes), each of which is tested equal to its byte loop on
+/// every byte value for every path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isa {
+    Baseline,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+}
+
+impl Isa {
+    /// The best this CPU runs (std caches the CPUID answer, so this is a load and a test).
+    #[inline]
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            return Isa::Avx2;
+        }
+        Isa::Baseline
+    }
+
+    /// Every path this CPU can run, for tests that compare them.
+    #[cfg(test)]
+    pub fn all_available() -> Vec<Isa> {
+        let mut all = vec![Isa::Baseline];
+        if Isa::detect() != Isa::Baseline {
+            all.push(Isa::detect());
+        }
+        all
+    }
+}
+
+/// A 32-byte lane of a block as an AVX2 vector, built from plain integers so the only `unsafe` is
+/// the call of a `target_feature` function.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) fn avx2_lane(chunk: &[u8]) -> std::arch::x86_64::__m256i {
+    let word = |i: usize| {
+        chunk
+            .get(i * 8..i * 8 + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, i64::from_le_bytes)
+    };
+    std::arch::x86_64::_mm256_set_epi64x(word(3), word(2), word(1), word(0))
+}
 
 /// Per-byte classes of one 64-byte block, one bit per byte.
 #[derive(Clone, Copy, Default)]
@@ -76,6 +126,45 @@ fn block_masks(block: &[u8; BLOCK]) -> Masks {
     byte_loop_masks(block)
 }
 
+/// The same masks with AVX2, 32 bytes per compare.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_masks_avx2(block: &[u8; BLOCK]) -> Masks {
+    use std::arch::x86_64::*;
+
+    #[target_feature(enable = "avx2")]
+    fn in_range(v: __m256i, lo: u8, len: u8) -> __m256i {
+        let t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
+        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((len - 1) as i8)), t)
+    }
+    #[target_feature(enable = "avx2")]
+    fn eq(v: __m256i, b: u8) -> __m256i {
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8))
+    }
+    #[target_feature(enable = "avx2")]
+    fn bits(v: __m256i, lane: usize) -> u64 {
+        u64::from(_mm256_movemask_epi8(v) as u32) << (lane * 32)
+    }
+
+    let mut m = Masks::default();
+    for (lane, chunk) in block.chunks_exact(32).enumerate() {
+        let v = avx2_lane(chunk);
+        m.digit |= bits(in_range(v, b'0', 10), lane);
+        let letters = in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 26);
+        m.alpha |= bits(
+            _mm256_or_si256(letters, _mm256_or_si256(eq(v, b']'), eq(v, b'*'))),
+            lane,
+        );
+        m.upper |= bits(in_range(v, b'A', 26), lane);
+        m.dot_dash |= bits(_mm256_or_si256(eq(v, b'.'), eq(v, b'-')), lane);
+        m.special |= bits(
+            _mm256_or_si256(_mm256_or_si256(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')),
+            lane,
+        );
+    }
+    m
+}
+
 /// The masks one byte at a time: the portable path, and the reference the SSE2 path is tested against.
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 #[inline(always)]
@@ -103,7 +192,15 @@ fn byte_loop_masks(block: &[u8; BLOCK]) -> Masks {
 }
 
 #[inline(always)]
-fn masks_of(block: &[u8; BLOCK]) -> Masks {
+fn masks_of(block: &[u8; BLOCK], isa: Isa) -> Masks {
+    #[cfg(target_arch = "x86_64")]
+    if isa == Isa::Avx2 {
+        #[allow(unsafe_code)]
+        // SAFETY: `Isa::Avx2` is only ever the answer of `Isa::detect`, which checked that this CPU
+        // has AVX2.
+        return unsafe { block_masks_avx2(block) };
+    }
+    let _ = isa;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     #[allow(unsafe_code)]
     // SAFETY: `block_masks` only needs SSE2, and this code is compiled only when SSE2 is enabled for the
@@ -139,6 +236,7 @@ pub(crate) struct Triggers<'a> {
     bits: u64,
     /// Positions below this are not reported (set by [`Triggers::skip_to`]).
     floor: usize,
+    isa: Isa,
 }
 
 impl<'a> Triggers<'a> {
@@ -149,6 +247,16 @@ impl<'a> Triggers<'a> {
             next_block: 0,
             bits: 0,
             floor: 0,
+            isa: Isa::detect(),
+        }
+    }
+
+    /// The same, classifying blocks with `isa` (tests compare the paths).
+    #[cfg(test)]
+    fn with_isa(hay: &'a [u8], isa: Isa) -> Triggers<'a> {
+        Triggers {
+            isa,
+            ..Triggers::new(hay)
         }
     }
 
@@ -169,11 +277,11 @@ impl<'a> Triggers<'a> {
         let at = self.next_block;
         let end = (at + BLOCK).min(self.hay.len());
         let m = match self.hay[at..end].try_into() {
-            Ok(block) => masks_of(block),
+            Ok(block) => masks_of(block, self.isa),
             Err(_) => {
                 let mut padded = [0u8; BLOCK];
                 padded[..end - at].copy_from_slice(&self.hay[at..end]);
-                masks_of(&padded)
+                masks_of(&padded, self.isa)
             }
         };
         // Classes of the two bytes before the block ([at - 1, at - 2]).
@@ -283,24 +391,34 @@ mod tests {
                 .as_bytes(),
             );
         }
-        assert_eq!(Triggers::new(&hay).collect::<Vec<_>>(), naive(&hay, 0));
+        for isa in Isa::all_available() {
+            assert_eq!(
+                Triggers::with_isa(&hay, isa).collect::<Vec<_>>(),
+                naive(&hay, 0),
+                "{isa:?}"
+            );
+        }
         // A digit run crossing a block boundary yields one start only.
         let mut hay = vec![b' '; 60];
         hay.extend_from_slice(b"12345678");
         assert_eq!(Triggers::new(&hay).collect::<Vec<_>>(), vec![60]);
     }
 
-    /// The SIMD masks equal the byte loop's for every byte value in every lane position (this is the
-    /// test Miri runs over the one `unsafe` call: `cargo +nightly miri test --lib scan::`).
+    /// The SIMD masks (SSE2, and AVX2 where the CPU has it) equal the byte loop's for every byte
+    /// value in every lane position (this is the test Miri runs over the `unsafe` calls: `cargo
+    /// +nightly miri test --lib scan::`).
     #[test]
     fn simd_masks_match_the_byte_loop() {
-        for rotate in 0..16 {
+        for (isa, rotate) in Isa::all_available()
+            .into_iter()
+            .flat_map(|isa| (0..32).map(move |r| (isa, r)))
+        {
             for first in (0..=255u8).step_by(BLOCK) {
                 let mut block = [0u8; BLOCK];
                 for (i, b) in block.iter_mut().enumerate() {
                     *b = first.wrapping_add(((i + rotate) % BLOCK) as u8);
                 }
-                let (got, want) = (masks_of(&block), byte_loop_masks(&block));
+                let (got, want) = (masks_of(&block, isa), byte_loop_masks(&block));
                 assert_eq!(
                     (got.digit, got.alpha, got.upper, got.dot_dash, got.special),
                     (
@@ -310,7 +428,7 @@ mod tests {
                         want.dot_dash,
                         want.special
                     ),
-                    "block {block:?}"
+                    "{isa:?} block {block:?}"
                 );
             }
         }
