@@ -61,6 +61,27 @@ pub(crate) struct KeywordIndex {
     within: [usize; 27],
 }
 
+/// What a byte is to the stretch before a value: [`STOP`] ends it (a digit, a line break, or `]` or
+/// `*`, which close logscrub's own replacements), a letter is its bit in a letter set (`a` = bit
+/// 0, case-folded), anything else is 0.
+const STOP: u32 = u32::MAX;
+static STRETCH: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_digit() || matches!(byte, b'\n' | b']' | b'*') {
+            STOP
+        } else if byte.is_ascii_alphabetic() {
+            1 << ((byte | 0x20) - b'a')
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The letters of `text`, case-folded, as a bit set.
 fn letters(text: &[u8]) -> u32 {
     text.iter().fold(0, |set, &b| {
@@ -160,14 +181,12 @@ impl KeywordIndex {
         // `********`), and a value redacted in front of a number must not let a keyword before it reach
         // the number on a second pass, which would break idempotence.
         while lo > floor {
-            let b = input[lo - 1];
-            if matches!(b, b'0'..=b'9' | b'\n' | b']' | b'*') {
+            // One table load per byte decides both questions (the stretch is often tens of bytes).
+            let class = STRETCH[usize::from(input[lo - 1])];
+            if class == STOP {
                 break;
             }
-            let letter = (b | 0x20).wrapping_sub(b'a');
-            if letter < 26 {
-                present |= 1 << letter;
-            }
+            present |= class;
             lo -= 1;
         }
         if start - lo < 2 {
@@ -232,6 +251,19 @@ fn word_end(input: &[u8], at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stretch table says, for every byte value, what the byte tests it replaced said.
+    #[test]
+    fn stretch_table_matches_the_byte_tests() {
+        for b in 0..=255u8 {
+            let want = if matches!(b, b'0'..=b'9' | b'\n' | b']' | b'*') {
+                STOP
+            } else {
+                letters(&[b])
+            };
+            assert_eq!(STRETCH[usize::from(b)], want, "byte {b}");
+        }
+    }
 
     fn index() -> KeywordIndex {
         let phone = vec!["phone".to_string(), "tel".to_string()];
