@@ -118,7 +118,7 @@ impl KeywordIndex {
             // no keyword would match, which only makes gated detectors stricter.
             DFA::builder()
                 .ascii_case_insensitive(true)
-                .byte_classes(false)
+                .byte_classes(true)
                 .start_kind(aho_corasick::StartKind::Unanchored)
                 .match_kind(MatchKind::Standard)
                 .build(&patterns)
