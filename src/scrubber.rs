@@ -291,6 +291,13 @@ impl Scrubber {
     /// Like [`Scrubber::scrub`], reusing `findings` (cleared first) to avoid an allocation per call.
     pub fn scrub_into(&self, input: &[u8], out: &mut Vec<u8>, findings: &mut Findings) {
         self.find_into(input, findings);
+        self.rewrite_into(input, findings, out);
+    }
+
+    /// Appends `input` to `out` with the spans of `findings` (what [`Scrubber::find_into`] found
+    /// in `input`) replaced: the second half of [`Scrubber::scrub_into`], for a caller that first
+    /// looks at what was found (the Lambda keeps an event with nothing found as it is, uncopied).
+    pub fn rewrite_into(&self, input: &[u8], findings: &Findings, out: &mut Vec<u8>) {
         out.reserve(input.len());
         let mut copied = 0;
         for span in &findings.spans {

@@ -47,10 +47,10 @@ pub fn end_to_end(scrubber: &Scrubber, data: &str) -> usize {
     let mut tally = scrub::Tally::default();
     let mut events: Vec<batch::Event> = log
         .log_events
-        .iter()
+        .into_iter()
         .map(|e| batch::Event {
             timestamp: e.timestamp,
-            message: scrub::scrub_message(scrubber, &e.message, &mut tally),
+            message: scrub::scrub_owned(scrubber, e.message, &mut tally),
         })
         .collect();
     batch::prepare(&mut events);

@@ -27,7 +27,7 @@ use serde_json::Value;
 use super::decode::{self, DecodeError};
 use super::deliver::Sink;
 use super::metrics::{Field, Metrics, UNKNOWN_GROUP, log};
-use super::scrub::scrub_message;
+use super::scrub::scrub_owned;
 use super::{Handler, HandlerError};
 
 /// `result` of a record delivered scrubbed.
@@ -158,7 +158,7 @@ fn transform<S: Sink>(
     }
     let tally = metrics.group(&data.log_group);
     for event in &mut data.log_events {
-        event.message = scrub_message(&handler.scrubber, &event.message, tally);
+        event.message = scrub_owned(&handler.scrubber, std::mem::take(&mut event.message), tally);
     }
     let out = serde_json::to_vec(&data)
         .map_err(|_| (Some(data.log_group.clone()), HandlerError::Internal))?;

@@ -90,7 +90,7 @@ async fn process<S: Sink>(
             "not a Kinesis record (kinesis.data base64, approximateArrivalTimestamp)".into(),
         )));
     };
-    let data = match decode::gunzip(&record.kinesis.data.0, handler.config.max_inflated_bytes)
+    let mut data = match decode::gunzip(&record.kinesis.data.0, handler.config.max_inflated_bytes)
         .and_then(|json| decode::log_data(&json))
     {
         Ok(data) => data,
@@ -107,7 +107,7 @@ async fn process<S: Sink>(
     let group = data.log_group.clone();
     let tally = metrics.group(&group);
     handler
-        .deliver(&data, deadline, tally)
+        .deliver(&mut data, deadline, tally)
         .await
         .map(|_| ())
         .map_err(|e| (Some(group), e))

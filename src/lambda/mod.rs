@@ -553,7 +553,7 @@ impl<S: Sink> Handler<S> {
     /// is a data message; the loop guard is checked here.
     async fn deliver(
         &self,
-        data: &LogData,
+        data: &mut LogData,
         deadline: Instant,
         tally: &mut Tally,
     ) -> Result<Delivery, HandlerError> {
@@ -612,19 +612,25 @@ impl<S: Sink> Handler<S> {
         Ok(delivery)
     }
 
-    /// Every event of `data`, scrubbed, as sendable events. A panic outside the per-event guard
-    /// (there should be none) fails the payload rather than forwarding anything.
+    /// Every event of `data`, scrubbed, as sendable events; the messages are moved out of `data`
+    /// (an event with nothing found is forwarded without a copy), its ids and timestamps stay. A
+    /// panic outside the per-event guard (there should be none) fails the payload rather than
+    /// forwarding anything.
     fn scrub_events(
         &self,
-        data: &LogData,
+        data: &mut LogData,
         tally: &mut Tally,
     ) -> Result<Vec<batch::Event>, HandlerError> {
         crate::guard::run(|| {
             data.log_events
-                .iter()
+                .iter_mut()
                 .map(|e| batch::Event {
                     timestamp: e.timestamp,
-                    message: scrub::scrub_message(&self.scrubber, &e.message, tally),
+                    message: scrub::scrub_owned(
+                        &self.scrubber,
+                        std::mem::take(&mut e.message),
+                        tally,
+                    ),
                 })
                 .collect()
         })

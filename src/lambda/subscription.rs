@@ -39,7 +39,7 @@ pub async fn handle<S: Sink>(
             DecodeError::Schema("the event has no awslogs.data string".into()),
         ));
     };
-    let data = decode::subscription_data(text, handler.config.max_inflated_bytes)
+    let mut data = decode::subscription_data(text, handler.config.max_inflated_bytes)
         .map_err(|e| refuse(metrics, None, e))?;
     if data.is_control() {
         log(
@@ -54,7 +54,7 @@ pub async fn handle<S: Sink>(
         return Ok(json!({"mode": Mode::CloudWatch.name(), "looped": true}));
     }
     let tally = metrics.group(&data.log_group);
-    let delivery = handler.deliver(&data, deadline, tally).await?;
+    let delivery = handler.deliver(&mut data, deadline, tally).await?;
     Ok(json!({
         "mode": Mode::CloudWatch.name(),
         "logGroup": data.log_group,
