@@ -298,14 +298,28 @@ impl Scrubber {
     /// in `input`) replaced: the second half of [`Scrubber::scrub_into`], for a caller that first
     /// looks at what was found (the Lambda keeps an event with nothing found as it is, uncopied).
     pub fn rewrite_into(&self, input: &[u8], findings: &Findings, out: &mut Vec<u8>) {
-        out.reserve(input.len());
-        let mut copied = 0;
-        for span in &findings.spans {
+        self.rewrite_part(input, 0..input.len(), &findings.spans, findings, out);
+    }
+
+    /// Appends `input[range]` to `out` with `spans` replaced: spans of `findings` (found in the
+    /// whole of `input`), in order, each inside `range`. The one rewrite loop; a part is what the
+    /// Lambda writes back for one event of the many it searched together.
+    pub(crate) fn rewrite_part(
+        &self,
+        input: &[u8],
+        range: std::ops::Range<usize>,
+        spans: &[Span],
+        findings: &Findings,
+        out: &mut Vec<u8>,
+    ) {
+        out.reserve(range.len());
+        let mut copied = range.start;
+        for span in spans {
             out.extend_from_slice(&input[copied..span.start]);
             self.write_span(out, input, span, findings);
             copied = span.end();
         }
-        out.extend_from_slice(&input[copied..]);
+        out.extend_from_slice(&input[copied..range.end]);
     }
 
     /// Writes the replacement of `span` of `input` (one of `findings`), in quotes when it replaced a

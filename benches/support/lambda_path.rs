@@ -41,16 +41,17 @@ pub fn payload(text: &[u8]) -> (String, usize) {
 }
 
 pub fn end_to_end(scrubber: &Scrubber, data: &str) -> usize {
-    let Ok(log) = decode::subscription_data(data, decode::DEFAULT_MAX_INFLATED_BYTES) else {
+    let Ok(mut log) = decode::subscription_data(data, decode::DEFAULT_MAX_INFLATED_BYTES) else {
         return 0;
     };
     let mut tally = scrub::Tally::default();
+    scrub::scrub_events(scrubber, &mut log.log_events, &mut tally);
     let mut events: Vec<batch::Event> = log
         .log_events
         .into_iter()
         .map(|e| batch::Event {
             timestamp: e.timestamp,
-            message: scrub::scrub_owned(scrubber, e.message, &mut tally),
+            message: e.message,
         })
         .collect();
     batch::prepare(&mut events);

@@ -27,7 +27,7 @@ use serde_json::Value;
 use super::decode::{self, DecodeError};
 use super::deliver::Sink;
 use super::metrics::{Field, Metrics, UNKNOWN_GROUP, log};
-use super::scrub::scrub_owned;
+use super::scrub::scrub_events;
 use super::{Handler, HandlerError};
 
 /// `result` of a record delivered scrubbed.
@@ -157,9 +157,7 @@ fn transform<S: Sink>(
         return Ok(None);
     }
     let tally = metrics.group(&data.log_group);
-    for event in &mut data.log_events {
-        event.message = scrub_owned(&handler.scrubber, std::mem::take(&mut event.message), tally);
-    }
+    scrub_events(&handler.scrubber, &mut data.log_events, tally);
     let out = serde_json::to_vec(&data)
         .map_err(|_| (Some(data.log_group.clone()), HandlerError::Internal))?;
     Ok(Some(if gzipped { decode::gzip(&out) } else { out }))

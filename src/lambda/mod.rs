@@ -622,15 +622,12 @@ impl<S: Sink> Handler<S> {
         tally: &mut Tally,
     ) -> Result<Vec<batch::Event>, HandlerError> {
         crate::guard::run(|| {
+            scrub::scrub_events(&self.scrubber, &mut data.log_events, tally);
             data.log_events
                 .iter_mut()
                 .map(|e| batch::Event {
                     timestamp: e.timestamp,
-                    message: scrub::scrub_owned(
-                        &self.scrubber,
-                        std::mem::take(&mut e.message),
-                        tally,
-                    ),
+                    message: std::mem::take(&mut e.message),
                 })
                 .collect()
         })
