@@ -134,7 +134,8 @@ pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     // One byte past the limit is enough to know the limit was passed, and reading stops there: the
     // bomb is never inflated further.
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    flate2::read::GzDecoder::new(bytes)
+    // The `bufread` decoder reads the slice in place; the `read` one copies it through a buffer.
+    flate2::bufread::GzDecoder::new(bytes)
         .take(cap)
         .read_to_end(&mut out)
         // flate2's messages are fixed texts ("corrupt deflate stream", "invalid gzip header").
