@@ -47,7 +47,8 @@
 //! assert_eq!(scrubber.rule_name(findings.spans()[0].rule), "CARD");
 //! ```
 
-// The only `unsafe` is one call into SSE2 code in `scan`, justified there.
+// The only `unsafe` are calls into SIMD code (SSE2, and AVX2 where the CPU has it) in `scan`,
+// `detect::anchors` and `json::structure`, each justified where it is made.
 #![deny(unsafe_code)]
 
 mod allow;
