@@ -48,18 +48,79 @@ impl Isa {
     }
 }
 
-/// A 32-byte lane of a block as an AVX2 vector, built from plain integers so the only `unsafe` is
-/// the call of a `target_feature` function.
+/// The vector steps every block classifier is made of (this module's masks, the token prefixes'
+/// word starts, the JSON quote index), written once per instruction set. Lanes are built from plain
+/// integers, so the only `unsafe` is the call of a classifier from code not compiled for its
+/// features.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) mod sse2 {
+    use std::arch::x86_64::*;
+
+    /// Bytes 16 × `lane` to 16 × `lane` + 15 of `block`.
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn lane(block: &[u8; 64], lane: usize) -> __m128i {
+        let word = |i: usize| {
+            block
+                .get(lane * 16 + i * 8..lane * 16 + i * 8 + 8)
+                .and_then(|w| w.try_into().ok())
+                .map_or(0, i64::from_le_bytes)
+        };
+        _mm_set_epi64x(word(1), word(0))
+    }
+    /// Bytes in `lo..lo + len`: `v - lo <= len - 1` as unsigned bytes, min(t, len - 1) == t.
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn in_range(v: __m128i, lo: u8, len: u8) -> __m128i {
+        let t = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((len - 1) as i8)), t)
+    }
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn eq(v: __m128i, b: u8) -> __m128i {
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))
+    }
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn or(a: __m128i, b: __m128i) -> __m128i {
+        _mm_or_si128(a, b)
+    }
+    /// The bytes of `v` that are set, as bits `16 × lane` up of a block's mask.
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn bits(v: __m128i, lane: usize) -> u64 {
+        u64::from(_mm_movemask_epi8(v) as u16) << (lane * 16)
+    }
+}
+
+/// The same steps with AVX2, 32 bytes per instruction.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-pub(crate) fn avx2_lane(chunk: &[u8]) -> std::arch::x86_64::__m256i {
-    let word = |i: usize| {
-        chunk
-            .get(i * 8..i * 8 + 8)
-            .and_then(|w| w.try_into().ok())
-            .map_or(0, i64::from_le_bytes)
-    };
-    std::arch::x86_64::_mm256_set_epi64x(word(3), word(2), word(1), word(0))
+pub(crate) mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Bytes 32 × `lane` to 32 × `lane` + 31 of `block`.
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn lane(block: &[u8; 64], lane: usize) -> __m256i {
+        let word = |i: usize| {
+            block
+                .get(lane * 32 + i * 8..lane * 32 + i * 8 + 8)
+                .and_then(|w| w.try_into().ok())
+                .map_or(0, i64::from_le_bytes)
+        };
+        _mm256_set_epi64x(word(3), word(2), word(1), word(0))
+    }
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn in_range(v: __m256i, lo: u8, len: u8) -> __m256i {
+        let t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
+        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((len - 1) as i8)), t)
+    }
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn eq(v: __m256i, b: u8) -> __m256i {
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8))
+    }
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn or(a: __m256i, b: __m256i) -> __m256i {
+        _mm256_or_si256(a, b)
+    }
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn bits(v: __m256i, lane: usize) -> u64 {
+        u64::from(_mm256_movemask_epi8(v) as u32) << (lane * 32)
+    }
 }
 
 /// Per-byte classes of one 64-byte block, one bit per byte.
@@ -77,45 +138,21 @@ struct Masks {
     special: u64,
 }
 
-/// SSE2 masks, 16 bytes per compare. The loads go through `_mm_set_epi64x` on plain integers, so the
-/// only `unsafe` is the call itself (see [`masks_of`]).
+/// SSE2 masks, 16 bytes per compare, from the steps in [`sse2`]; the only `unsafe` is the call
+/// itself (see [`masks_of`]).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn block_masks(block: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "sse2")]
-    fn in_range(v: __m128i, lo: u8, len: u8) -> __m128i {
-        // `v - lo <= len - 1` as unsigned bytes: min(t, len - 1) == t.
-        let t = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((len - 1) as i8)), t)
-    }
-    #[target_feature(enable = "sse2")]
-    fn eq(v: __m128i, b: u8) -> __m128i {
-        _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))
-    }
-    #[target_feature(enable = "sse2")]
-    fn bits(v: __m128i, lane: usize) -> u64 {
-        u64::from(_mm_movemask_epi8(v) as u16) << (lane * 16)
-    }
-
+    use sse2::*;
     let mut m = Masks::default();
-    for (lane, chunk) in block.chunks_exact(16).enumerate() {
-        let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap_or_default());
-        let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
-        let v = _mm_set_epi64x(hi as i64, lo as i64);
-        m.digit |= bits(in_range(v, b'0', 10), lane);
-        let letters = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
-        m.alpha |= bits(
-            _mm_or_si128(letters, _mm_or_si128(eq(v, b']'), eq(v, b'*'))),
-            lane,
-        );
-        m.upper |= bits(in_range(v, b'A', 26), lane);
-        m.dot_dash |= bits(_mm_or_si128(eq(v, b'.'), eq(v, b'-')), lane);
-        m.special |= bits(
-            _mm_or_si128(_mm_or_si128(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')),
-            lane,
-        );
+    for i in 0..BLOCK / 16 {
+        let v = lane(block, i);
+        m.digit |= bits(in_range(v, b'0', 10), i);
+        let letters = in_range(or(v, std::arch::x86_64::_mm_set1_epi8(0x20)), b'a', 26);
+        m.alpha |= bits(or(letters, or(eq(v, b']'), eq(v, b'*'))), i);
+        m.upper |= bits(in_range(v, b'A', 26), i);
+        m.dot_dash |= bits(or(eq(v, b'.'), eq(v, b'-')), i);
+        m.special |= bits(or(or(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')), i);
     }
     m
 }
@@ -130,37 +167,16 @@ fn block_masks(block: &[u8; BLOCK]) -> Masks {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn block_masks_avx2(block: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "avx2")]
-    fn in_range(v: __m256i, lo: u8, len: u8) -> __m256i {
-        let t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
-        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((len - 1) as i8)), t)
-    }
-    #[target_feature(enable = "avx2")]
-    fn eq(v: __m256i, b: u8) -> __m256i {
-        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8))
-    }
-    #[target_feature(enable = "avx2")]
-    fn bits(v: __m256i, lane: usize) -> u64 {
-        u64::from(_mm256_movemask_epi8(v) as u32) << (lane * 32)
-    }
-
+    use avx2::*;
     let mut m = Masks::default();
-    for (lane, chunk) in block.chunks_exact(32).enumerate() {
-        let v = avx2_lane(chunk);
-        m.digit |= bits(in_range(v, b'0', 10), lane);
-        let letters = in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 26);
-        m.alpha |= bits(
-            _mm256_or_si256(letters, _mm256_or_si256(eq(v, b']'), eq(v, b'*'))),
-            lane,
-        );
-        m.upper |= bits(in_range(v, b'A', 26), lane);
-        m.dot_dash |= bits(_mm256_or_si256(eq(v, b'.'), eq(v, b'-')), lane);
-        m.special |= bits(
-            _mm256_or_si256(_mm256_or_si256(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')),
-            lane,
-        );
+    for i in 0..BLOCK / 32 {
+        let v = lane(block, i);
+        m.digit |= bits(in_range(v, b'0', 10), i);
+        let letters = in_range(or(v, std::arch::x86_64::_mm256_set1_epi8(0x20)), b'a', 26);
+        m.alpha |= bits(or(letters, or(eq(v, b']'), eq(v, b'*'))), i);
+        m.upper |= bits(in_range(v, b'A', 26), i);
+        m.dot_dash |= bits(or(eq(v, b'.'), eq(v, b'-')), i);
+        m.special |= bits(or(or(eq(v, b'@'), eq(v, b'%')), eq(v, b'$')), i);
     }
     m
 }

@@ -62,28 +62,11 @@ fn masks_scalar(block: &[u8; BLOCK]) -> Masks {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "sse2")]
-    fn in_range(v: __m128i, lo: u8, len: u8) -> __m128i {
-        let t = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((len - 1) as i8)), t)
-    }
-    #[target_feature(enable = "sse2")]
-    fn eq(v: __m128i, b: u8) -> __m128i {
-        _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))
-    }
-    #[target_feature(enable = "sse2")]
-    fn or(a: __m128i, b: __m128i) -> __m128i {
-        _mm_or_si128(a, b)
-    }
-
+    use crate::scan::sse2::*;
     let mut m = Masks::default();
-    for (lane, chunk) in block.chunks_exact(16).enumerate() {
-        let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap_or_default());
-        let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
-        let v = _mm_set_epi64x(hi as i64, lo as i64);
-        let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+    for i in 0..BLOCK / 16 {
+        let v = lane(block, i);
+        let letter = in_range(or(v, std::arch::x86_64::_mm_set1_epi8(0x20)), b'a', 26);
         let digit = in_range(v, b'0', 10);
         let punct = or(or(eq(v, b'_'), eq(v, b']')), eq(v, b'*'));
         let word = or(or(letter, digit), punct);
@@ -95,9 +78,9 @@ fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
                 or(or(in_range(v, b'[', 3), eq(v, b'`')), in_range(v, b'{', 3)),
             ),
         );
-        let token = _mm_andnot_si128(excluded, in_range(v, 0x21, 94));
-        m.word |= u64::from(_mm_movemask_epi8(word) as u16) << (lane * 16);
-        m.token |= u64::from(_mm_movemask_epi8(token) as u16) << (lane * 16);
+        let token = std::arch::x86_64::_mm_andnot_si128(excluded, in_range(v, 0x21, 94));
+        m.word |= bits(word, i);
+        m.token |= bits(token, i);
     }
     m
 }
@@ -106,26 +89,11 @@ fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn masks_avx2(block: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "avx2")]
-    fn in_range(v: __m256i, lo: u8, len: u8) -> __m256i {
-        let t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
-        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((len - 1) as i8)), t)
-    }
-    #[target_feature(enable = "avx2")]
-    fn eq(v: __m256i, b: u8) -> __m256i {
-        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8))
-    }
-    #[target_feature(enable = "avx2")]
-    fn or(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_or_si256(a, b)
-    }
-
+    use crate::scan::avx2::*;
     let mut m = Masks::default();
-    for (lane, chunk) in block.chunks_exact(32).enumerate() {
-        let v = crate::scan::avx2_lane(chunk);
-        let letter = in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 26);
+    for i in 0..BLOCK / 32 {
+        let v = lane(block, i);
+        let letter = in_range(or(v, std::arch::x86_64::_mm256_set1_epi8(0x20)), b'a', 26);
         let digit = in_range(v, b'0', 10);
         let punct = or(or(eq(v, b'_'), eq(v, b']')), eq(v, b'*'));
         let word = or(or(letter, digit), punct);
@@ -136,9 +104,9 @@ fn masks_avx2(block: &[u8; BLOCK]) -> Masks {
                 or(or(in_range(v, b'[', 3), eq(v, b'`')), in_range(v, b'{', 3)),
             ),
         );
-        let token = _mm256_andnot_si256(excluded, in_range(v, 0x21, 94));
-        m.word |= u64::from(_mm256_movemask_epi8(word) as u32) << (lane * 32);
-        m.token |= u64::from(_mm256_movemask_epi8(token) as u32) << (lane * 32);
+        let token = std::arch::x86_64::_mm256_andnot_si256(excluded, in_range(v, 0x21, 94));
+        m.word |= bits(word, i);
+        m.token |= bits(token, i);
     }
     m
 }

@@ -87,21 +87,17 @@ impl Quotes {
     }
 }
 
-/// SSE2 masks (quotes, backslashes), 16 bytes per compare; the loads go through `_mm_set_epi64x` on
-/// plain integers, so the only `unsafe` is the call itself (see [`masks_of`]).
+/// SSE2 masks (quotes, backslashes), 16 bytes per compare, from the steps in `scan::sse2`; the
+/// only `unsafe` is the call itself (see [`masks_of`]).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn block_masks(block: &[u8; BLOCK]) -> (u64, u64) {
-    use std::arch::x86_64::*;
+    use crate::scan::sse2::*;
     let (mut quotes, mut backslashes) = (0u64, 0u64);
-    for (lane, chunk) in block.chunks_exact(16).enumerate() {
-        let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap_or_default());
-        let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
-        let v = _mm_set_epi64x(hi as i64, lo as i64);
-        let q = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8))) as u16;
-        let b = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8))) as u16;
-        quotes |= u64::from(q) << (lane * 16);
-        backslashes |= u64::from(b) << (lane * 16);
+    for i in 0..BLOCK / 16 {
+        let v = lane(block, i);
+        quotes |= bits(eq(v, b'"'), i);
+        backslashes |= bits(eq(v, b'\\'), i);
     }
     (quotes, backslashes)
 }
@@ -129,14 +125,12 @@ fn byte_loop_masks(block: &[u8; BLOCK]) -> (u64, u64) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn block_masks_avx2(block: &[u8; BLOCK]) -> (u64, u64) {
-    use std::arch::x86_64::*;
+    use crate::scan::avx2::*;
     let (mut quotes, mut backslashes) = (0u64, 0u64);
-    for (lane, chunk) in block.chunks_exact(32).enumerate() {
-        let v = crate::scan::avx2_lane(chunk);
-        let q = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8))) as u32;
-        let b = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8))) as u32;
-        quotes |= u64::from(q) << (lane * 32);
-        backslashes |= u64::from(b) << (lane * 32);
+    for i in 0..BLOCK / 32 {
+        let v = lane(block, i);
+        quotes |= bits(eq(v, b'"'), i);
+        backslashes |= bits(eq(v, b'\\'), i);
     }
     (quotes, backslashes)
 }
