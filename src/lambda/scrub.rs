@@ -75,39 +75,99 @@ pub fn scrub_message(scrubber: &Scrubber, message: &str, tally: &mut Tally) -> S
 
 /// [`scrub_message`] for a message the caller owns: one in which nothing is found (nearly every
 /// event) is returned as it is, neither copied nor checked as UTF-8 again, and only the others
-/// are rewritten into a new string. The search runs through the same guard: a panic in it
-/// replaces the event by [`INTERNAL_ERROR_MARKER`] as before.
+/// are rewritten into a new string. The search and the rewrite run under the guard: a panic in
+/// either replaces the event by [`INTERNAL_ERROR_MARKER`].
 pub fn scrub_owned(scrubber: &Scrubber, message: String, tally: &mut Tally) -> String {
-    let mut findings = Findings::default();
-    match guard::run(|| scrubber.find_into(message.as_bytes(), &mut findings)) {
-        Ok(()) if findings.spans().is_empty() => {
-            tally.events += 1;
-            tally.bytes_in += message.len() as u64;
-            tally.bytes_out += message.len() as u64;
-            // Values an allow-list kept are counted even where nothing was replaced.
-            tally.rules.add_findings(&findings);
-            message
-        }
-        // Something to replace: rewritten through the guard with what was found.
-        Ok(()) => guarded(&message, tally, |input, out, scratch| {
-            std::mem::swap(scratch, &mut findings);
-            scrubber.rewrite_into(input, scratch, out)
-        }),
-        // The search panicked: the markers, as the guard writes them for a panicking rewrite.
-        Err(guard::Panicked) => {
-            tally.events += 1;
-            tally.bytes_in += message.len() as u64;
-            tally.internal_errors += 1;
-            let text = markers(&message);
-            tally.bytes_out += text.len() as u64;
-            text
-        }
-    }
+    owned(scrubber, message, tally)
 }
 
 /// Scrubs the message of every event in `events` in place (see the module doc: one search for
 /// them all), counting into `tally`.
 pub fn scrub_events(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
+    events_with(scrubber, events, tally)
+}
+
+/// What this module asks of the engine: a search, and a rewrite of part of what was searched. The
+/// scrubber is the one implementation outside tests, which put a panicking engine here to show
+/// that every path fails closed.
+trait Engine {
+    fn find(&self, input: &[u8], findings: &mut Findings);
+    fn rewrite(&self, input: &[u8], part: Part<'_>, out: &mut Vec<u8>);
+}
+
+/// One event's place in what was searched: its range and the spans found in it.
+#[derive(Clone)]
+struct Part<'a> {
+    range: std::ops::Range<usize>,
+    spans: &'a [crate::Span],
+    findings: &'a Findings,
+}
+
+impl Engine for Scrubber {
+    fn find(&self, input: &[u8], findings: &mut Findings) {
+        self.find_into(input, findings)
+    }
+    fn rewrite(&self, input: &[u8], part: Part<'_>, out: &mut Vec<u8>) {
+        self.rewrite_part(input, part.range, part.spans, part.findings, out)
+    }
+}
+
+fn owned(engine: &impl Engine, message: String, tally: &mut Tally) -> String {
+    let mut findings = Findings::default();
+    let whole = 0..message.len();
+    match guard::run(|| engine.find(message.as_bytes(), &mut findings)) {
+        Ok(()) => {
+            // Values an allow-list kept are counted even where nothing was replaced.
+            tally.rules.add_findings(&findings);
+            let part = Part {
+                range: whole,
+                spans: findings.spans(),
+                findings: &findings,
+            };
+            write_back(engine, message.as_bytes(), part, tally).unwrap_or(message)
+        }
+        Err(guard::Panicked) => {
+            tally.internal_errors += 1;
+            let text = markers(message.as_bytes());
+            count(tally, message.len(), text.len());
+            text
+        }
+    }
+}
+
+/// The text of the event at `part` of `input`, counted: `None` when nothing in it is replaced
+/// (the event keeps its message), else its rewrite, or the markers if rewriting panicked.
+fn write_back(
+    engine: &impl Engine,
+    input: &[u8],
+    part: Part<'_>,
+    tally: &mut Tally,
+) -> Option<String> {
+    let len = part.range.len();
+    if part.spans.is_empty() {
+        count(tally, len, len);
+        return None;
+    }
+    let mut out = Vec::with_capacity(len + 16);
+    let text = match guard::run(|| engine.rewrite(input, part.clone(), &mut out)) {
+        Ok(()) => text_of(out),
+        Err(guard::Panicked) => {
+            tally.internal_errors += 1;
+            markers(&input[part.range])
+        }
+    };
+    count(tally, len, text.len());
+    Some(text)
+}
+
+/// Counts one event in and out.
+fn count(tally: &mut Tally, bytes_in: usize, bytes_out: usize) {
+    tally.events += 1;
+    tally.bytes_in += bytes_in as u64;
+    tally.bytes_out += bytes_out as u64;
+}
+
+fn events_with(engine: &impl Engine, events: &mut [LogEvent], tally: &mut Tally) {
     // Runs of events of at most `JOINED_MAX` bytes (one longer event is a run alone), so the
     // joined copy adds at most that much memory to a payload of any size.
     let mut rest = events;
@@ -122,7 +182,7 @@ pub fn scrub_events(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Ta
             .count()
             .max(1);
         let (run, after) = rest.split_at_mut(n);
-        scrub_run(scrubber, run, tally);
+        run_with(engine, run, tally);
         rest = after;
     }
 }
@@ -132,9 +192,9 @@ pub fn scrub_events(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Ta
 const JOINED_MAX: usize = 1 << 20;
 
 /// [`scrub_events`] for one run of events.
-fn scrub_run(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
+fn run_with(engine: &impl Engine, events: &mut [LogEvent], tally: &mut Tally) {
     if events.len() < 2 {
-        return each_alone(scrubber, events, tally);
+        return each_alone(engine, events, tally);
     }
     let mut joined = Vec::with_capacity(events.iter().map(|e| e.message.len() + 1).sum());
     // Where each event's message starts in `joined`; it ends before the line break after it.
@@ -145,7 +205,7 @@ fn scrub_run(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
         joined.push(b'\n');
     }
     let mut findings = Findings::default();
-    let searched = guard::run(|| scrubber.find_into(&joined, &mut findings));
+    let searched = guard::run(|| engine.find(&joined, &mut findings));
     // A span that covers a line break this function added reaches across an event's end.
     let crosses = || {
         findings.spans().iter().any(|s| {
@@ -160,7 +220,7 @@ fn scrub_run(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
     // Key blocks read on over lines (see the module doc): where one may begin, events alone.
     let key_block = || memchr::memmem::find(&joined, PEM_START).is_some();
     if searched.is_err() || key_block() || crosses() {
-        return each_alone(scrubber, events, tally);
+        return each_alone(engine, events, tally);
     }
     tally.rules.add_findings(&findings);
     let spans = findings.spans();
@@ -171,28 +231,14 @@ fn scrub_run(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
         while next < spans.len() && spans[next].start < end {
             next += 1;
         }
-        tally.events += 1;
-        tally.bytes_in += e.message.len() as u64;
-        if next > first {
-            let mut out = Vec::with_capacity(e.message.len() + 16);
-            let written = guard::run(|| {
-                scrubber.rewrite_part(
-                    &joined,
-                    start..end,
-                    &spans[first..next],
-                    &findings,
-                    &mut out,
-                )
-            });
-            e.message = match written {
-                Ok(()) => text_of(out),
-                Err(guard::Panicked) => {
-                    tally.internal_errors += 1;
-                    markers(&e.message)
-                }
-            };
+        let part = Part {
+            range: start..end,
+            spans: &spans[first..next],
+            findings: &findings,
+        };
+        if let Some(text) = write_back(engine, &joined, part, tally) {
+            e.message = text;
         }
-        tally.bytes_out += e.message.len() as u64;
     }
 }
 
@@ -201,9 +247,9 @@ fn scrub_run(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
 const PEM_START: &[u8] = b"-----BEGIN ";
 
 /// Every event searched on its own.
-fn each_alone(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Tally) {
+fn each_alone(engine: &impl Engine, events: &mut [LogEvent], tally: &mut Tally) {
     for e in events {
-        e.message = scrub_owned(scrubber, std::mem::take(&mut e.message), tally);
+        e.message = owned(engine, std::mem::take(&mut e.message), tally);
     }
 }
 
@@ -218,9 +264,9 @@ fn text_of(out: Vec<u8>) -> String {
 }
 
 /// What a message becomes when the engine failed on it.
-fn markers(message: &str) -> String {
+fn markers(message: &[u8]) -> String {
     let mut out = Vec::new();
-    guard::write_markers(message.as_bytes(), &mut out);
+    guard::write_markers(message, &mut out);
     text_of(out)
 }
 
@@ -233,14 +279,12 @@ fn guarded(
 ) -> String {
     let mut out = Vec::with_capacity(message.len() + 16);
     let mut findings = Findings::default();
-    tally.events += 1;
-    tally.bytes_in += message.len() as u64;
     match guard::fail_closed(message.as_bytes(), &mut out, &mut findings, scrub) {
         Ok(()) => tally.rules.add_findings(&findings),
         Err(guard::Panicked) => tally.internal_errors += 1,
     }
     let text = text_of(out);
-    tally.bytes_out += text.len() as u64;
+    count(tally, message.len(), text.len());
     text
 }
 
@@ -314,6 +358,69 @@ mod tests {
         }
         assert_eq!(together, alone);
         assert_eq!(together.total_findings(), 5000);
+    }
+
+    /// The scrubber, but panicking when it searches an input holding `BOOM` or rewrites an event
+    /// holding `BANG`.
+    struct Faulty(Scrubber);
+
+    impl Engine for Faulty {
+        fn find(&self, input: &[u8], findings: &mut Findings) {
+            assert!(memchr::memmem::find(input, b"BOOM").is_none(), "injected");
+            Engine::find(&self.0, input, findings)
+        }
+        fn rewrite(&self, input: &[u8], part: Part<'_>, out: &mut Vec<u8>) {
+            let event = &input[part.range.clone()];
+            assert!(memchr::memmem::find(event, b"BANG").is_none(), "injected");
+            Engine::rewrite(&self.0, input, part, out)
+        }
+    }
+
+    fn events(messages: &[&str]) -> Vec<LogEvent> {
+        messages
+            .iter()
+            .map(|m| LogEvent {
+                message: m.to_string(),
+                ..LogEvent::default()
+            })
+            .collect()
+    }
+
+    /// A panic in the joined search, in an event's own search, or in an event's rewrite masks that
+    /// event and no other, one event out per event in, and is counted.
+    #[test]
+    fn every_path_fails_closed() {
+        let engine = Faulty(Scrubber::builtin().unwrap());
+        let marker = INTERNAL_ERROR_MARKER.to_string();
+        // The joined search panics (`BOOM`), so each event is searched alone: the one holding
+        // `BOOM` panics in its search, the one holding `BANG` in its rewrite.
+        let mut alone = events(&[
+            "mail a@example.com",
+            "BOOM mail b@example.com",
+            "BANG mail c@example.com\nsecond line",
+            "BANG nothing found here",
+        ]);
+        let mut tally = Tally::default();
+        events_with(&engine, &mut alone, &mut tally);
+        let got: Vec<&str> = alone.iter().map(|e| e.message.as_str()).collect();
+        let two = format!("{marker}\n{marker}");
+        assert_eq!(
+            got,
+            [
+                "mail [EMAIL]",
+                marker.as_str(),
+                two.as_str(),
+                "BANG nothing found here"
+            ]
+        );
+        assert_eq!((tally.events, tally.internal_errors), (4, 2));
+        // The joined search succeeds; one event's rewrite panics.
+        let mut joined = events(&["mail x@example.com", "BANG mail d@example.com", "plain"]);
+        let mut tally = Tally::default();
+        events_with(&engine, &mut joined, &mut tally);
+        let got: Vec<&str> = joined.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(got, ["mail [EMAIL]", marker.as_str(), "plain"]);
+        assert_eq!((tally.events, tally.internal_errors), (3, 1));
     }
 
     #[test]
