@@ -130,6 +130,15 @@ pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     if !is_gzip(bytes) {
         return Err(DecodeError::Gzip("no gzip header".into()));
     }
+    match gunzip_sized(bytes, limit) {
+        Some(out) => Ok(out),
+        None => gunzip_streaming(bytes, limit),
+    }
+}
+
+/// Inflates with flate2's streaming reader, which takes every header field and stops reading one
+/// byte past `limit`.
+fn gunzip_streaming(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(limit));
     // One byte past the limit is enough to know the limit was passed, and reading stops there: the
     // bomb is never inflated further.
@@ -144,6 +153,40 @@ pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
         return Err(DecodeError::TooLarge { limit });
     }
     Ok(out)
+}
+
+/// The common case of [`gunzip`] in one call: a member with the plain 10-byte header (what
+/// CloudWatch Logs and Firehose write) that ends the input, inflated straight into a buffer of the
+/// size its trailer states. That skips the streaming reader's zero-filled growth, reallocation and
+/// window copies (a tenth of the inflate time). `None` for anything else — header fields, bytes
+/// after the member, a stated size over `limit` or one the data does not match, a bad checksum, a
+/// corrupt stream — and the streaming reader then decides (and words the error) exactly as before.
+fn gunzip_sized(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
+    const HEADER: usize = 10;
+    // Deflate (8), no flags.
+    if bytes.get(2..4)? != [8, 0] || bytes.len() < HEADER + 8 {
+        return None;
+    }
+    let (body, trailer) = bytes[HEADER..].split_at(bytes.len() - HEADER - 8);
+    let crc = u32::from_le_bytes(trailer.get(..4)?.try_into().ok()?);
+    let size = usize::try_from(u32::from_le_bytes(trailer.get(4..)?.try_into().ok()?)).ok()?;
+    if size > limit {
+        return None;
+    }
+    let mut out = Vec::with_capacity(size);
+    let mut inflater = flate2::Decompress::new(false);
+    let status = inflater
+        .decompress_vec(body, &mut out, flate2::FlushDecompress::Finish)
+        .ok()?;
+    let whole = status == flate2::Status::StreamEnd
+        && usize::try_from(inflater.total_in()).ok() == Some(body.len())
+        && out.len() == size;
+    if !whole {
+        return None;
+    }
+    let mut check = flate2::Crc::new();
+    check.update(&out);
+    (check.sum() == crc).then_some(out)
 }
 
 /// Compresses `bytes` as one gzip stream (the format Firehose records arrive in).
@@ -258,6 +301,52 @@ mod tests {
         assert!(matches!(err, DecodeError::Gzip(_)), "{err}");
         let err = subscription_data("", 1 << 20).unwrap_err();
         assert_eq!(err, DecodeError::Gzip("empty input".into()));
+    }
+
+    #[test]
+    fn sized_inflate_agrees_with_the_streaming_reader() {
+        let json = GOOD.as_bytes();
+        let plain = gzip(json);
+        let mut named = flate2::GzBuilder::new()
+            .filename("payload.json")
+            .write(Vec::new(), flate2::Compression::default());
+        named.write_all(json).unwrap();
+        let named = named.finish().unwrap();
+        let mut trailing = plain.clone();
+        trailing.extend_from_slice(b"junk after the member");
+        let n = plain.len();
+        let with = |at: usize, byte: u8| {
+            let mut v = plain.clone();
+            v[at] ^= byte;
+            v
+        };
+        let cases = [
+            plain.clone(),
+            named,
+            trailing,
+            with(n - 8, 1),    // checksum
+            with(n - 4, 1),    // stated size one more or less
+            with(n - 1, 0x80), // stated size far too large
+            with(n / 2, 0x55), // deflate data
+            with(3, 0x10),     // a comment flag with no comment
+            plain[..n - 1].to_vec(),
+            plain[..n - 9].to_vec(),
+            gzip(b""),
+            gzip(&[7; 100]),
+            gzip(&[7; 101]),
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            for limit in [100, 1 << 20] {
+                assert_eq!(
+                    gunzip(case, limit),
+                    gunzip_streaming(case, limit),
+                    "case {i}, limit {limit}"
+                );
+            }
+        }
+        // The common case takes the sized path.
+        assert_eq!(gunzip_sized(&plain, 1 << 20).as_deref(), Some(json));
+        assert_eq!(gunzip_sized(&cases[3], 1 << 20), None);
     }
 
     #[test]
