@@ -319,7 +319,11 @@ impl<'a> Triggers<'a> {
             ],
         );
         let iban = starts & upper1 & upper2;
-        let alnum2 = later(m.digit | m.alpha, 2, [prev(1, alnum), prev(2, alnum), false]);
+        let alnum2 = later(
+            m.digit | m.alpha,
+            2,
+            [prev(1, alnum), prev(2, alnum), false],
+        );
         let dotted = starts
             & later(
                 m.dot_dash,

@@ -87,6 +87,22 @@ impl Quotes {
     }
 }
 
+/// The `"` and `\\` among the 64 bytes of `bytes` from `from` on, as one mask (bit `i` is byte
+/// `from + i`; bytes past the end are neither): the same classification for readers that walk a
+/// buffer block by block instead of indexing a line (the Lambda's payload reader).
+pub(crate) fn specials_at(bytes: &[u8], from: usize, isa: Isa) -> u64 {
+    let (quotes, backslashes) = match bytes.get(from..from.saturating_add(BLOCK)) {
+        Some(block) => masks_of(block.try_into().unwrap_or(&[0; BLOCK]), isa),
+        None => {
+            let rest = bytes.get(from..).unwrap_or_default();
+            let mut block = [0u8; BLOCK];
+            block[..rest.len()].copy_from_slice(rest);
+            masks_of(&block, isa)
+        }
+    };
+    quotes | backslashes
+}
+
 /// SSE2 masks (quotes, backslashes), 16 bytes per compare, from the steps in `scan::sse2`; the
 /// only `unsafe` is the call itself (see [`masks_of`]).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -175,6 +191,25 @@ mod tests {
                     let want = byte_loop_masks(&block);
                     assert_eq!(masks_of(&block, isa), want, "{isa:?} {block:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn specials_at_any_offset_and_at_the_end() {
+        let bytes: Vec<u8> = (0..300u32)
+            .map(|i| match i % 7 {
+                0 => b'"',
+                3 => b'\\',
+                _ => b'a' + (i % 26) as u8,
+            })
+            .collect();
+        for isa in Isa::all_available() {
+            for from in 0..=bytes.len() + 1 {
+                let want = (0..64)
+                    .filter(|&i| matches!(bytes.get(from + i), Some(b'"' | b'\\')))
+                    .fold(0u64, |m, i| m | 1 << i);
+                assert_eq!(specials_at(&bytes, from, isa), want, "{isa:?} from {from}");
             }
         }
     }

@@ -17,6 +17,8 @@ use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::{Deserialize, Serialize};
 
+mod reader;
+
 /// Default cap on the inflated size of one payload. CloudWatch Logs sends at most about 1 MB of
 /// compressed data per invocation, which real logs inflate to a few MB; 64 MiB leaves room for very
 /// repetitive logs while keeping a bomb from taking the function's memory.
@@ -202,9 +204,13 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// Parses inflated JSON as a [`LogData`].
+/// Parses inflated JSON as a [`LogData`]: the compact shape CloudWatch Logs writes by a reader
+/// made for it ([`reader`]), anything else (and every error) by serde.
 pub fn log_data(json: &[u8]) -> Result<LogData, DecodeError> {
-    let data: LogData = serde_json::from_slice(json).map_err(|e| json_error(&e))?;
+    let data = match reader::log_data(json) {
+        Some(data) => data,
+        None => serde_json::from_slice(json).map_err(|e| json_error(&e))?,
+    };
     if data.message_type == DATA_MESSAGE && data.log_group.is_empty() {
         return Err(DecodeError::Schema(
             "DATA_MESSAGE with an empty logGroup".into(),

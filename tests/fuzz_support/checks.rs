@@ -422,6 +422,7 @@ mod lambda {
             },
             // Any bytes as the inflated JSON.
             2 => {
+                agrees_with_serde(rest);
                 decoded(decode::log_data(rest));
             }
             // Any bytes wrapped in a valid envelope: decoding through it is decoding the JSON.
@@ -440,6 +441,22 @@ mod lambda {
             }
             // A Firehose record holding the bytes, gzipped or not.
             _ => firehose_record(rest),
+        }
+    }
+
+    /// `decode::log_data` reads the compact shape CloudWatch writes with a reader of its own and
+    /// anything else with serde: whatever it accepts, serde reads the same, and what serde reads
+    /// it refuses only as a schema error (its checks after reading), never as bad JSON.
+    fn agrees_with_serde(json: &[u8]) {
+        let by_serde = serde_json::from_slice::<LogData>(json);
+        match (decode::log_data(json), by_serde) {
+            (Ok(ours), Ok(theirs)) => assert_eq!(ours, theirs, "read differently from serde"),
+            (Ok(_), Err(_)) => panic!("read a payload serde refuses"),
+            (Err(e), Ok(_)) => assert!(
+                matches!(e, DecodeError::Schema(_)),
+                "refused a payload serde reads: {e}"
+            ),
+            (Err(_), Err(_)) => {}
         }
     }
 
