@@ -58,6 +58,7 @@ mod detect;
 pub mod extension;
 mod findings;
 pub mod guard;
+mod joined;
 mod json;
 #[cfg(feature = "lambda")]
 pub mod lambda;

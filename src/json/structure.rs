@@ -90,6 +90,7 @@ impl Quotes {
 /// The `"` and `\\` among the 64 bytes of `bytes` from `from` on, as one mask (bit `i` is byte
 /// `from + i`; bytes past the end are neither): the same classification for readers that walk a
 /// buffer block by block instead of indexing a line (the Lambda's payload reader).
+#[cfg_attr(not(feature = "lambda"), allow(dead_code))]
 pub(crate) fn specials_at(bytes: &[u8], from: usize, isa: Isa) -> u64 {
     let (quotes, backslashes) = match bytes.get(from..from.saturating_add(BLOCK)) {
         Some(block) => masks_of(block.try_into().unwrap_or(&[0; BLOCK]), isa),

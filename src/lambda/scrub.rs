@@ -7,17 +7,14 @@
 //!
 //! A payload's events are searched together ([`scrub_events`]): one search over the messages
 //! joined by line breaks costs what the engine costs on a buffer, where a search per event paid
-//! the engine's set-up per event (a third of the Lambda path's scanning time). Detection is
-//! line-local (keyword windows, JSON documents, trigger lines and settling stop at line breaks),
-//! so the spans within an event are those a search of the event alone finds. Two things are not:
-//! a span that reaches across an event's end (a user pattern that matches line breaks), and a
-//! private key block, the one detector that reads on over lines (its END may be lines later, and
-//! one left open takes the lines after it, each line its own span). A payload with either — a
-//! `-----BEGIN ` anywhere, or a span over an added line break — has every event searched on its
-//! own instead. Each event is then written back from its own spans: one with none keeps its
-//! message, uncopied. `tests/corpus.rs` checks that every event comes out as searched alone.
+//! the engine's set-up per event (a third of the Lambda path's scanning time). `crate::joined`
+//! says when the spans cannot be read back per event (a span across an event's end, a private key
+//! block); then every event of the run is searched on its own. Each event is written back from
+//! its own spans: one with none keeps its message, uncopied. `tests/corpus.rs` checks that every
+//! event comes out as searched alone.
 
 use crate::guard::{self, RuleTally};
+use crate::joined::Joined;
 use crate::lambda::decode::LogEvent;
 use crate::{Findings, Scrubber};
 
@@ -196,55 +193,28 @@ fn run_with(engine: &impl Engine, events: &mut [LogEvent], tally: &mut Tally) {
     if events.len() < 2 {
         return each_alone(engine, events, tally);
     }
-    let mut joined = Vec::with_capacity(events.iter().map(|e| e.message.len() + 1).sum());
-    // Where each event's message starts in `joined`; it ends before the line break after it.
-    let mut starts = Vec::with_capacity(events.len());
+    let mut joined =
+        Joined::with_capacity(events.iter().map(|e| e.message.len()).sum(), events.len());
     for e in events.iter() {
-        starts.push(joined.len());
-        joined.extend_from_slice(e.message.as_bytes());
-        joined.push(b'\n');
+        joined.push(e.message.as_bytes());
     }
     let mut findings = Findings::default();
-    let searched = guard::run(|| engine.find(&joined, &mut findings));
-    // A span that covers a line break this function added reaches across an event's end.
-    let crosses = || {
-        findings.spans().iter().any(|s| {
-            let i = starts
-                .partition_point(|&start| start <= s.start)
-                .saturating_sub(1);
-            // The line break after this event's message.
-            let brk = starts.get(i + 1).map_or(joined.len(), |&next| next) - 1;
-            s.end() > brk
-        })
-    };
-    // Key blocks read on over lines (see the module doc): where one may begin, events alone.
-    let key_block = || memchr::memmem::find(&joined, PEM_START).is_some();
-    if searched.is_err() || key_block() || crosses() {
+    let searched = guard::run(|| engine.find(joined.bytes(), &mut findings));
+    if searched.is_err() || joined.apart(findings.spans()) {
         return each_alone(engine, events, tally);
     }
     tally.rules.add_findings(&findings);
-    let spans = findings.spans();
-    let mut next = 0;
-    for (e, &start) in events.iter_mut().zip(&starts) {
-        let end = start + e.message.len();
-        let first = next;
-        while next < spans.len() && spans[next].start < end {
-            next += 1;
-        }
+    for (e, (range, spans)) in events.iter_mut().zip(joined.split(findings.spans())) {
         let part = Part {
-            range: start..end,
-            spans: &spans[first..next],
+            range,
+            spans,
             findings: &findings,
         };
-        if let Some(text) = write_back(engine, &joined, part, tally) {
+        if let Some(text) = write_back(engine, joined.bytes(), part, tally) {
             e.message = text;
         }
     }
 }
-
-/// What starts a private key block, the one detection that reads past a line's end (see
-/// `detect::secrets::pem`).
-const PEM_START: &[u8] = b"-----BEGIN ";
 
 /// Every event searched on its own.
 fn each_alone(engine: &impl Engine, events: &mut [LogEvent], tally: &mut Tally) {
