@@ -36,6 +36,13 @@ impl Joined {
         }
     }
 
+    /// Frees the buffers when they hold room for more than `keep` bytes.
+    pub fn release_over(&mut self, keep: usize) {
+        if self.bytes.capacity() > keep {
+            *self = Joined::default();
+        }
+    }
+
     pub fn clear(&mut self) {
         self.bytes.clear();
         self.starts.clear();
@@ -140,5 +147,9 @@ mod tests {
         j.clear();
         j.push(b"x -----BEGIN RSA");
         assert!(j.apart(&[]));
+        j.release_over(1 << 20);
+        assert!(j.bytes().len() == 17);
+        j.release_over(4);
+        assert!(j.bytes().is_empty() && j.starts.capacity() == 0);
     }
 }

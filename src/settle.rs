@@ -46,6 +46,9 @@ pub(crate) trait Engine {
 /// fuzzing has found settles after one; a second is rare.
 pub(crate) const ROUNDS: usize = 4;
 
+/// The most joined-region capacity a thread keeps between calls (see [`settle`]).
+const KEEP_JOINED: usize = 4 << 20;
+
 /// Where one replacement landed in a region's rewritten text, and what it replaced.
 #[derive(Clone, Copy, Debug)]
 struct Token {
@@ -95,7 +98,12 @@ pub(crate) fn settle(
     // A settle run never re-enters itself (the check is a plain detection pass), but a caller on
     // this thread might (a panic hook, a test harness); a busy scratch gets a fresh one.
     let settled = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => settle_with(scrubber, input, findings, mode, &mut scratch, true),
+        Ok(mut scratch) => {
+            settle_with(scrubber, input, findings, mode, &mut scratch, true);
+            // The joined regions of one call are at most its input; a thread keeps no more than
+            // a CLI chunk's worth between calls.
+            scratch.joined.release_over(KEEP_JOINED);
+        }
         Err(_) => settle_with(
             scrubber,
             input,
