@@ -29,6 +29,16 @@ impl Span {
     pub fn end(&self) -> usize {
         self.start + self.len
     }
+
+    /// `len` bytes from `start`, of rule 0: the span tests of the stages build.
+    #[cfg(test)]
+    pub(crate) fn at(start: usize, len: usize) -> Span {
+        Span {
+            start,
+            len,
+            rule: RuleId(0),
+        }
+    }
 }
 
 /// The spans one call to [`Scrubber::scrub`](crate::Scrubber::scrub) replaced, in input order and

@@ -111,14 +111,9 @@ impl Joined {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::RuleId;
 
     fn s(start: usize, len: usize) -> Span {
-        Span {
-            start,
-            len,
-            rule: RuleId(0),
-        }
+        Span::at(start, len)
     }
 
     #[test]

@@ -103,17 +103,11 @@ pub(crate) fn settle(
             // The joined regions of one call are at most its input; a thread keeps no more than
             // a CLI chunk's worth between calls.
             scratch.joined.release_over(KEEP_JOINED);
+            true
         }
-        Err(_) => settle_with(
-            scrubber,
-            input,
-            findings,
-            mode,
-            &mut Scratch::default(),
-            true,
-        ),
+        Err(_) => false,
     });
-    if settled.is_err() {
+    if !matches!(settled, Ok(true)) {
         settle_with(
             scrubber,
             input,
@@ -390,14 +384,9 @@ fn covered(spans: &[Span], span: &Span) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::RuleId;
 
     fn s(start: usize, len: usize) -> Span {
-        Span {
-            start,
-            len,
-            rule: RuleId(0),
-        }
+        Span::at(start, len)
     }
 
     #[test]
