@@ -5,11 +5,14 @@
 //! about what a 150-byte line's own search costs, so callers with many small pieces search them
 //! joined: the Lambda a payload's events, `settle` the rewritten lines it checks. Detection is
 //! line-local (keyword windows, JSON documents, trigger lines stop at line breaks), so the spans
-//! within a piece are those a search of the piece alone finds — with two exceptions, which
-//! [`Joined::apart`] reports so that the caller searches each piece on its own instead: a span
-//! that reaches across a piece's end (a user pattern that matches line breaks), and a private key
-//! block, the one detector that reads on over lines (its END may be lines later, and one left open
-//! takes the lines after it).
+//! within a piece are those a search of the piece alone finds — with three exceptions, after which
+//! the caller searches each piece on its own instead. Two show in what a search found, and
+//! [`Joined::apart`] reports them: a span that reaches across a piece's end (a user pattern that
+//! matches line breaks), and a private key block, the one detector that reads on over lines (its
+//! END may be lines later, and one left open takes the lines after it). The third is known when
+//! the rules are compiled (`Scrubber::may_join`): a user regex that asks where the searched text
+//! begins or ends (`^`, `$` outside multi-line mode), which matches at every piece's edge when the
+//! pieces are searched alone and only at the joined text's edges when they are not.
 
 use std::ops::Range;
 

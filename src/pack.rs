@@ -72,9 +72,25 @@ enum UserRegexError {
     MatchesEmpty,
 }
 
+/// What a pack's regex is matched against.
+#[derive(Clone, Copy)]
+enum RegexUse {
+    /// Log lines (a rule's regex): `^` and `$` match at line starts and ends (multi-line mode,
+    /// `\r\n` taken as one line break). Outside that mode they would match only where the searched
+    /// text begins and ends, which is wherever the input happens to be cut into searches (a CLI
+    /// chunk of many lines, one Lambda event): `(?:^|[^A-Za-z0-9+/])key` missed a key at the start
+    /// of every line but a search's first.
+    Lines,
+    /// One candidate value (an allow entry's regex): `^…$` asks for all of it.
+    Value,
+}
+
 /// Compiles a regex from a pack, within the size limit, refusing one that matches nothing at all.
-fn user_regex(pattern: &str) -> Result<regex::bytes::Regex, UserRegexError> {
+fn user_regex(pattern: &str, against: RegexUse) -> Result<regex::bytes::Regex, UserRegexError> {
+    let lines = matches!(against, RegexUse::Lines);
     let regex = regex::bytes::RegexBuilder::new(pattern)
+        .multi_line(lines)
+        .crlf(lines)
         .size_limit(USER_REGEX_SIZE_LIMIT)
         .dfa_size_limit(USER_REGEX_SIZE_LIMIT)
         .build()
@@ -750,7 +766,7 @@ fn compile_allow(
         spec.values.push(v.into_inner());
     }
     if let Some(re) = &entry.regex {
-        let regex = user_regex(re.get_ref()).map_err(|e| {
+        let regex = user_regex(re.get_ref(), RegexUse::Value).map_err(|e| {
             err(
                 re.span().start,
                 match e {
@@ -1036,7 +1052,7 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
         }
         (None, Some(re)) => {
             token_fields_only_for_tokens(rule, &err)?;
-            let regex = user_regex(re.get_ref()).map_err(|e| {
+            let regex = user_regex(re.get_ref(), RegexUse::Lines).map_err(|e| {
                 err(
                     re.span().start,
                     match e {

@@ -505,6 +505,12 @@ impl Scrubber {
         &self.precedence
     }
 
+    /// Whether pieces of text (lines, events) may be searched joined by line breaks
+    /// (`crate::joined`): not when a user regex asks where the searched text begins or ends.
+    pub(crate) fn may_join(&self) -> bool {
+        !self.detectors.custom.sees_text_edges()
+    }
+
     /// How lines holding JSON are scrubbed ([`Options::json`]).
     pub fn json_mode(&self) -> JsonMode {
         self.json
@@ -618,9 +624,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
         keywords: KeywordIndex::new(&gated, pack.settings().keyword_window),
         national: NationalIds::new(&national),
         secrets: SecretScanner::new(&literal, &key_values, ids.email, &user_triggers, &tokens),
-        custom: custom::CustomRules {
-            rules: custom_rules,
-        },
+        custom: custom::CustomRules::new(custom_rules),
         ids,
     }
 }
@@ -642,6 +646,10 @@ impl settle::Engine for Scrubber {
 
     fn find_once(&self, input: &[u8], findings: &mut Findings, mode: JsonMode) {
         Scrubber::find_once(self, input, findings, mode)
+    }
+
+    fn may_join(&self) -> bool {
+        Scrubber::may_join(self)
     }
 }
 

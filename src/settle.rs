@@ -40,6 +40,8 @@ pub(crate) trait Engine {
     fn write_span(&self, out: &mut Vec<u8>, input: &[u8], span: &Span, findings: &Findings);
     /// Detection without settling: the spans `mode` finds in `input`, resolved.
     fn find_once(&self, input: &[u8], findings: &mut Findings, mode: JsonMode);
+    /// Whether regions may be checked joined (`crate::joined`).
+    fn may_join(&self) -> bool;
 }
 
 /// Checks of the rewritten text before a region that keeps changing is replaced whole. Every case
@@ -149,6 +151,7 @@ fn settle_with(
         // back per region: then a search per region.
         if !join
             || scratch.regions.len() < 2
+            || !scrubber.may_join()
             || !check_joined(scrubber, input, findings, mode, scratch)
         {
             scratch.added.clear();
@@ -459,6 +462,27 @@ mod tests {
             settled >= 10 && joined >= 10,
             "{settled} settled, {joined} joined"
         );
+    }
+
+    /// A user regex that asks where the searched text ends (`\z`) sees the end of the input only
+    /// in the last region checked alone (joined, a line break follows it): a pack with one checks
+    /// its regions one by one, and scrubbing twice changes nothing.
+    #[test]
+    fn text_edge_patterns_are_checked_region_by_region() {
+        use crate::{Options, Pack, Scrubber};
+        let mut pack = Pack::builtin().expect("pack");
+        pack.merge_str(
+            "[[rule]]\nid = \"TAIL\"\nregex = '[a-z]+ \\[[A-Z]+\\]\\z'\n",
+            "tail.toml",
+        )
+        .expect("rule");
+        let s = Scrubber::new(&pack, &Options::default()).expect("scrubber");
+        let input = b"a@b.com x\nfoo\ncontact bob@example.com";
+        let (mut once, mut twice) = (Vec::new(), Vec::new());
+        s.scrub(input, &mut once);
+        s.scrub(&once, &mut twice);
+        assert_eq!(String::from_utf8_lossy(&once), "[EMAIL] x\nfoo\n[TAIL]");
+        assert_eq!(once, twice);
     }
 
     #[test]

@@ -851,3 +851,36 @@ mod huge_payloads {
         assert!(data.log_events.iter().all(|e| e.message.len() == 256 << 10));
     }
 }
+
+/// Rule regexes are matched against log lines: `^` and `$` are line anchors (multi-line mode,
+/// CRLF as one break), so a value at the start or end of any line of a buffer is found as on a
+/// line alone — the catalog's `(?:^|[^A-Za-z0-9+/])` boundary once missed a key at the start of
+/// every line but a search's first. A user regex with `^…$` finds every line's match, and an
+/// allow entry's `^…$` still asks for the whole candidate.
+#[test]
+fn line_anchors_in_rule_regexes_hold_on_every_line_of_a_buffer() {
+    let key = format!("{}+ASt{}A==", "A".repeat(76), "abcde");
+    let input = format!("first line\n{key}\n  {key}\r\n{key}");
+    let (out, found) = scrub(scrubber(), input.as_bytes());
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "first line\n[AZURE_IDENTIFIABLE_KEY]\n  [AZURE_IDENTIFIABLE_KEY]\r\n[AZURE_IDENTIFIABLE_KEY]"
+    );
+    assert_eq!(found.spans().len(), 3);
+
+    let mut pack = Pack::builtin().expect("built-in pack");
+    pack.merge_str(
+        "[[rule]]\nid = \"WHOLE\"\nregex = '^pin=[0-9]{4}$'\n\n[[allow]]\nregex = '^[a-z]+@example\\.com$'\n",
+        "anchors.toml",
+    )
+    .expect("pack");
+    let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
+    let (out, _) = scrub(
+        &s,
+        b"pin=1234\nx pin=5678\npin=9012\r\npin=3456\nbob@example.com jo.e@example.com",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "[WHOLE]\nx pin=5678\n[WHOLE]\r\n[WHOLE]\nbob@example.com [EMAIL]"
+    );
+}

@@ -50,10 +50,28 @@ pub(crate) struct CustomRule {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CustomRules {
     /// In the same order as the trigger lists given to the secret scanner.
-    pub rules: Vec<CustomRule>,
+    rules: Vec<CustomRule>,
+    /// Whether some rule's regex asks where the searched text begins or ends (`\A`, `\z`, or
+    /// `(?-m)` anchors): its matches then depend on how text is cut into searches, so pieces may
+    /// not be searched joined (`crate::joined`). `^` and `$` ask about line breaks (rule regexes
+    /// are compiled in multi-line mode, see `pack`), which joining by line breaks keeps.
+    sees_text_edges: bool,
 }
 
 impl CustomRules {
+    pub fn new(rules: Vec<CustomRule>) -> CustomRules {
+        let sees_text_edges = rules.iter().any(|r| sees_text_edges(r.regex.as_str()));
+        CustomRules {
+            rules,
+            sees_text_edges,
+        }
+    }
+
+    /// See the field.
+    pub fn sees_text_edges(&self) -> bool {
+        self.sees_text_edges
+    }
+
     pub fn find(&self, sink: &mut Sink<'_>, fired: &Fired) {
         for (i, r) in self.rules.iter().enumerate() {
             if r.triggered {
@@ -139,5 +157,52 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
         }
         Validator::Ssn => validate::ssn(digits),
         Validator::Ein => validate::ein(digits),
+    }
+}
+
+/// Whether `pattern`, parsed as rule regexes are compiled (multi-line, CRLF), holds a look-around
+/// at the start or end of the searched text. A pattern that does not parse here (it compiled, so
+/// not expected) counts as one that does.
+fn sees_text_edges(pattern: &str) -> bool {
+    use regex_syntax::hir::Look;
+    match regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .multi_line(true)
+        .crlf(true)
+        .build()
+        .parse(pattern)
+    {
+        Ok(hir) => {
+            let looks = hir.properties().look_set();
+            looks.contains(Look::Start) || looks.contains(Look::End)
+        }
+        Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sees_text_edges;
+
+    #[test]
+    fn text_edges_are_the_anchors_outside_multi_line_mode() {
+        for edge in [
+            r"\Asecret=\w+",
+            r"token=\w+\z",
+            r"(?-m:^a)",
+            r"(?-m)a\d$",
+            r"x|\Ab",
+        ] {
+            assert!(sees_text_edges(edge), "{edge}");
+        }
+        let inside = [
+            r"^secret=\w+$",
+            r"(?:^|[^A-Za-z0-9+/])k(?:$|[^A-Za-z0-9+/])",
+            r"\bkey-\d+\b",
+            r"(?-u:\xff)a",
+        ];
+        for pattern in inside {
+            assert!(!sees_text_edges(pattern), "{pattern}");
+        }
     }
 }

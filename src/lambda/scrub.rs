@@ -90,6 +90,8 @@ pub fn scrub_events(scrubber: &Scrubber, events: &mut [LogEvent], tally: &mut Ta
 trait Engine {
     fn find(&self, input: &[u8], findings: &mut Findings);
     fn rewrite(&self, input: &[u8], part: Part<'_>, out: &mut Vec<u8>);
+    /// Whether events may be searched joined (`crate::joined`).
+    fn may_join(&self) -> bool;
 }
 
 /// One event's place in what was searched: its range and the spans found in it.
@@ -106,6 +108,9 @@ impl Engine for Scrubber {
     }
     fn rewrite(&self, input: &[u8], part: Part<'_>, out: &mut Vec<u8>) {
         self.rewrite_part(input, part.range, part.spans, part.findings, out)
+    }
+    fn may_join(&self) -> bool {
+        Scrubber::may_join(self)
     }
 }
 
@@ -190,7 +195,7 @@ const JOINED_MAX: usize = 1 << 20;
 
 /// [`scrub_events`] for one run of events.
 fn run_with(engine: &impl Engine, events: &mut [LogEvent], tally: &mut Tally) {
-    if events.len() < 2 {
+    if events.len() < 2 || !engine.may_join() {
         return each_alone(engine, events, tally);
     }
     let mut joined =
@@ -344,6 +349,9 @@ mod tests {
             assert!(memchr::memmem::find(event, b"BANG").is_none(), "injected");
             Engine::rewrite(&self.0, input, part, out)
         }
+        fn may_join(&self) -> bool {
+            Engine::may_join(&self.0)
+        }
     }
 
     fn events(messages: &[&str]) -> Vec<LogEvent> {
@@ -391,6 +399,39 @@ mod tests {
         let got: Vec<&str> = joined.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(got, ["mail [EMAIL]", marker.as_str(), "plain"]);
         assert_eq!((tally.events, tally.internal_errors), (3, 1));
+    }
+
+    /// A user regex that asks where the searched text begins or ends (`\A`, `\z`) matches at
+    /// every event's edges only when each event is searched alone, so such a pack never joins
+    /// events; `^` and `$` are line anchors, which joining keeps. Either way every event comes
+    /// out as searched alone (joined with `\A`, only the first event's start matched).
+    #[test]
+    fn text_edge_patterns_keep_events_apart() {
+        let mut pack = crate::Pack::builtin().unwrap();
+        pack.merge_str(
+            "[[rule]]\nid = \"LEADING\"\nregex = '\\Asecret=\\w+'\n[[rule]]\nid = \"TRAILING\"\nregex = 'pin \\d{4}\\z'\n",
+            "edges.toml",
+        )
+        .unwrap();
+        let scrubber = Scrubber::new(&pack, &crate::Options::default()).unwrap();
+        assert!(!scrubber.may_join() && Scrubber::builtin().unwrap().may_join());
+        let messages = [
+            "secret=abc",
+            "secret=def x",
+            "ok pin 1234",
+            "pin 5678 ok",
+            "plain",
+        ];
+        let mut together = events(&messages);
+        scrub_events(&scrubber, &mut together, &mut Tally::default());
+        for (e, m) in together.iter().zip(messages) {
+            assert_eq!(
+                e.message,
+                scrub_message(&scrubber, m, &mut Tally::default())
+            );
+        }
+        assert_eq!(together[1].message, "[LEADING] x");
+        assert_eq!(together[2].message, "ok [TRAILING]");
     }
 
     #[test]
