@@ -335,10 +335,28 @@ impl Scrubber {
         if quoted {
             out.push(b'"');
         }
+        let opened = out.len();
         let whole = findings.is_whole(span);
         self.write_replacement(out, &input[span.start..span.end()], span.rule, whole);
         if quoted {
+            // The value's own line breaks (kept by every style, so that a line count holds) go
+            // after the closing quote, in order: inside a JSON string a raw line break is invalid,
+            // after it it is whitespace.
+            let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+            let breaks: Vec<u8> = out[opened..].iter().copied().filter(is_break).collect();
+            if !breaks.is_empty() {
+                let mut kept = opened;
+                for read in opened..out.len() {
+                    let b = out[read];
+                    if !is_break(&b) {
+                        out[kept] = b;
+                        kept += 1;
+                    }
+                }
+                out.truncate(kept);
+            }
             out.push(b'"');
+            out.extend_from_slice(&breaks);
         }
     }
 

@@ -56,7 +56,7 @@ fn replay(target: &str, at_least: usize, check: impl Fn(&[u8])) {
 
 #[test]
 fn engine_regressions() {
-    replay("engine", 33, checks::engine);
+    replay("engine", 34, checks::engine);
 }
 
 #[test]

@@ -642,3 +642,23 @@ fn keys_are_claimed_on_lines_without_other_findings() {
         .collect();
     check(&cases);
 }
+
+/// A bare value replaced whole is written quoted, and the line breaks it held go after the closing
+/// quote: inside a JSON string a raw CR would make the line invalid JSON, after it it is whitespace
+/// (found by fuzzing: `tests/data/fuzz-regressions/engine/quoted-json-value-holding-a-cr`).
+#[test]
+fn line_breaks_of_a_value_replaced_whole_stay_outside_its_quotes() {
+    check(&[
+        (
+            "{\"email\":{\"a\":\"x\ry\"},\"n\":1}",
+            "{\"email\":\"[EMAIL]\"\r,\"n\":1}",
+        ),
+        ("{\"email\":[\"a\",\r\"b\"]}", "{\"email\":\"[EMAIL]\"\r}"),
+    ]);
+    // A mask keeps a value's separators in place, its line breaks too, except inside quotes.
+    let masked = scrub_with(
+        &scrubber_with(Some(Style::Mask), JsonMode::Auto),
+        "{\"email\":{\"a\":\"x\ry\"}}",
+    );
+    assert_eq!(masked, "{\"email\":\"****:*****\"\r}");
+}
