@@ -523,12 +523,6 @@ impl Scrubber {
         &self.precedence
     }
 
-    /// The compiled detectors (tests look inside them).
-    #[cfg(test)]
-    pub(crate) fn detectors(&self) -> &Detectors {
-        &self.detectors
-    }
-
     /// Whether pieces of text (lines, events) may be searched joined by line breaks
     /// (`crate::joined`): not when a user regex asks where the searched text begins or ends.
     pub(crate) fn may_join(&self) -> bool {

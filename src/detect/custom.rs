@@ -8,7 +8,7 @@
 //! checks the digits of the redacted text.
 
 use super::Sink;
-use super::anywhere::Fired;
+use super::secrets::Fired;
 use super::validate;
 use crate::findings::RuleId;
 

@@ -8,7 +8,6 @@
 //! whole pass stays linear in the input whatever it holds.
 
 pub(crate) mod anchors;
-pub(crate) mod anywhere;
 pub(crate) mod at_sign;
 pub(crate) mod custom;
 pub(crate) mod iban;
