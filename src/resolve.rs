@@ -23,18 +23,31 @@ pub(crate) struct Precedence {
     pub shape: bool,
 }
 
+/// The order spans are resolved in: by start, the longest first, then by rule.
+fn order(a: &Span, b: &Span) -> std::cmp::Ordering {
+    a.start
+        .cmp(&b.start)
+        .then(b.len.cmp(&a.len))
+        .then(a.rule.cmp(&b.rule))
+}
+
+/// Sorts `spans` in the order [`resolve`] works in. A caller that appends spans piece by piece
+/// (each piece after the last) and sorts each piece spares `resolve` sorting them all.
+pub(crate) fn sort(spans: &mut [Span]) {
+    spans.sort_unstable_by(order);
+}
+
 /// Sorts `spans` and merges overlapping ones in place. `precedence[rule]` ranks each rule (rules past
 /// its end rank lowest).
 pub(crate) fn resolve(spans: &mut Vec<Span>, precedence: &[Precedence]) {
     if spans.len() < 2 {
         return;
     }
-    spans.sort_unstable_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.len.cmp(&a.len))
-            .then(a.rule.cmp(&b.rule))
-    });
+    // Often in order already (the JSON path places each line's spans in order, see [`sort`]), and
+    // checking is one linear pass where sorting a chunk's spans is not.
+    if !spans.is_sorted_by(|a, b| order(a, b).is_le()) {
+        sort(spans);
+    }
     let rank = |s: &Span| {
         let p = precedence.get(s.rule.index()).copied().unwrap_or_default();
         (p.user, s.len, p.shape)

@@ -448,12 +448,10 @@ impl Scrubber {
             *rest += 1;
             text.get(*rest).copied()
         };
-        let mut line_start = 0;
-        while line_start < input.len() {
-            let line_end =
-                memchr::memchr(b'\n', &input[line_start..]).map_or(input.len(), |i| line_start + i);
+        // Only `On` visits every line: it counts those that are not JSON.
+        for (line_start, line_end, may_be_json) in json::Lines::new(input, count_text_lines) {
             let line = &input[line_start..line_end];
-            if json::may_be_json(line) {
+            if may_be_json {
                 // Split off the text spans that fall in this line.
                 piece.clear();
                 while let Some(sp) = next {
@@ -489,6 +487,7 @@ impl Scrubber {
                     }
                     next = advance(&mut rest);
                 }
+                let placed = findings.spans.len();
                 let structured = json::find_line(
                     &self.detectors,
                     &self.key_rules,
@@ -501,14 +500,18 @@ impl Scrubber {
                     // Only `On` counts the lines that do not parse.
                     count_text_lines,
                 );
-                if structured.is_err() {
-                    findings.spans.extend_from_slice(&piece);
-                    findings.not_json += u64::from(count_text_lines);
+                match structured {
+                    // The line's spans in order after those before it, so that resolving all
+                    // of them need not sort them.
+                    Ok(()) => crate::resolve::sort(&mut findings.spans[placed..]),
+                    Err(_) => {
+                        findings.spans.extend_from_slice(&piece);
+                        findings.not_json += u64::from(count_text_lines);
+                    }
                 }
             } else if count_text_lines && !is_blank(line) {
                 findings.not_json += 1;
             }
-            line_start = line_end + 1;
         }
         while let Some(sp) = next {
             findings.spans.push(sp);

@@ -109,6 +109,79 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
         || line.iter().find(|b| !matches!(b, b' ' | b'\t')) == Some(&b'[')
 }
 
+/// The lines of an input, each with whether it [may be JSON](may_be_json): every line, or only
+/// those that may be (`every` false), found without visiting the others one by one: from one `{`
+/// or `[` to the next, a line is cut only around those that qualify. Lines are `(start, end)`,
+/// the line break excluded, as the input's lines split at `\n`.
+pub(crate) struct Lines<'a> {
+    input: &'a [u8],
+    every: bool,
+    /// Where the search goes on, and the start of the line it is in.
+    pos: usize,
+    line: usize,
+    /// A line in which a `[` was found not to start the line: no later `[` of it does either.
+    bracket_ruled_out: Option<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(input: &'a [u8], every: bool) -> Lines<'a> {
+        Lines {
+            input,
+            every,
+            pos: 0,
+            line: 0,
+            bracket_ruled_out: None,
+        }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = (usize, usize, bool);
+
+    fn next(&mut self) -> Option<(usize, usize, bool)> {
+        let input = self.input;
+        let line_end =
+            |from: usize| memchr::memchr(b'\n', &input[from..]).map_or(input.len(), |i| from + i);
+        if self.every {
+            let start = self.pos;
+            if start >= input.len() {
+                return None;
+            }
+            let end = line_end(start);
+            self.pos = end + 1;
+            return Some((start, end, may_be_json(&input[start..end])));
+        }
+        while self.pos < input.len() {
+            let Some(i) = memchr::memchr2(b'{', b'[', &input[self.pos..]) else {
+                self.pos = input.len();
+                break;
+            };
+            let at = self.pos + i;
+            if let Some(j) = memchr::memrchr(b'\n', &input[self.pos..at]) {
+                self.line = self.pos + j + 1;
+            }
+            self.pos = at + 1;
+            let start = self.line;
+            // A `{` anywhere; a `[` only as the line's first byte that is not a space or tab
+            // (checked once per line: a `[` that is not first makes every later one not first).
+            if input[at] == b'[' {
+                if self.bracket_ruled_out == Some(start) {
+                    continue;
+                }
+                if !input[start..at].iter().all(|b| matches!(b, b' ' | b'\t')) {
+                    self.bracket_ruled_out = Some(start);
+                    continue;
+                }
+            }
+            let end = line_end(at);
+            self.pos = end + 1;
+            self.line = end + 1;
+            return Some((start, end, true));
+        }
+        None
+    }
+}
+
 /// Whether parsing `line` (indexed by `quotes`) as JSON could add nothing to a line in which the
 /// text detectors found nothing: it holds no backslash (so no escaped string to scan decoded, and
 /// every `"` delimits a string) and no key any key rule may claim. With no text span to clip and no
@@ -289,4 +362,57 @@ pub(crate) fn find_line(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Lines, may_be_json};
+
+    /// The lines as split at `\n`, each with whether it may be JSON: what `Lines` must give.
+    fn every_line(input: &[u8]) -> Vec<(usize, usize, bool)> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        while start < input.len() {
+            let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
+            lines.push((start, end, may_be_json(&input[start..end])));
+            start = end + 1;
+        }
+        lines
+    }
+
+    /// Both ways of listing lines agree with splitting at `\n`: every line, and only those that
+    /// may be JSON, on texts built from the bytes that decide it (`{`, `[`, blanks, line breaks).
+    #[test]
+    fn lines_that_may_be_json_are_found_without_visiting_the_others() {
+        let alphabet = b"{[ \t\nx]\r";
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut checked = 0;
+        for n in 0..20_000 {
+            let mut text = Vec::new();
+            for _ in 0..n % 24 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            let want = every_line(&text);
+            assert_eq!(
+                Lines::new(&text, true).collect::<Vec<_>>(),
+                want,
+                "{text:?}"
+            );
+            let json: Vec<_> = want.into_iter().filter(|l| l.2).collect();
+            checked += json.len();
+            assert_eq!(
+                Lines::new(&text, false).collect::<Vec<_>>(),
+                json,
+                "{text:?}"
+            );
+        }
+        assert!(checked > 10_000, "{checked}");
+        // A `[` after other bytes, then one that starts the next line; a `{` after a ruled-out `[`.
+        let text = b"x [a] [b]\n  [c\nq [ {\n";
+        let found: Vec<_> = Lines::new(text, false).map(|(s, e, _)| (s, e)).collect();
+        assert_eq!(found, vec![(10, 14), (15, 20)]);
+    }
 }
