@@ -53,7 +53,7 @@ const KEEP_JOINED: usize = 4 << 20;
 
 /// Where one replacement landed in a region's rewritten text, and what it replaced.
 #[derive(Clone, Copy, Debug)]
-struct Token {
+struct Replaced {
     out_start: usize,
     out_end: usize,
     input: Span,
@@ -72,7 +72,7 @@ struct Region {
 #[derive(Default)]
 struct Scratch {
     rewritten: Vec<u8>,
-    tokens: Vec<Token>,
+    tokens: Vec<Replaced>,
     check: Findings,
     added: Vec<Span>,
     added_quoted: Vec<usize>,
@@ -251,14 +251,14 @@ fn rewrite_region(
     range: Range<usize>,
     region: Span,
     out: &mut Vec<u8>,
-    tokens: &mut Vec<Token>,
+    tokens: &mut Vec<Replaced>,
 ) {
     let mut copied = region.start;
     for span in &findings.spans[range] {
         out.extend_from_slice(&input[copied..span.start]);
         let out_start = out.len();
         scrubber.write_span(out, input, span, findings);
-        tokens.push(Token {
+        tokens.push(Replaced {
             out_start,
             out_end: out.len(),
             input: *span,
@@ -362,7 +362,7 @@ fn check_joined(
 /// `found`, a span of a region's rewritten text (which starts at `text_start` of what was
 /// searched), as a span of the input: an end that falls inside a replacement stretches to cover
 /// all the replacement replaced.
-fn to_input(tokens: &[Token], region_start: usize, text_start: usize, found: &Span) -> Span {
+fn to_input(tokens: &[Replaced], region_start: usize, text_start: usize, found: &Span) -> Span {
     // Input offset of rewritten byte `at`, and the replaced span when `at` lies in a replacement.
     let locate = |at: usize| -> (usize, Option<Span>) {
         let before = tokens.partition_point(|t| t.out_end <= at);
@@ -403,7 +403,7 @@ mod tests {
     #[test]
     fn rewritten_offsets_map_back_through_replacements() {
         // input  "ab<secret 10 bytes>cd" ; rewritten "ab[SECRET]cd" (token 8 bytes)
-        let tokens = [Token {
+        let tokens = [Replaced {
             out_start: 2,
             out_end: 10,
             input: s(102, 10),

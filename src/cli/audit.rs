@@ -38,7 +38,7 @@ use crate::{Findings, LongLine, RuleId, Scrubber, Span};
 
 use super::filter::{Stats, count_lines};
 use super::input::Source;
-use super::pool::{LongLines, Sink, Task};
+use super::pool::{Collector, LongLines, Task};
 
 /// Report formats for `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -751,7 +751,7 @@ fn uri(path: &str) -> String {
     s
 }
 
-impl Sink<Found> for Report {
+impl Collector<Found> for Report {
     fn accept(&mut self, file: usize, found: &mut Found) -> io::Result<()> {
         if file != self.current {
             self.current = file;

@@ -17,7 +17,7 @@ use std::time::Duration;
 use crate::guard::{self, INTERNAL_ERROR_MARKER, RuleTally};
 use crate::{Findings, JsonMode, LongLine, Scrubber, Span};
 
-use super::pool::{LongLines, Sink, Task};
+use super::pool::{Collector, LongLines, Task};
 
 /// Output buffer for standard output; big writes (whole chunks) go straight through.
 const OUTPUT_BUFFER: usize = 256 << 10;
@@ -219,7 +219,7 @@ impl Output {
     }
 }
 
-impl Sink<Scrubbed> for Output {
+impl Collector<Scrubbed> for Output {
     fn accept(&mut self, _file: usize, chunk: &mut Scrubbed) -> io::Result<()> {
         self.out.write_all(&chunk.bytes)?;
         self.stats.add(&chunk.stats);

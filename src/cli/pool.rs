@@ -1,7 +1,7 @@
 //! Running a job over every input: read, process chunks on all cores, deliver results in input order.
 //!
 //! The filter and the audit differ only in what they do with a chunk and where the result goes, so
-//! that is all they supply (a [`Task`], a [`LongLines`] handler and a [`Sink`]); this module owns the
+//! that is all they supply (a [`Task`], a [`LongLines`] handler and a [`Collector`]); this module owns the
 //! threads and the flow control:
 //!
 //! ```text
@@ -46,7 +46,7 @@ pub trait LongLines<O> {
 }
 
 /// Where results go, in input order. Runs on the writer thread.
-pub trait Sink<O>: Send {
+pub trait Collector<O>: Send {
     /// Takes the result of the next chunk of input `file` (an index into the sources).
     fn accept(&mut self, file: usize, out: &mut O) -> io::Result<()>;
     /// Called when every result so far was accepted and the last one came from a live input (the
@@ -88,7 +88,7 @@ pub fn run<T, L, S>(
 where
     T: Task,
     L: LongLines<T::Out>,
-    S: Sink<T::Out>,
+    S: Collector<T::Out>,
 {
     if threads <= 1 {
         let mut inline = Inline {
@@ -235,7 +235,7 @@ struct Inline<'t, T: Task, S> {
     error: Option<io::Error>,
 }
 
-impl<T: Task, S: Sink<T::Out>> Inline<'_, T, S> {
+impl<T: Task, S: Collector<T::Out>> Inline<'_, T, S> {
     fn deliver(&mut self, mut job: Job<T::Out>) -> bool {
         let result = self
             .sink
@@ -252,7 +252,7 @@ impl<T: Task, S: Sink<T::Out>> Inline<'_, T, S> {
     }
 }
 
-impl<T: Task, S: Sink<T::Out>> Dispatch<T::Out> for Inline<'_, T, S> {
+impl<T: Task, S: Collector<T::Out>> Dispatch<T::Out> for Inline<'_, T, S> {
     fn spare(&mut self) -> Option<(Vec<u8>, T::Out)> {
         if self.error.is_some() {
             return None;
@@ -303,7 +303,7 @@ fn threaded<T, L, S>(
 where
     T: Task,
     L: LongLines<T::Out>,
-    S: Sink<T::Out>,
+    S: Collector<T::Out>,
 {
     let depth = 2 * threads;
     let (credit_tx, credit_rx) = mpsc::sync_channel::<(Vec<u8>, T::Out)>(depth);
@@ -360,7 +360,7 @@ fn worker<T: Task>(task: &T, jobs: &Mutex<Receiver<Job<T::Out>>>, done: Sender<J
 
 /// The writer thread: puts results back in sequence order and hands them to the sink, returning each
 /// job's buffers as a credit.
-fn write_in_order<T: Task, S: Sink<T::Out>>(
+fn write_in_order<T: Task, S: Collector<T::Out>>(
     mut sink: S,
     done: Receiver<Job<T::Out>>,
     credits: SyncSender<(Vec<u8>, T::Out)>,

@@ -7,7 +7,7 @@
 
 use super::keywords::gate;
 use super::numeric::{self, Lead};
-use super::{Detectors, Sink, word_before};
+use super::{Candidates, Detectors, word_before};
 
 const LOCAL_MAX: usize = 64;
 const DOMAIN_MAX: usize = 253;
@@ -49,7 +49,7 @@ fn userinfo_byte(b: u8) -> bool {
 }
 
 /// `@` at `a`.
-pub(crate) fn at(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> usize {
+pub(crate) fn at(d: &Detectors, sink: &mut Candidates<'_>, a: usize) -> usize {
     match url_userinfo(sink.input, a) {
         // In `scheme://user:password@host` the host is not an email domain and the user is not a
         // mailbox (often a token, found by its own detector); only the password is this rule's.
@@ -69,7 +69,7 @@ pub(crate) fn at(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> usize {
 }
 
 /// `%` at `q`: an encoded `@` or `+`.
-pub(crate) fn percent(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
+pub(crate) fn percent(d: &Detectors, sink: &mut Candidates<'_>, q: usize) -> usize {
     let rest = &sink.input[q..];
     if rest.starts_with(b"%40") {
         return email(d, sink, q, 3).unwrap_or(q + 1);
@@ -105,7 +105,12 @@ pub(crate) fn percent(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
 
 /// An email whose `@` (written as `at_len` bytes: `@`, `%40`, `%2540` or `\u0040`) is at `a`. Returns
 /// the end of the address when one was recorded.
-pub(crate) fn email(d: &Detectors, sink: &mut Sink<'_>, a: usize, at_len: usize) -> Option<usize> {
+pub(crate) fn email(
+    d: &Detectors,
+    sink: &mut Candidates<'_>,
+    a: usize,
+    at_len: usize,
+) -> Option<usize> {
     let rule = d.ids.email?;
     let input = sink.input;
     let lo = a.saturating_sub(LOCAL_MAX);
@@ -186,7 +191,7 @@ fn url_userinfo(input: &[u8], a: usize) -> Option<usize> {
 }
 
 /// A Venmo `@handle` after the word venmo.
-fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
+fn venmo(d: &Detectors, sink: &mut Candidates<'_>, a: usize) -> Option<usize> {
     let rule = d.ids.venmo?;
     let input = sink.input;
     if a > 0 && (local_byte(input[a - 1]) || word_before(input[a - 1])) {
@@ -211,7 +216,7 @@ fn venmo(d: &Detectors, sink: &mut Sink<'_>, a: usize) -> Option<usize> {
 }
 
 /// `$` at `q`: a Cash App `$cashtag` after its keyword.
-pub(crate) fn cashtag(d: &Detectors, sink: &mut Sink<'_>, q: usize) -> usize {
+pub(crate) fn cashtag(d: &Detectors, sink: &mut Candidates<'_>, q: usize) -> usize {
     let Some(rule) = d.ids.cashtag else {
         return q + 1;
     };

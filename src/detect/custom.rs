@@ -7,7 +7,7 @@
 //! that group is redacted (`employee_id=(?P<value>\d{6})`). An optional validator (Luhn, ABA, IBAN, ...)
 //! checks the digits of the redacted text.
 
-use super::Sink;
+use super::Candidates;
 use super::secrets::Fired;
 use super::validate;
 use crate::findings::RuleId;
@@ -72,7 +72,7 @@ impl CustomRules {
         self.sees_text_edges
     }
 
-    pub fn find(&self, sink: &mut Sink<'_>, fired: &Fired) {
+    pub fn find(&self, sink: &mut Candidates<'_>, fired: &Fired) {
         for (i, r) in self.rules.iter().enumerate() {
             if r.triggered {
                 for line in fired.lines(i) {
@@ -89,7 +89,7 @@ impl CustomRule {
     /// Records the matches that lie in `window` of the input. The regex sees the input before the
     /// window (so `\b` and look-behind judge a line's first byte by what precedes it) and stops at
     /// its end.
-    fn find_in(&self, sink: &mut Sink<'_>, window: std::ops::Range<usize>) {
+    fn find_in(&self, sink: &mut Candidates<'_>, window: std::ops::Range<usize>) {
         let haystack = &sink.input[..window.end];
         let value_group = self.regex.capture_names().position(|n| n == Some("value"));
         let mut at = window.start;

@@ -142,7 +142,7 @@ pub(crate) struct Detectors {
 }
 
 /// Where detectors put what they find.
-pub(crate) struct Sink<'a> {
+pub(crate) struct Candidates<'a> {
     pub input: &'a [u8],
     pub spans: &'a mut Vec<Span>,
     /// The last keyword lookup: where, which gates were asked for, and which were found. A number
@@ -151,9 +151,9 @@ pub(crate) struct Sink<'a> {
     gates: Option<(usize, Gates, Gates)>,
 }
 
-impl<'a> Sink<'a> {
-    pub fn new(input: &'a [u8], spans: &'a mut Vec<Span>) -> Sink<'a> {
-        Sink {
+impl<'a> Candidates<'a> {
+    pub fn new(input: &'a [u8], spans: &'a mut Vec<Span>) -> Candidates<'a> {
+        Candidates {
             input,
             spans,
             gates: None,
@@ -175,7 +175,7 @@ impl<'a> Sink<'a> {
     }
 }
 
-impl Sink<'_> {
+impl Candidates<'_> {
     /// Records `[start, end)` for `rule`, unless it lies inside one of logscrub's own replacement tokens
     /// (`[EMAIL:3fa9c1d2]`) or is one of its masks (`postgres://app:*******@db`): logscrub's own
     /// output is never detected again, by any detector.
@@ -308,7 +308,7 @@ fn is_replacement_token(inner: &[u8]) -> bool {
 impl Detectors {
     /// Appends every candidate span in `input` to `spans` (unsorted, possibly overlapping).
     pub fn find(&self, input: &[u8], spans: &mut Vec<Span>) {
-        let mut sink = Sink::new(input, spans);
+        let mut sink = Candidates::new(input, spans);
         let fired = self.secrets.find(self, &mut sink);
         let mut triggers = Triggers::new(input);
         while let Some(pos) = triggers.next() {

@@ -13,7 +13,7 @@
 //! punctuated CPF, a NINO's letters, a codice fiscale) fires alone once its check passes.
 
 use super::keywords::{Gates, KeywordIndex};
-use super::{Sink, word_after, word_before};
+use super::{Candidates, word_after, word_before};
 use crate::findings::RuleId;
 
 /// The formats a rule can name with `detector = "..."`.
@@ -718,7 +718,7 @@ impl NationalIds {
     pub fn at(
         &self,
         keywords: &KeywordIndex,
-        sink: &mut Sink<'_>,
+        sink: &mut Candidates<'_>,
         p: usize,
         run_end: usize,
         after_letter: bool,

@@ -15,7 +15,7 @@
 
 use super::keywords::gate;
 use super::validate;
-use super::{Detectors, Sink, iban, word_after, word_before};
+use super::{Candidates, Detectors, iban, word_after, word_before};
 
 /// Enough groups for every shape (`+1 (415) 555-0132` is four); longer dotted or spaced runs are read in
 /// pieces of this size, which keeps the work per token constant.
@@ -28,13 +28,14 @@ pub(crate) struct Lead {
     pub plus: Option<usize>,
 }
 
-struct Token {
+/// A digit run as `tokenize` splits it: its groups of digits (start, end) and how many there are.
+struct Groups {
     groups: [(usize, usize); MAX_GROUPS],
     n: usize,
 }
 
 /// Handles the digit run starting at `p`; returns the position scanning resumes from.
-pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
+pub(crate) fn at_digit(d: &Detectors, sink: &mut Candidates<'_>, p: usize) -> usize {
     let input = sink.input;
     if p > 0 {
         let prev = input[p - 1];
@@ -113,7 +114,7 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Sink<'_>, p: usize) -> usize {
 }
 
 /// Reads the token at `p` (a digit) and records what it holds. `lead` says how it was entered.
-pub(crate) fn token_at(d: &Detectors, sink: &mut Sink<'_>, p: usize, lead: Lead) -> usize {
+pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead: Lead) -> usize {
     let input = sink.input;
     // Most tokens are one plain digit run (`bytes=5123`, an epoch, an id): decide those without building
     // the group table.
@@ -161,8 +162,8 @@ fn is_sep(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'.' | b'(' | b')')
 }
 
-fn tokenize(input: &[u8], p: usize) -> Token {
-    let mut tok = Token {
+fn tokenize(input: &[u8], p: usize) -> Groups {
+    let mut tok = Groups {
         groups: [(0, 0); MAX_GROUPS],
         n: 0,
     };
@@ -191,7 +192,7 @@ fn tokenize(input: &[u8], p: usize) -> Token {
 /// The token's view used by the shape matchers.
 struct View<'a> {
     input: &'a [u8],
-    tok: &'a Token,
+    tok: &'a Groups,
 }
 
 impl View<'_> {
@@ -235,7 +236,7 @@ impl View<'_> {
     }
 }
 
-fn classify(d: &Detectors, sink: &mut Sink<'_>, tok: &Token, lead: Lead) {
+fn classify(d: &Detectors, sink: &mut Candidates<'_>, tok: &Groups, lead: Lead) {
     let v = View {
         input: sink.input,
         tok,
@@ -435,7 +436,7 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
 /// A standalone digit run: a card by itself, anything weaker only after its keyword.
 fn single(
     d: &Detectors,
-    sink: &mut Sink<'_>,
+    sink: &mut Candidates<'_>,
     start: usize,
     end: usize,
 ) -> Option<crate::findings::RuleId> {
@@ -536,7 +537,11 @@ fn find_word<'h>(hay: &'h [u8], word: &'h [u8], anchor: usize) -> impl Iterator<
 /// `%2B44%2020%207946%200958`, `%2B1+%28415%29+555-0132`, `%28415%29%20555-0132`, `(415)+555-0132`.
 /// Separators may be spaces written `%20` or `+`, and parentheses written `%28`/`%29`; the digits
 /// must make an E.164 number (after `%2B`) or a NANP one. Records it and returns its end.
-pub(crate) fn encoded_phone(d: &Detectors, sink: &mut Sink<'_>, start: usize) -> Option<usize> {
+pub(crate) fn encoded_phone(
+    d: &Detectors,
+    sink: &mut Candidates<'_>,
+    start: usize,
+) -> Option<usize> {
     let rule = d.ids.phone?;
     let input = sink.input;
     let at = |i: usize, lit: &[u8]| {

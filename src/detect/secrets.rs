@@ -20,7 +20,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::Detector;
 use super::anchors::{self, PrefixTable};
 use super::token::{self, TokenShape};
-use super::{Detectors, Sink, at_sign};
+use super::{Candidates, Detectors, at_sign};
 use crate::findings::RuleId;
 
 #[derive(Clone, Copy, Debug)]
@@ -515,7 +515,7 @@ impl SecretScanner {
     }
 
     /// Runs the search, records what it finds, and reports which user rules were triggered.
-    pub fn find(&self, d: &Detectors, sink: &mut Sink<'_>) -> Fired {
+    pub fn find(&self, d: &Detectors, sink: &mut Candidates<'_>) -> Fired {
         let mut fired = Fired { lines: Vec::new() };
         if let Some(ac) = &self.automaton {
             self.scan(ac, d, sink, 0..sink.input.len(), false);
@@ -563,7 +563,7 @@ impl SecretScanner {
         &self,
         ac: &AhoCorasick,
         d: &Detectors,
-        sink: &mut Sink<'_>,
+        sink: &mut Candidates<'_>,
         range: std::ops::Range<usize>,
         nested: bool,
     ) {
@@ -658,7 +658,7 @@ fn run_end(input: &[u8], from: usize, max: usize, accept: impl Fn(u8) -> bool) -
 }
 
 fn prefixed(
-    sink: &mut Sink<'_>,
+    sink: &mut Candidates<'_>,
     start: usize,
     body: usize,
     rule: RuleId,
@@ -680,7 +680,7 @@ fn prefixed(
 }
 
 /// The path after `hooks.slack.com/services/` (or `workflows/`, `triggers/`).
-fn slack_webhook(sink: &mut Sink<'_>, from: usize, rule: RuleId) -> usize {
+fn slack_webhook(sink: &mut Candidates<'_>, from: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let end = run_end(input, from, 255, |b| {
         b.is_ascii_alphanumeric() || b == b'/' || b == b'_'
@@ -695,7 +695,7 @@ fn base64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-fn jwt(sink: &mut Sink<'_>, start: usize, rule: RuleId) -> usize {
+fn jwt(sink: &mut Candidates<'_>, start: usize, rule: RuleId) -> usize {
     let input = sink.input;
     if start > 0
         && (base64url(input[start - 1])
@@ -719,7 +719,7 @@ fn jwt(sink: &mut Sink<'_>, start: usize, rule: RuleId) -> usize {
     e3
 }
 
-fn auth_value(sink: &mut Sink<'_>, from: usize, rule: RuleId, basic: bool) -> usize {
+fn auth_value(sink: &mut Candidates<'_>, from: usize, rule: RuleId, basic: bool) -> usize {
     let input = sink.input;
     let mut from = run_end(input, from, 16, |b| b == b' ');
     // Free text: "Bearer token 4VJ4yhzaoPe… expired".
@@ -759,7 +759,7 @@ fn header_byte(b: u8) -> bool {
 /// after this one); any other scheme (`Token`, `Api-Token`, `Digest ...`, `SSWS`, `AWS4-HMAC-SHA256
 /// Credential=..., Signature=...`) keeps its name and loses the rest of the header; a value without a
 /// scheme is replaced whole.
-fn authorization(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -> usize {
+fn authorization(sink: &mut Candidates<'_>, start: usize, from: usize, rule: RuleId) -> usize {
     let input = sink.input;
     // Inside a JSON or quoted string the value ends at the quote; a raw header line holds quotes
     // of its own (`Digest username="Mufasa", response="6629..."`) and ends at the line break.
@@ -805,7 +805,7 @@ fn authorization(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -
 }
 
 /// After ` -u ` (curl, wget, httpie): `user:password`, the password replaced.
-fn curl_user(sink: &mut Sink<'_>, from: usize, rule: RuleId) -> usize {
+fn curl_user(sink: &mut Candidates<'_>, from: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let quoted = matches!(input.get(from), Some(b'"' | b'\''));
     let start = from + usize::from(quoted);
@@ -829,7 +829,7 @@ fn curl_user(sink: &mut Sink<'_>, from: usize, rule: RuleId) -> usize {
 
 /// After `Cookie: ` or `Set-Cookie: `: every `name=value` of a request's cookies; only the first of a
 /// response's (the rest are attributes: `Path=/`, `Expires=...`, `HttpOnly`).
-fn cookies(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -> usize {
+fn cookies(sink: &mut Candidates<'_>, start: usize, from: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let set = start >= 4 && input[start - 4..start].eq_ignore_ascii_case(b"set-");
     let mut i = from;
@@ -855,7 +855,7 @@ fn cookies(sink: &mut Sink<'_>, start: usize, from: usize, rule: RuleId) -> usiz
     }
 }
 
-fn pem(sink: &mut Sink<'_>, start: usize, header: usize, rule: RuleId) -> usize {
+fn pem(sink: &mut Candidates<'_>, start: usize, header: usize, rule: RuleId) -> usize {
     let input = sink.input;
     let head_end = (header + 64).min(input.len());
     // The label is upper-case letters, digits and spaces (`RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`),
@@ -912,7 +912,7 @@ const PEM_PREFIX_MAX: usize = 512;
 /// fields (and the same glued text, when it starts with it) and the rest of the line is redacted —
 /// up to the end of the `-----END …-----` marker on the last line. A line with fewer fields is
 /// redacted whole (fail closed), as is every line of a block with no prefix.
-fn pem_lines(sink: &mut Sink<'_>, start: usize, end: usize, rule: RuleId) {
+fn pem_lines(sink: &mut Candidates<'_>, start: usize, end: usize, rule: RuleId) {
     let input = sink.input;
     // The prefix is read within the last `PEM_PREFIX_MAX` bytes of the line: a line of key blocks
     // back to back must not be read back to its start for each block (quadratic). Fields beyond
@@ -1008,7 +1008,7 @@ fn is_ident_byte(b: u8) -> bool {
 /// After a key name ending at `ke`: `"key": "value"`, `key=value`, `\"key\":\"value\"`, `Key: value`.
 /// Returns the value's range when one was recorded, else where the search resumes.
 fn key_value(
-    sink: &mut Sink<'_>,
+    sink: &mut Candidates<'_>,
     ks: usize,
     ke: usize,
     rule: RuleId,
@@ -1130,7 +1130,7 @@ fn key_value(
     if class_name {
         return Err(ve);
     }
-    // No secret. (Already scrubbed values are refused by `Sink::push`; a value that only starts with
+    // No secret. (Already scrubbed values are refused by `Candidates::push`; a value that only starts with
     // a replacement, `[EMAIL]hunter2`, still holds one.)
     let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil");
     if trivial {

@@ -9,7 +9,7 @@
 //! one literal search of [`secrets`](super::secrets), so a rule costs nothing on a line without its
 //! prefix.
 
-use super::Sink;
+use super::Candidates;
 use crate::findings::RuleId;
 
 /// The bytes a token body is made of.
@@ -335,7 +335,7 @@ impl TokenShape {
 /// The prefix of a token rule matched at `[start, body)`: records the token and returns where the
 /// search resumes.
 pub(crate) fn at_prefix(
-    sink: &mut Sink<'_>,
+    sink: &mut Candidates<'_>,
     start: usize,
     body: usize,
     rule: RuleId,

@@ -236,7 +236,7 @@ pub(crate) fn find_line(
         return Ok(());
     }
     let start = parse_from_some_start(line, &scratch.quotes, keys, &mut scratch.parsed)?;
-    let tokens = &scratch.parsed.tokens;
+    let tokens = &scratch.parsed.scalars;
     let first_new = found.spans.len();
     let first_quoted = found.quoted.len();
     let (spans, quoted, allowed) = (&mut found.spans, &mut found.quoted, &mut found.allowed);

@@ -13,10 +13,10 @@ use crate::findings::RuleId;
 /// Deeper documents are scrubbed as text instead.
 pub(crate) const MAX_DEPTH: usize = 128;
 
-/// A token the text detectors may rewrite inside: the content of a string (a value or a key, quotes
+/// A scalar the text detectors may rewrite inside: the content of a string (a value or a key, quotes
 /// excluded) or a number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Token {
+pub(crate) struct Scalar {
     pub start: usize,
     pub end: usize,
     /// A string (as opposed to a number).
@@ -37,7 +37,7 @@ pub(crate) struct KeyedValue {
 
 #[derive(Debug, Default)]
 pub(crate) struct Parsed {
-    pub tokens: Vec<Token>,
+    pub scalars: Vec<Scalar>,
     pub keyed: Vec<KeyedValue>,
     /// Ranges of values under keys an allow-list keeps (a string's content, a number, or a whole
     /// container with its brackets), in no particular order: nothing inside them is replaced.
@@ -162,7 +162,7 @@ pub(crate) fn parse(
     rules: &KeyRules,
     out: &mut Parsed,
 ) -> Result<(), NotJson> {
-    out.tokens.clear();
+    out.scalars.clear();
     out.keyed.clear();
     out.kept.clear();
     let mut stack = std::mem::take(&mut out.stack);
@@ -219,7 +219,7 @@ fn parse_with(
                 };
                 // Key rules never rewrite keys, but a key that is itself PII (a map keyed by email)
                 // must not pass through: pattern detectors still see key content.
-                out.tokens.push(Token {
+                out.scalars.push(Scalar {
                     start: i + 1,
                     end,
                     string: true,
@@ -274,7 +274,7 @@ fn parse_with(
                 match b {
                     b'"' => {
                         let (end, escaped) = string_end(line, quotes, i)?;
-                        out.tokens.push(Token {
+                        out.scalars.push(Scalar {
                             start: i + 1,
                             end,
                             string: true,
@@ -331,7 +331,7 @@ fn parse_with(
                     }
                     b'-' | b'0'..=b'9' => {
                         let end = number_end(line, i)?;
-                        out.tokens.push(Token {
+                        out.scalars.push(Scalar {
                             start: i,
                             end,
                             string: false,
@@ -488,8 +488,8 @@ mod tests {
         let s = br#"{"email":"a@b.co","n":12,"address":{"street":"x"},"customer":{"name":"Jo"},"tags":["t"]}"#;
         let mut p = Parsed::default();
         parse(s, &index(s), 0, &rules, &mut p).unwrap();
-        let text = |t: &Token| std::str::from_utf8(&s[t.start..t.end]).unwrap().to_string();
-        let values: Vec<String> = p.tokens.iter().map(text).collect();
+        let text = |t: &Scalar| std::str::from_utf8(&s[t.start..t.end]).unwrap().to_string();
+        let values: Vec<String> = p.scalars.iter().map(text).collect();
         assert_eq!(
             values,
             [
