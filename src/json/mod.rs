@@ -152,11 +152,25 @@ impl Iterator for Lines<'_> {
             return Some((start, end, may_be_json(&input[start..end])));
         }
         while self.pos < input.len() {
-            let Some(i) = memchr::memchr2(b'{', b'[', &input[self.pos..]) else {
+            // On a line whose `[` was ruled out only a `{` can make it JSON: its other `[` are
+            // passed over in the same search as the rest of the line, not one call each.
+            let ruled_out = self.bracket_ruled_out == Some(self.line);
+            let rest = &input[self.pos..];
+            let found = if ruled_out {
+                memchr::memchr2(b'{', b'\n', rest)
+            } else {
+                memchr::memchr2(b'{', b'[', rest)
+            };
+            let Some(i) = found else {
                 self.pos = input.len();
                 break;
             };
             let at = self.pos + i;
+            if input[at] == b'\n' {
+                self.pos = at + 1;
+                self.line = at + 1;
+                continue;
+            }
             if let Some(j) = memchr::memrchr(b'\n', &input[self.pos..at]) {
                 self.line = self.pos + j + 1;
             }
@@ -414,5 +428,11 @@ mod tests {
         let text = b"x [a] [b]\n  [c\nq [ {\n";
         let found: Vec<_> = Lines::new(text, false).map(|(s, e, _)| (s, e)).collect();
         assert_eq!(found, vec![(10, 14), (15, 20)]);
+        // A long run of `[` after a word, then lines that start with one and hold a `{`.
+        let mut text = b"x".to_vec();
+        text.extend(std::iter::repeat_n(b'[', 100_000));
+        text.extend_from_slice(b"\n[1]\nz[{\n\n");
+        let found: Vec<_> = Lines::new(&text, false).map(|(s, e, _)| (s, e)).collect();
+        assert_eq!(found, vec![(100_002, 100_005), (100_006, 100_009)]);
     }
 }
