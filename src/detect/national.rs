@@ -584,6 +584,7 @@ impl LayoutIndex {
         index
     }
 
+    #[inline]
     fn get(&self, len: usize, next: Option<u8>) -> &[(Option<u8>, Box<[usize]>)] {
         let slot = Self::slot(len, next);
         match (self.offsets.get(slot), self.offsets.get(slot + 1)) {
@@ -715,6 +716,11 @@ impl NationalIds {
 
     /// Tries the layouts whose first digit group is the run `[p, run_end)`; `after_letter` says the
     /// run is glued to a letter before it. Records the first identifier found and returns its end.
+    ///
+    /// Inlined into the digit-run handler: most runs (times, durations, counts) have no layout of
+    /// their length followed by their next byte, and are turned away by one table lookup without
+    /// a call.
+    #[inline]
     pub fn at(
         &self,
         keywords: &KeywordIndex,
@@ -728,11 +734,24 @@ impl NationalIds {
         } else {
             &self.plain
         };
-        let input = sink.input;
-        let buckets = table.get(run_end - p, input.get(run_end).copied());
+        let buckets = table.get(run_end - p, sink.input.get(run_end).copied());
         if buckets.is_empty() {
             return None;
         }
+        self.in_buckets(keywords, sink, p, run_end, buckets)
+    }
+
+    /// [`NationalIds::at`] once the run's length and next byte have left some layouts.
+    #[inline(never)]
+    fn in_buckets(
+        &self,
+        keywords: &KeywordIndex,
+        sink: &mut Candidates<'_>,
+        p: usize,
+        run_end: usize,
+        buckets: &[(Option<u8>, Box<[usize]>)],
+    ) -> Option<usize> {
+        let input = sink.input;
         let after = input.get(run_end + 1).copied();
         // The digits of the group after the separator, counted once, when a layout first asks
         // (up to 255: more than any layout's group).
