@@ -177,15 +177,11 @@ impl Iterator for Lines<'_> {
             self.pos = at + 1;
             let start = self.line;
             // A `{` anywhere; a `[` only as the line's first byte that is not a space or tab
-            // (checked once per line: a `[` that is not first makes every later one not first).
-            if input[at] == b'[' {
-                if self.bracket_ruled_out == Some(start) {
-                    continue;
-                }
-                if !input[start..at].iter().all(|b| matches!(b, b' ' | b'\t')) {
-                    self.bracket_ruled_out = Some(start);
-                    continue;
-                }
+            // (checked once per line: a `[` that is not first makes every later one not first,
+            // and the search above no longer stops at them).
+            if input[at] == b'[' && !input[start..at].iter().all(|b| matches!(b, b' ' | b'\t')) {
+                self.bracket_ruled_out = Some(start);
+                continue;
             }
             let end = line_end(at);
             self.pos = end + 1;
