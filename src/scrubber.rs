@@ -550,6 +550,12 @@ impl Scrubber {
             .map(|i| RuleId(i as u16))
     }
 
+    /// The compiled detectors, for the detectors' own tests.
+    #[cfg(test)]
+    pub(crate) fn detectors(&self) -> &Detectors {
+        &self.detectors
+    }
+
     /// The name of rule `id`.
     pub fn rule_name(&self, id: RuleId) -> &str {
         self.rules.get(id.index()).map_or("?", |r| r.id.as_str())

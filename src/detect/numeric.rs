@@ -133,6 +133,16 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead:
     }
     let tok = tokenize(sink.input, p);
     let end = tok.groups[tok.n - 1].1;
+    // Every shape ends where the token does or before a space inside it (`View::ends_ok`), so a
+    // token glued to a word at its end with no space inside holds none: the date of an ISO
+    // timestamp (`2026-11-14T`), the seconds of one (`33.123Z`), a version (`1.2.3rc1`).
+    if input.get(end).is_some_and(word_after)
+        && tok.groups[..tok.n - 1]
+            .iter()
+            .all(|&(_, group_end)| input[group_end] != b' ')
+    {
+        return end;
+    }
     classify(d, sink, &tok, lead);
     end
 }
@@ -665,6 +675,91 @@ fn bank_context(input: &[u8], at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `token_at` passes over a token glued to a word at its end with no space inside it without
+    /// classifying it; `classify` would find nothing in it either. Checked on the shapes it knows
+    /// (cards, NANP and E.164 phones, SSNs, EINs, IPv4, routing and account numbers, dates),
+    /// written with each separator, with and without a keyword, a `(` or a `+` before them, and
+    /// followed by every byte that glues: the same tokens followed by a space are found, so the
+    /// values are real.
+    #[test]
+    fn tokens_glued_to_a_word_hold_nothing() {
+        use crate::{Options, Pack, Scrubber};
+        // Every rule on: IP is off by default.
+        let mut pack = Pack::builtin().expect("pack");
+        let off: Vec<String> = pack
+            .rules()
+            .iter()
+            .filter(|r| !r.enabled)
+            .map(|r| format!("[[rule]]\nid = \"{}\"\nenabled = true\n", r.id))
+            .collect();
+        pack.merge_str(&off.concat(), "all.toml")
+            .expect("enable all");
+        let scrubber = Scrubber::new(&pack, &Options::default()).expect("scrubber");
+        let d = scrubber.detectors();
+        let values = [
+            "4111111111111111",
+            "4111-1111-1111-1111",
+            "3782-822463-10005",
+            "415-555-0132",
+            "415.555.0132",
+            "1-415-555-0132",
+            "14155550132",
+            "4155550132",
+            "219-09-9999",
+            "219.09.9999",
+            "12-3456789",
+            "192.168.1.20",
+            "10.0.12.7",
+            "021000021",
+            "123456789012",
+            "2026-11-14",
+            "44-20-7946-0958",
+            "49-30-901820",
+        ];
+        let leads = [
+            "",
+            "card ",
+            "phone: ",
+            "ssn=",
+            "account number ",
+            "routing ",
+            "+",
+            "(",
+            "dob ",
+        ];
+        let glues = ["T", "Z", "a", "x", "0", "_", "[", "*"];
+        let (mut glued, mut found) = (0, 0);
+        for value in values {
+            for lead in leads {
+                for glue in glues.iter().copied().chain([" ok"]) {
+                    let input = format!("at {lead}{value}{glue}");
+                    let input = input.as_bytes();
+                    let p = 3 + lead.len();
+                    let mut spans = Vec::new();
+                    let mut sink = Candidates::new(input, &mut spans);
+                    let tok = tokenize(input, p);
+                    let end = tok.groups[tok.n - 1].1;
+                    let lead = Lead {
+                        paren: input[p - 1] == b'(',
+                        plus: (input[p - 1] == b'+').then(|| p - 1),
+                    };
+                    classify(d, &mut sink, &tok, lead);
+                    let passed_over = input.get(end).is_some_and(word_after)
+                        && tok.groups[..tok.n - 1]
+                            .iter()
+                            .all(|&(_, group_end)| input[group_end] != b' ');
+                    if passed_over {
+                        glued += 1;
+                        assert!(spans.is_empty(), "{:?}", String::from_utf8_lossy(input));
+                    } else if glue == " ok" {
+                        found += usize::from(!spans.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(glued >= 900 && found > 50, "{glued} glued, {found} found");
+    }
 
     /// `find_word` finds exactly the windows a case-insensitive comparison of every window finds,
     /// whichever letter it anchors on.
