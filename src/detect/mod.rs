@@ -324,6 +324,21 @@ impl Detectors {
     }
 }
 
+/// A scrubber with every built-in rule on (some are off by default: IP), for the detectors' tests.
+#[cfg(test)]
+pub(crate) fn every_rule_on() -> crate::Scrubber {
+    let mut pack = crate::Pack::builtin().expect("pack");
+    let off: Vec<String> = pack
+        .rules()
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| format!("[[rule]]\nid = \"{}\"\nenabled = true\n", r.id))
+        .collect();
+    pack.merge_str(&off.concat(), "all.toml")
+        .expect("enable all");
+    crate::Scrubber::new(&pack, &crate::Options::default()).expect("scrubber")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -684,18 +684,7 @@ mod tests {
     /// values are real.
     #[test]
     fn tokens_glued_to_a_word_hold_nothing() {
-        use crate::{Options, Pack, Scrubber};
-        // Every rule on: IP is off by default.
-        let mut pack = Pack::builtin().expect("pack");
-        let off: Vec<String> = pack
-            .rules()
-            .iter()
-            .filter(|r| !r.enabled)
-            .map(|r| format!("[[rule]]\nid = \"{}\"\nenabled = true\n", r.id))
-            .collect();
-        pack.merge_str(&off.concat(), "all.toml")
-            .expect("enable all");
-        let scrubber = Scrubber::new(&pack, &Options::default()).expect("scrubber");
+        let scrubber = super::super::every_rule_on();
         let d = scrubber.detectors();
         let values = [
             "4111111111111111",
