@@ -988,9 +988,11 @@ fn assignment(input: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
-/// with a letter and a digit.
+/// with a letter and a digit. The word is what would be redacted, a bare value
+/// ([`bare_value_byte`]): in `"msg":"token expired","user_id":42` it is `expired`, not the rest of
+/// the JSON line up to the next space.
 fn secret_word(input: &[u8], i: usize) -> bool {
-    let word = &input[i..run_end(input, i, 256, |b| !b.is_ascii_whitespace())];
+    let word = &input[i..run_end(input, i, 256, bare_value_byte)];
     word.len() >= 8
         && word.iter().any(u8::is_ascii_alphabetic)
         && word.iter().any(u8::is_ascii_digit)
@@ -1001,8 +1003,39 @@ fn secret_word(input: &[u8], i: usize) -> bool {
         && word.iter().filter(|&&b| b == b'.').count() < 2
 }
 
+/// A byte of an unquoted value (`password=hunter2;`): anything up to white space, a quote, or the
+/// punctuation that ends a value in URLs, cookies, argument lists and JSON.
+fn bare_value_byte(b: u8) -> bool {
+    !b.is_ascii_whitespace()
+        && !matches!(
+            b,
+            b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'' | b'<' | b'>' | b'\\'
+        )
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// Whether the quoted key around `ks` (quoted with `quote`) is an argument of a call or an element
+/// of a list (`setProperty("db.password", ...)`, `["--password", ...]`): its opening quote follows
+/// `(`, `[` or `,`. A JSON string value does not (`"auth_method":"password","mfa":"totp"`): the
+/// string after it is the next key, not a secret.
+fn argument(input: &[u8], ks: usize, quote: u8) -> bool {
+    let from = ks.saturating_sub(128);
+    let Some(open) = input[from..ks]
+        .iter()
+        .rposition(|&b| b == quote || b == b'\n')
+    else {
+        return false;
+    };
+    let open = from + open;
+    input[open] == quote
+        && input[..open]
+            .iter()
+            .rev()
+            .find(|&&b| b != b' ' && b != b'\t')
+            .is_some_and(|b| matches!(b, b'(' | b'[' | b','))
 }
 
 /// After a key name ending at `ke`: `"key": "value"`, `key=value`, `\"key\":\"value\"`, `Key: value`.
@@ -1015,8 +1048,10 @@ fn key_value(
 ) -> Result<std::ops::Range<usize>, usize> {
     let input = sink.input;
     let at = |i: usize| input.get(i).copied().unwrap_or(b'\n');
-    // `:secret:` is a segment of an ARN or URN, not a field name.
-    if is_ident_byte(at(ke)) || ks > 0 && input[ks - 1] == b':' {
+    // `:secret:` is a segment of an ARN or URN, not a field name; `:password =>` is a Ruby
+    // symbol key (`{:password=>"..."}`, what `inspect` prints for a hash).
+    let rocket = || input[run_end(input, ke, 8, |b| b == b' ')..].starts_with(b"=>");
+    if is_ident_byte(at(ke)) || ks > 0 && input[ks - 1] == b':' && !rocket() {
         return Err(ke);
     }
     // The end of a dotted package name (`io.jsonwebtoken:jjwt-api:0.11.5`, a Maven coordinate).
@@ -1061,7 +1096,7 @@ fn key_value(
         if at(j) == b'>' {
             j += 1;
         }
-    } else if quoted_key && at(spaced) == b',' {
+    } else if quoted_key && at(spaced) == b',' && argument(input, ks, at(ke)) {
         // A call: `setProperty("db.password", "value")`, `getenv("API_TOKEN", "default")`.
         j = run_end(input, spaced + 1, 8, |b| b == b' ' || b == b'\t');
         if !matches!(at(j), b'"' | b'\'') {
@@ -1103,14 +1138,7 @@ fn key_value(
         if matches!(at(j), b'{' | b'[') {
             return Err(j);
         }
-        let ve = run_end(input, j, usize::MAX, |b| {
-            !b.is_ascii_whitespace()
-                && !matches!(
-                    b,
-                    b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'' | b'<' | b'>' | b'\\'
-                )
-        });
-        (j, ve)
+        (j, run_end(input, j, usize::MAX, bare_value_byte))
     };
     if ve <= vs {
         return Err(ve.max(ke));

@@ -397,16 +397,36 @@ fn close(stack: &mut Vec<Frame>, out: &mut Parsed, at: usize) -> Result<(), NotJ
     Ok(())
 }
 
-/// A network address (`10.0.1.23`, `fe80::1`, `2001:db8::8a2e:370:7334`): what a field named
-/// `address` holds in infrastructure logs, and never a postal address, name or secret, so a JSON-key
-/// rule leaves it to the text scan (where the IP rule, if enabled, finds it).
+/// A network address (`10.0.1.23`, `fe80::1`, `2001:db8::8a2e:370:7334`), or one with a port
+/// (`0.0.0.0:8080`, `[::]:443`, `localhost:9000`, `:8080`, what Go servers log as their listen
+/// address): what a field named `address` holds in infrastructure logs, and never a postal
+/// address, name or secret, so a JSON-key rule leaves it to the text scan (where the IP rule, if
+/// enabled, finds it).
 fn is_ip_address(value: &[u8]) -> bool {
+    let host = match value.iter().rposition(|&b| b == b':') {
+        Some(colon)
+            if (1..=5).contains(&(value.len() - colon - 1))
+                && value[colon + 1..].iter().all(u8::is_ascii_digit)
+                && !is_ip(value) =>
+        {
+            &value[..colon]
+        }
+        _ => return is_ip(value),
+    };
+    match host {
+        b"" | b"localhost" => true,
+        [b'[', inner @ .., b']'] => is_ip(inner),
+        _ => is_ip(host) && !host.contains(&b':'),
+    }
+}
+
+/// An IPv4 address or an IPv6 one (hex groups and colons, an IPv4 tail allowed).
+fn is_ip(value: &[u8]) -> bool {
     let parts = value.split(|&b| b == b'.').collect::<Vec<_>>();
-    if parts.len() == 4 {
+    if parts.len() == 4 && !value.contains(&b':') {
         return crate::detect::validate::ipv4_parts(&parts);
     }
-    value.len() >= 3
-        && value.len() <= 45
+    value.len() <= 45
         && value.iter().filter(|&&b| b == b':').count() >= 2
         && value
             .iter()
@@ -421,6 +441,39 @@ mod tests {
         let mut q = Quotes::default();
         q.index(s);
         q
+    }
+
+    /// Addresses with a port are network addresses too; anything with a space, a host name that
+    /// is not `localhost`, or a port out of range is not.
+    #[test]
+    fn network_addresses_with_ports() {
+        for yes in [
+            "10.0.1.23",
+            "fe80::1",
+            "::",
+            "0.0.0.0:8080",
+            ":8080",
+            "[::]:443",
+            "[fe80::1]:8080",
+            "localhost:9000",
+            "127.0.0.1:65535",
+        ] {
+            assert!(is_ip_address(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "1 Main St",
+            "Main St:12",
+            "a.b:1234",
+            "12:30",
+            ":",
+            "[]:80",
+            "10.0.0.1:123456",
+            "localhost",
+            "10.0.0.256:80",
+            "[10.0.0.1:80",
+        ] {
+            assert!(!is_ip_address(no.as_bytes()), "{no}");
+        }
     }
 
     fn ok(s: &str) -> bool {
