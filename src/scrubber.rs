@@ -576,6 +576,10 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
     let mut user_triggers: Vec<&[String]> = Vec::new();
     let mut custom_rules = Vec::new();
     let mut gated: Vec<(Gates, &[String], &[String])> = Vec::new();
+    let id_keys: Vec<String> = crate::detect::numeric::ID_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
     let mut tokens = Vec::new();
     let mut national = Vec::new();
     for (i, spec) in pack.rules().iter().enumerate() {
@@ -620,6 +624,9 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                         None
                     }
                 };
+                if *d == Detector::Card {
+                    gated.push((gate::ID_KEY, &[], id_keys.as_slice()));
+                }
                 if let Some((slot, g)) = slot {
                     *slot = Some(id);
                     if g != 0 {

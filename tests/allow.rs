@@ -16,7 +16,7 @@ regex = '@example\.(com|org)$'
 rules = ["EMAIL"]
 
 [[allow]]
-keys = ["order_id", "meta.trace"]
+keys = ["order_ref", "meta.trace"]
 "#;
 
 fn scrubber_with(policy: &str, json: JsonMode) -> Scrubber {
@@ -109,10 +109,10 @@ fn entries_limited_to_rules_leave_other_rules_alone() {
 #[test]
 fn kept_json_keys_and_paths_are_not_scanned() {
     let s = scrubber_with(POLICY, JsonMode::Auto);
-    let line = r#"{"order_id":"4111111111111111","meta":{"trace":{"to":"a@b.co","n":4111111111111111}},"trace":"c@d.co","x":"a@b.co"}"#;
+    let line = r#"{"order_ref":"4111111111111111","meta":{"trace":{"to":"a@b.co","n":4111111111111111}},"trace":"c@d.co","x":"a@b.co"}"#;
     assert_eq!(
         scrub(&s, line),
-        r#"{"order_id":"4111111111111111","meta":{"trace":{"to":"a@b.co","n":4111111111111111}},"trace":"[EMAIL]","x":"[EMAIL]"}"#
+        r#"{"order_ref":"4111111111111111","meta":{"trace":{"to":"a@b.co","n":4111111111111111}},"trace":"[EMAIL]","x":"[EMAIL]"}"#
     );
     // A kept key wins over a key rule's claim on the same key; keys compare as key rules do.
     let policy = "[[allow]]\nkeys = [\"email\"]\n";
@@ -124,8 +124,8 @@ fn kept_json_keys_and_paths_are_not_scanned() {
     // Keys are JSON only: in text mode (and on text lines) the value is scrubbed.
     let s = scrubber_with(POLICY, JsonMode::Off);
     assert_eq!(
-        scrub(&s, r#"{"order_id":"4111111111111111"}"#),
-        r#"{"order_id":"[CARD]"}"#
+        scrub(&s, r#"{"order_ref":"4111111111111111"}"#),
+        r#"{"order_ref":"[CARD]"}"#
     );
 }
 
@@ -153,7 +153,7 @@ fn values_under_sensitive_keys_are_kept_by_value() {
 fn findings_count_kept_values_apart() {
     let s = scrubber_with(POLICY, JsonMode::Auto);
     let input =
-        b"support@clicki.com jane@corp.io 4242 4242 4242 4242\n{\"order_id\":\"4111111111111111\"}";
+        b"support@clicki.com jane@corp.io 4242 4242 4242 4242\n{\"order_ref\":\"4111111111111111\"}";
     let f = s.find(input);
     let email = s.rule_id("EMAIL").unwrap();
     let card = s.rule_id("CARD").unwrap();

@@ -1270,16 +1270,16 @@ fn allow_entries_keep_values_and_are_counted_apart() {
     let policy = dir.join("policy.toml");
     std::fs::write(
         &policy,
-        "[[allow]]\nvalues = [\"support@clicki.com\"]\n[[allow]]\nkeys = [\"order_id\"]\n",
+        "[[allow]]\nvalues = [\"support@clicki.com\"]\n[[allow]]\nkeys = [\"order_ref\"]\n",
     )
     .unwrap();
-    let input = b"from support@clicki.com to jane@corp.io\n{\"order_id\":\"4111111111111111\"}\n";
+    let input = b"from support@clicki.com to jane@corp.io\n{\"order_ref\":\"4111111111111111\"}\n";
     let p = policy.to_str().unwrap();
     let out = run(&["--rules", p, "--stats"], input);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         out.stdout,
-        b"from support@clicki.com to [EMAIL]\n{\"order_id\":\"4111111111111111\"}\n"
+        b"from support@clicki.com to [EMAIL]\n{\"order_ref\":\"4111111111111111\"}\n"
     );
     let err = stderr(&out);
     assert!(err.contains("redacted    1"), "{err}");
