@@ -143,7 +143,11 @@ impl IdFormat {
                 ("xx.xxx.xxx/dddd-dd", ALONE),
             ],
             IdFormat::EsDni => &[("ddddddddA", KEYWORD), ("dddddddd-A", KEYWORD)],
-            IdFormat::EsNie => &[("AdddddddA", ALONE), ("A-ddddddd-A", ALONE)],
+            IdFormat::EsNie => &[
+                ("AdddddddA", ALONE),
+                ("A-ddddddd-A", ALONE),
+                ("Addddddd-A", ALONE),
+            ],
             IdFormat::ItCodiceFiscale => &[("AAAAAAddAddAdddA", ALONE)],
             IdFormat::PlPesel => &[("ddddddddddd", KEYWORD)],
             IdFormat::FrNir => &[
