@@ -1017,10 +1017,11 @@ fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-/// Whether the quoted key around `ks` (quoted with `quote`) is an argument of a call or an element
-/// of a list (`setProperty("db.password", ...)`, `["--password", ...]`): its opening quote follows
-/// `(`, `[` or `,`. A JSON string value does not (`"auth_method":"password","mfa":"totp"`): the
-/// string after it is the next key, not a secret.
+/// Whether the quoted key around `ks` (quoted with `quote`) is an argument of a call
+/// (`setProperty("db.password", ...)`: its opening quote follows `(`) or a flag in an argument
+/// list (`["--password", ...]`: it starts with `-` and follows `[` or `,`). A JSON string value is
+/// neither (`"auth_method":"password","mfa":"totp"`: the string after it is the next key), nor is
+/// a word in a list (`"grant_types":["password","refresh_token"]`).
 fn argument(input: &[u8], ks: usize, quote: u8) -> bool {
     let from = ks.saturating_sub(128);
     let Some(open) = input[from..ks]
@@ -1030,12 +1031,13 @@ fn argument(input: &[u8], ks: usize, quote: u8) -> bool {
         return false;
     };
     let open = from + open;
+    let flag = input.get(open + 1) == Some(&b'-');
     input[open] == quote
         && input[..open]
             .iter()
             .rev()
             .find(|&&b| b != b' ' && b != b'\t')
-            .is_some_and(|b| matches!(b, b'(' | b'[' | b','))
+            .is_some_and(|&b| b == b'(' || flag && matches!(b, b'[' | b','))
 }
 
 /// After a key name ending at `ke`: `"key": "value"`, `key=value`, `\"key\":\"value\"`, `Key: value`.
@@ -1071,6 +1073,12 @@ fn key_value(
     } else if quoted_key {
         j += 1;
     }
+    // A subscript: `settings["password"] = "..."`, `os.environ['API_TOKEN'] = '...'` (then only
+    // an assignment follows: `["password"],` closes a list).
+    let subscript = quoted_key && at(j) == b']';
+    if subscript {
+        j += 1;
+    }
     // `<password>value</password>`: an XML element, whose name may carry a prefix before the key
     // name (`<db-password>`, `<ns:password>`, `<dbPassword>`).
     let element = ks
@@ -1096,7 +1104,7 @@ fn key_value(
         if at(j) == b'>' {
             j += 1;
         }
-    } else if quoted_key && at(spaced) == b',' && argument(input, ks, at(ke)) {
+    } else if quoted_key && !subscript && at(spaced) == b',' && argument(input, ks, at(ke)) {
         // A call: `setProperty("db.password", "value")`, `getenv("API_TOKEN", "default")`.
         j = run_end(input, spaced + 1, 8, |b| b == b' ' || b == b'\t');
         if !matches!(at(j), b'"' | b'\'') {
