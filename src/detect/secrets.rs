@@ -378,7 +378,7 @@ impl SecretScanner {
                     );
                     // Also finds `Set-Cookie: ` (and `set-cookie: `), which ends the same way.
                     add(&["Cookie: ", "cookie: "], Kind::Cookie(rule));
-                    add(&[" -u "], Kind::CurlUser(rule));
+                    add(&[" -u ", " --user ", " --user="], Kind::CurlUser(rule));
                 }
                 Detector::GithubToken => {
                     add(
@@ -804,9 +804,11 @@ fn authorization(sink: &mut Candidates<'_>, start: usize, from: usize, rule: Rul
     end
 }
 
-/// After ` -u ` (curl, wget, httpie): `user:password`, the password replaced.
+/// After ` -u `, ` --user ` or ` --user=` (curl, wget, httpie): `user:password`, quoted whole or
+/// only the password (`kevin:'pa ss'`), the password replaced.
 fn curl_user(sink: &mut Candidates<'_>, from: usize, rule: RuleId) -> usize {
     let input = sink.input;
+    let from = run_end(input, from, 8, |b| b == b' ');
     let quoted = matches!(input.get(from), Some(b'"' | b'\''));
     let start = from + usize::from(quoted);
     let mut end = run_end(input, start, 4096, |b| {
@@ -821,8 +823,20 @@ fn curl_user(sink: &mut Candidates<'_>, from: usize, rule: RuleId) -> usize {
     let Some(colon) = input[start..end].iter().position(|&b| b == b':') else {
         return end;
     };
-    if start + colon + 1 < end {
-        sink.push(start + colon + 1, end, rule);
+    let password = start + colon + 1;
+    if !quoted
+        && password == end
+        && let Some(&quote) = input.get(end).filter(|&&b| matches!(b, b'"' | b'\''))
+    {
+        // `user:'password'`: the password is what the quotes hold.
+        let close = run_end(input, end + 1, 4096, |b| b != quote && b != b'\n');
+        if close > end + 1 {
+            sink.push(end + 1, close, rule);
+        }
+        return close;
+    }
+    if password < end {
+        sink.push(password, end, rule);
     }
     end
 }
@@ -1146,6 +1160,14 @@ fn key_value(
         if matches!(at(j), b'{' | b'[') {
             return Err(j);
         }
+        // A placeholder a tool printed instead of the value: Terraform's `(sensitive value)`,
+        // `(known after apply)`.
+        if at(j) == b'(' {
+            let close = run_end(input, j + 1, 64, |b| b.is_ascii_lowercase() || b == b' ');
+            if at(close) == b')' {
+                return Err(close + 1);
+            }
+        }
         (j, run_end(input, j, usize::MAX, bare_value_byte))
     };
     if ve <= vs {
@@ -1168,7 +1190,11 @@ fn key_value(
     }
     // No secret. (Already scrubbed values are refused by `Candidates::push`; a value that only starts with
     // a replacement, `[EMAIL]hunter2`, still holds one.)
-    let trivial = matches!(value, b"null" | b"true" | b"false" | b"None" | b"nil");
+    // MySQL's `(using password: YES)` says whether one was given.
+    let trivial = matches!(
+        value,
+        b"null" | b"true" | b"false" | b"None" | b"nil" | b"YES" | b"NO" | b"yes" | b"no"
+    );
     if trivial {
         return Err(ve);
     }
