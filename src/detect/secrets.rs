@@ -1190,11 +1190,28 @@ fn key_value(
     }
     // No secret. (Already scrubbed values are refused by `Candidates::push`; a value that only starts with
     // a replacement, `[EMAIL]hunter2`, still holds one.)
-    // MySQL's `(using password: YES)` says whether one was given.
-    let trivial = matches!(
-        value,
-        b"null" | b"true" | b"false" | b"None" | b"nil" | b"YES" | b"NO" | b"yes" | b"no"
-    );
+    // Words that say whether there is a value rather than being one: MySQL's `(using password:
+    // YES)`, `token: missing`, `secret: not set`, `api_key: invalid format`.
+    const ABSENT: [&[u8]; 17] = [
+        b"null",
+        b"true",
+        b"false",
+        b"none",
+        b"nil",
+        b"yes",
+        b"no",
+        b"not",
+        b"missing",
+        b"empty",
+        b"unset",
+        b"undefined",
+        b"invalid",
+        b"expired",
+        b"required",
+        b"redacted",
+        b"hidden",
+    ];
+    let trivial = ABSENT.iter().any(|w| value.eq_ignore_ascii_case(w));
     if trivial {
         return Err(ve);
     }
