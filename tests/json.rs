@@ -662,3 +662,46 @@ fn line_breaks_of_a_value_replaced_whole_stay_outside_its_quotes() {
     );
     assert_eq!(masked, "{\"email\":\"****:*****\"\r}");
 }
+
+/// A JSON document logged as a string inside a JSON line (an app that serialises its event and
+/// logs it as the message): values under sensitive keys inside it are replaced as in the document
+/// itself, the line stays valid JSON, and scrubbing twice changes nothing. A string value keeps its
+/// escaped quotes around the token; a replaced object or number is written without quotes (a quote
+/// there would need escaping).
+#[test]
+fn documents_logged_as_strings_lose_their_sensitive_values() {
+    check(&[
+        (
+            r#"{"level":"info","message":"{\"customer\":{\"name\":\"Jenny Rosen\",\"email\":\"jenny@example.com\"},\"amount\":12}"}"#,
+            r#"{"level":"info","message":"{\"customer\":{\"name\":\"[NAME]\",\"email\":\"[EMAIL]\"},\"amount\":12}"}"#,
+        ),
+        (
+            r#"{"body":"{\"first_name\":\"Ana\",\"dob\":\"1985-04-12\",\"billing_address\":{\"line1\":\"1 Main St\"}}"}"#,
+            r#"{"body":"{\"first_name\":\"[NAME]\",\"dob\":\"[DOB]\",\"billing_address\":[ADDRESS]}"}"#,
+        ),
+        (
+            r#"{"msg":"[{\"last_name\":\"Doe\"},{\"last_name\":\"Roe\"}]","n":2}"#,
+            r#"{"msg":"[{\"last_name\":\"[NAME]\"},{\"last_name\":\"[NAME]\"}]","n":2}"#,
+        ),
+        // Not a document: a string with quotes in it is scanned as text only.
+        (
+            r#"{"msg":"said \"first_name\": Ana"}"#,
+            r#"{"msg":"said \"first_name\": Ana"}"#,
+        ),
+    ]);
+    let s = scrubber_with(None, JsonMode::Auto);
+    for line in [
+        r#"{"message":"{\"customer\":{\"name\":\"Jenny Rosen\",\"address\":{\"line1\":\"510 Townsend St\",\"postal_code\":98140}}}"}"#,
+        r#"{"m":"{\"password\":12345678,\"user\":\"bob\",\"payee_name\":\"J\\\"R\"}"}"#,
+    ] {
+        let once = scrub_with(&s, line);
+        assert_eq!(scrub_with(&s, &once), once, "{line}");
+        assert!(
+            !once.contains("Jenny") && !once.contains("Townsend") && !once.contains("12345678")
+        );
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&once).is_ok(),
+            "{once}"
+        );
+    }
+}

@@ -74,6 +74,9 @@ pub(crate) struct Scratch {
     decoded: Vec<u8>,
     map: Vec<usize>,
     sub: Vec<Span>,
+    /// A JSON document inside an escaped string, parsed (see `find_line`).
+    nested: Parsed,
+    nested_quotes: Quotes,
 }
 
 /// How many `{` positions are tried as the start of a line's document.
@@ -314,6 +317,44 @@ pub(crate) fn find_line(
                 });
             } else {
                 push(t.start + a, t.start + b, sp.rule, false);
+            }
+        }
+        // A JSON document logged as a string (`"message":"{\"customer\":{\"name\":...}}"`):
+        // its values under sensitive keys go as they would in the document itself. One level
+        // deep, and a replaced number or object is written unquoted (inside the string a quote
+        // would need escaping), so the inner document may no longer parse, which leaves it
+        // scrubbed: what was under a sensitive key is gone either way.
+        if scratch
+            .decoded
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'{' || b == b'[')
+        {
+            scratch.nested_quotes.index(&scratch.decoded);
+            if parse_from_some_start(
+                &scratch.decoded,
+                &scratch.nested_quotes,
+                keys,
+                &mut scratch.nested,
+            )
+            .is_ok()
+            {
+                for k in &scratch.nested.keyed {
+                    let value = &scratch.decoded[k.start..k.end];
+                    if !k.bare && crate::detect::is_scrubbed_value(value) {
+                        continue;
+                    }
+                    let (a, b) = escape::raw_range(&scratch.map, raw.len(), k.start, k.end);
+                    if allows(value, k.rule) {
+                        allowed.push(Span {
+                            start: base + t.start + a,
+                            len: b - a,
+                            rule: k.rule,
+                        });
+                    } else {
+                        push(t.start + a, t.start + b, k.rule, false);
+                    }
+                }
             }
         }
     }
