@@ -31,8 +31,8 @@ pub(crate) mod gate {
     pub const CASHTAG: Gates = 64;
     /// Twelve-digit cards (Maestro), which need a card word before them.
     pub const CARD: Gates = 128;
-    /// A key that names an id (`trace_id=`, `"spanId":`): the number right after it is no card
-    /// unless a card word stands before it too (see `numeric::ID_KEYS`).
+    /// A key that names a trace, span or parent id (`trace_id=`, `"spanId":`): the number right
+    /// after it is no card unless a card word stands before it too (see `numeric::ID_KEYS`).
     pub const ID_KEY: Gates = 256;
     /// The first bit not taken by the detectors above.
     pub const FIRST_FREE: u32 = 9;

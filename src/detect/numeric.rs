@@ -443,14 +443,23 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
     validate::ipv4_parts(&parts).then_some(s + 3)
 }
 
-/// Keys that name an id: a bare 13-19 digit run right after one (only quotes, `:`, `=` and
-/// spaces between) is a trace, span or record id, not a card, unless a card word stands before it
-/// as well (`card_id=4111111111111111`). One in ten such ids passes Luhn and most start with a card
-/// brand's digits: Datadog writes a 64-bit decimal trace id on every correlated log line
-/// (`dd.trace_id=5637893479027432012`), and responders join logs on them. `id` covers `trace_id`,
-/// `span-id` and `traceId` (a word of its own after `_`, `-`, `.` or a lower-case letter); the
-/// rest are those spelt as one lower-case word.
-pub(crate) const ID_KEYS: &[&str] = &["id", "traceid", "spanid", "parentid"];
+/// Keys that name a trace, span or parent id: a bare 13-19 digit run right after one (only quotes,
+/// `:`, `=` and spaces between) is that id, not a card, unless a card word stands before it as well.
+/// One in ten such ids passes Luhn and most start with a card brand's digits: Datadog writes a
+/// 64-bit decimal trace id on every correlated log line (`dd.trace_id=5637893479027432012`), and
+/// responders join logs on them. Other ids (`order_id`, `"id"`) stay cards when they pass: a
+/// payment method's number may stand under such a key.
+pub(crate) const ID_KEYS: &[&str] = &[
+    "trace_id",
+    "traceid",
+    "trace-id",
+    "span_id",
+    "spanid",
+    "span-id",
+    "parent_id",
+    "parentid",
+    "parent-id",
+];
 
 /// Whether the number at `start` stands right after an id key and after no card word.
 fn id_value(d: &Detectors, sink: &mut Candidates<'_>, start: usize) -> bool {

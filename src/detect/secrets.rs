@@ -824,14 +824,21 @@ fn curl_user(sink: &mut Candidates<'_>, from: usize, rule: RuleId) -> usize {
         return end;
     };
     let password = start + colon + 1;
+    // `user:'password'`, or `user:\"password\"` inside a JSON string: the password is what the
+    // quotes hold.
+    let escaped = input.get(end) == Some(&b'\\');
     if !quoted
         && password == end
-        && let Some(&quote) = input.get(end).filter(|&&b| matches!(b, b'"' | b'\''))
+        && let Some(&quote) = input
+            .get(end + usize::from(escaped))
+            .filter(|&&b| matches!(b, b'"' | b'\''))
     {
-        // `user:'password'`: the password is what the quotes hold.
-        let close = run_end(input, end + 1, 4096, |b| b != quote && b != b'\n');
-        if close > end + 1 {
-            sink.push(end + 1, close, rule);
+        let from = end + usize::from(escaped) + 1;
+        let close = run_end(input, from, 4096, |b| {
+            b != quote && b != b'\n' && !(escaped && b == b'\\')
+        });
+        if close > from {
+            sink.push(from, close, rule);
         }
         return close;
     }
@@ -1002,11 +1009,11 @@ fn assignment(input: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
-/// with a letter and a digit. The word is what would be redacted, a bare value
-/// ([`bare_value_byte`]): in `"msg":"token expired","user_id":42` it is `expired`, not the rest of
-/// the JSON line up to the next space.
+/// with a letter and a digit. The word runs to white space or a double quote ([`prose_byte`]), and
+/// is what is redacted: in `"msg":"token expired","user_id":42` it is `expired`, not the rest of the
+/// JSON line up to the next space; `password Ab1&Tr0ub4dor` is redacted whole.
 fn secret_word(input: &[u8], i: usize) -> bool {
-    let word = &input[i..run_end(input, i, 256, bare_value_byte)];
+    let word = &input[i..run_end(input, i, 256, prose_byte)];
     word.len() >= 8
         && word.iter().any(u8::is_ascii_alphabetic)
         && word.iter().any(u8::is_ascii_digit)
@@ -1027,31 +1034,60 @@ fn bare_value_byte(b: u8) -> bool {
         )
 }
 
+/// A byte of a word of free text: anything but white space and a double quote (which ends a JSON
+/// string around the text).
+fn prose_byte(b: u8) -> bool {
+    !b.is_ascii_whitespace() && b != b'"'
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-/// Whether the quoted key around `ks` (quoted with `quote`) is an argument of a call
-/// (`setProperty("db.password", ...)`: its opening quote follows `(`) or a flag in an argument
-/// list (`["--password", ...]`: it starts with `-` and follows `[` or `,`). A JSON string value is
-/// neither (`"auth_method":"password","mfa":"totp"`: the string after it is the next key), nor is
-/// a word in a list (`"grant_types":["password","refresh_token"]`).
+/// Whether the quoted key around `ks` (quoted with `quote`) is one of a list of strings whose
+/// next one is its value: an argument of a call (`setProperty("db.password", ...)`,
+/// `redis.call('HSET', 'user:1', 'password', ...)`), an element of a list or set literal
+/// (`[["password", ...]]`, `{"password", ...}`), a flag in an argument list (`"--password", ...`).
+/// Not a JSON value (`"auth_method":"password","mfa":"totp"`: the string after it is the next
+/// key) nor an element of a list that is one (`"grant_types":["password","refresh_token"]`).
+/// Walks back over the list's earlier elements (strings skipped whole) to what opens it.
 fn argument(input: &[u8], ks: usize, quote: u8) -> bool {
-    let from = ks.saturating_sub(128);
-    let Some(open) = input[from..ks]
+    let floor = ks.saturating_sub(256);
+    let Some(open) = input[floor..ks]
         .iter()
         .rposition(|&b| b == quote || b == b'\n')
+        .map(|i| floor + i)
+        .filter(|&i| input[i] == quote)
     else {
         return false;
     };
-    let open = from + open;
-    let flag = input.get(open + 1) == Some(&b'-');
-    input[open] == quote
-        && input[..open]
-            .iter()
-            .rev()
-            .find(|&&b| b != b' ' && b != b'\t')
-            .is_some_and(|&b| b == b'(' || flag && matches!(b, b'[' | b','))
+    if input.get(open + 1) == Some(&b'-') {
+        return true;
+    }
+    let mut i = open;
+    while i > floor {
+        i -= 1;
+        match input[i] {
+            b'\n' | b':' => return false,
+            b'(' | b'{' => return true,
+            b'[' => {
+                let before = input[floor..i]
+                    .iter()
+                    .rev()
+                    .find(|&&b| b != b' ' && b != b'\t');
+                return before != Some(&b':');
+            }
+            b'"' | b'\'' => {
+                let q = input[i];
+                match input[floor..i].iter().rposition(|&b| b == q || b == b'\n') {
+                    Some(k) if input[floor + k] == q => i = floor + k,
+                    _ => return false,
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// After a key name ending at `ke`: `"key": "value"`, `key=value`, `\"key\":\"value\"`, `Key: value`.
@@ -1112,6 +1148,8 @@ fn key_value(
         return Err(ke);
     }
     let spaced = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
+    // Free text after the key name: its value is a word of prose (`secret_word`).
+    let mut prose = false;
     if let Some(n) = assignment(input, spaced) {
         // `=`, `:`, `:=`, `::=`, `?=`, `.=`, `+=`, `<-`, `=>`.
         j = spaced + n;
@@ -1131,6 +1169,7 @@ fn key_value(
         // A command-line flag (`--password value`), or free text (`password Maple552$q89 was
         // rejected`) when the next word looks like a secret, not like prose (`password reset`).
         j = ke + 1;
+        prose = !(ks >= 2 && &input[ks - 2..ks] == b"--");
     } else {
         return Err(ke);
     }
@@ -1160,15 +1199,19 @@ fn key_value(
         if matches!(at(j), b'{' | b'[') {
             return Err(j);
         }
-        // A placeholder a tool printed instead of the value: Terraform's `(sensitive value)`,
-        // `(known after apply)`.
-        if at(j) == b'(' {
-            let close = run_end(input, j + 1, 64, |b| b.is_ascii_lowercase() || b == b' ');
-            if at(close) == b')' {
-                return Err(close + 1);
-            }
+        // A placeholder a tool printed instead of the value: Terraform's `(sensitive value)`.
+        // Only these: `(correct horse battery staple)` may be a password.
+        const PLACEHOLDERS: [&[u8]; 4] = [
+            b"(sensitive value)",
+            b"(sensitive)",
+            b"(known after apply)",
+            b"(redacted)",
+        ];
+        if let Some(p) = PLACEHOLDERS.iter().find(|p| input[j..].starts_with(p)) {
+            return Err(j + p.len());
         }
-        (j, run_end(input, j, usize::MAX, bare_value_byte))
+        let byte = if prose { prose_byte } else { bare_value_byte };
+        (j, run_end(input, j, usize::MAX, byte))
     };
     if ve <= vs {
         return Err(ve.max(ke));
@@ -1190,28 +1233,17 @@ fn key_value(
     }
     // No secret. (Already scrubbed values are refused by `Candidates::push`; a value that only starts with
     // a replacement, `[EMAIL]hunter2`, still holds one.)
-    // Words that say whether there is a value rather than being one: MySQL's `(using password:
-    // YES)`, `token: missing`, `secret: not set`, `api_key: invalid format`.
-    const ABSENT: [&[u8]; 17] = [
-        b"null",
-        b"true",
-        b"false",
-        b"none",
-        b"nil",
-        b"yes",
-        b"no",
-        b"not",
-        b"missing",
-        b"empty",
-        b"unset",
-        b"undefined",
-        b"invalid",
-        b"expired",
-        b"required",
-        b"redacted",
-        b"hidden",
-    ];
-    let trivial = ABSENT.iter().any(|w| value.eq_ignore_ascii_case(w));
+    // A literal for no value (any case), and MySQL's `(using password: YES)`, which says whether
+    // one was given (upper case only: `password: no` may be a weak password).
+    let trivial = [&b"null"[..], b"true", b"false", b"none", b"nil"]
+        .iter()
+        .any(|w| value.eq_ignore_ascii_case(w))
+        || matches!(value, b"YES" | b"NO")
+        // `secret: not set`, `api_key: not provided`.
+        || value.eq_ignore_ascii_case(b"not")
+            && [&b" set"[..], b" provided", b" configured", b" found"]
+                .iter()
+                .any(|p| input[ve..].starts_with(p));
     if trivial {
         return Err(ve);
     }

@@ -285,7 +285,7 @@ fn parse_with(
                         }
                         if let Some(rule) = rule
                             && end > i + 1
-                            && !is_ip_address(&line[i + 1..end])
+                            && !is_network_address(&line[i + 1..end], &key)
                         {
                             out.keyed.push(KeyedValue {
                                 start: i + 1,
@@ -397,15 +397,18 @@ fn close(stack: &mut Vec<Frame>, out: &mut Parsed, at: usize) -> Result<(), NotJ
     Ok(())
 }
 
-/// A network address (`10.0.1.23`, `fe80::1`, `2001:db8::8a2e:370:7334`), or one with a port
-/// (`0.0.0.0:8080`, `[::]:443`, `localhost:9000`, `:8080`, what Go servers log as their listen
-/// address): what a field named `address` holds in infrastructure logs, and never a postal
-/// address, name or secret, so a JSON-key rule leaves it to the text scan (where the IP rule, if
-/// enabled, finds it).
-fn is_ip_address(value: &[u8]) -> bool {
+/// A network address (`10.0.1.23`, `fe80::1`, `2001:db8::8a2e:370:7334`): what a field named
+/// `address` holds in infrastructure logs, and never a postal address, name or secret, so a JSON-key
+/// rule leaves it to the text scan (where the IP rule, if enabled, finds it). Under a key that names
+/// an address (`address`, `listen_addr`), one with a port too (`0.0.0.0:8080`, `[::]:443`,
+/// `localhost:9000`, and `:8080`, what Go servers log as their listen address); under any other key
+/// (`pin`, `cvc`) a value like `:1234` is the key's.
+fn is_network_address(value: &[u8], key: &NormKey) -> bool {
+    let addr_key = key.as_bytes().windows(4).any(|w| w == b"addr");
     let host = match value.iter().rposition(|&b| b == b':') {
         Some(colon)
-            if (1..=5).contains(&(value.len() - colon - 1))
+            if addr_key
+                && (1..=5).contains(&(value.len() - colon - 1))
                 && value[colon + 1..].iter().all(u8::is_ascii_digit)
                 && !is_ip(value) =>
         {
@@ -443,10 +446,12 @@ mod tests {
         q
     }
 
-    /// Addresses with a port are network addresses too; anything with a space, a host name that
-    /// is not `localhost`, or a port out of range is not.
+    /// Addresses with a port are network addresses under an address key; anything with a space, a
+    /// host name that is not `localhost`, or a port out of range is not, and under another key
+    /// only a bare address is.
     #[test]
     fn network_addresses_with_ports() {
+        let address = NormKey::new(b"listen_address");
         for yes in [
             "10.0.1.23",
             "fe80::1",
@@ -458,7 +463,7 @@ mod tests {
             "localhost:9000",
             "127.0.0.1:65535",
         ] {
-            assert!(is_ip_address(yes.as_bytes()), "{yes}");
+            assert!(is_network_address(yes.as_bytes(), &address), "{yes}");
         }
         for no in [
             "1 Main St",
@@ -472,7 +477,12 @@ mod tests {
             "10.0.0.256:80",
             "[10.0.0.1:80",
         ] {
-            assert!(!is_ip_address(no.as_bytes()), "{no}");
+            assert!(!is_network_address(no.as_bytes(), &address), "{no}");
+        }
+        let pin = NormKey::new(b"pin");
+        assert!(is_network_address(b"10.0.1.23", &pin));
+        for no in [":1234", "0.0.0.0:8080", "localhost:9000"] {
+            assert!(!is_network_address(no.as_bytes(), &pin), "{no}");
         }
     }
 
