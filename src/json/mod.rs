@@ -272,7 +272,15 @@ pub(crate) fn find_line(
     for sp in text {
         let (mut s, e) = (sp.start - base, sp.end() - base);
         if s < start {
-            push(s, e.min(start), sp.rule, false);
+            // Before the document: but a span over blanks alone (a line of an unterminated key
+            // block that is a JSON document, its indentation) hides nothing, and a token there
+            // would make the line no longer JSON.
+            if line[s..e.min(start)]
+                .iter()
+                .any(|b| !b.is_ascii_whitespace())
+            {
+                push(s, e.min(start), sp.rule, false);
+            }
             s = start;
         }
         let mut i = tokens.partition_point(|t| t.end <= s);
