@@ -813,6 +813,16 @@ impl NationalIds {
         self.entries.is_empty()
     }
 
+    /// The layouts entered from a run glued to a letter before it, or from one that starts a word.
+    #[inline]
+    fn table(&self, after_letter: bool) -> &LayoutIndex {
+        if after_letter {
+            &self.lettered
+        } else {
+            &self.plain
+        }
+    }
+
     /// Tries the layouts whose first digit group is the run `[p, run_end)`; `after_letter` says the
     /// run is glued to a letter before it. Records the first identifier found and returns its end.
     ///
@@ -828,11 +838,7 @@ impl NationalIds {
         run_end: usize,
         after_letter: bool,
     ) -> Option<usize> {
-        let table = if after_letter {
-            &self.lettered
-        } else {
-            &self.plain
-        };
+        let table = self.table(after_letter);
         let input = sink.input;
         let slot = table.get(
             run_end - p,
@@ -1027,11 +1033,7 @@ impl NationalIds {
         run_end: usize,
         after_letter: bool,
     ) -> Option<usize> {
-        let table = if after_letter {
-            &self.lettered
-        } else {
-            &self.plain
-        };
+        let table = self.table(after_letter);
         let slot = LayoutIndex::slot(run_end - p, sink.input.get(run_end).copied());
         self.try_layouts(keywords, sink, p, run_end, table.buckets(slot), None)
     }

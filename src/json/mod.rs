@@ -309,6 +309,19 @@ pub(crate) fn find_line(
         }
     }
 
+    // What the rest finds is judged by the allow-list first: kept values move to `found.allowed`.
+    let mut place = |s: usize, e: usize, value: &[u8], rule: RuleId, bare: bool| {
+        if allows(value, rule) {
+            allowed.push(Span {
+                start: base + s,
+                len: e - s,
+                rule,
+            });
+        } else {
+            push(s, e, rule, bare);
+        }
+    };
+
     // Escaped strings, scanned again decoded.
     for t in tokens.iter().filter(|t| t.escaped) {
         let raw = &line[t.start..t.end];
@@ -317,15 +330,8 @@ pub(crate) fn find_line(
         det.find(&scratch.decoded, &mut scratch.sub);
         for sp in &scratch.sub {
             let (a, b) = escape::raw_range(&scratch.map, raw.len(), sp.start, sp.end());
-            if allows(&scratch.decoded[sp.start..sp.end()], sp.rule) {
-                allowed.push(Span {
-                    start: base + t.start + a,
-                    len: b - a,
-                    rule: sp.rule,
-                });
-            } else {
-                push(t.start + a, t.start + b, sp.rule, false);
-            }
+            let value = &scratch.decoded[sp.start..sp.end()];
+            place(t.start + a, t.start + b, value, sp.rule, false);
         }
         // A JSON document logged as a string (`"message":"{\"customer\":{\"name\":...}}"`):
         // its values under sensitive keys go as they would in the document itself. One level
@@ -353,15 +359,7 @@ pub(crate) fn find_line(
                         continue;
                     }
                     let (a, b) = escape::raw_range(&scratch.map, raw.len(), k.start, k.end);
-                    if allows(value, k.rule) {
-                        allowed.push(Span {
-                            start: base + t.start + a,
-                            len: b - a,
-                            rule: k.rule,
-                        });
-                    } else {
-                        push(t.start + a, t.start + b, k.rule, false);
-                    }
+                    place(t.start + a, t.start + b, value, k.rule, false);
                 }
             }
         }
@@ -374,15 +372,7 @@ pub(crate) fn find_line(
         if done {
             continue;
         }
-        if allows(value, k.rule) {
-            allowed.push(Span {
-                start: base + k.start,
-                len: k.end - k.start,
-                rule: k.rule,
-            });
-        } else {
-            push(k.start, k.end, k.rule, k.bare);
-        }
+        place(k.start, k.end, value, k.rule, k.bare);
     }
 
     // Values under kept keys: whatever was found inside them stays.
