@@ -54,8 +54,9 @@ pub enum IdFormat {
 }
 
 /// One way a format is written: a pattern, and whether it fires without a keyword (the layout and
-/// its check are distinctive enough). In the pattern, `d` is a digit, `A` an upper-case letter, `x`
-/// either, `K` a digit or `X` (a check character); every other byte stands for itself.
+/// its check are distinctive enough). In the pattern, `d` is a digit, `A` an upper-case letter, `a` a
+/// lower-case one (checked as its capital), `x` a digit or a capital, `K` a digit or `X` (a check
+/// character); every other byte stands for itself.
 type Layout = (&'static str, bool);
 
 const ALONE: bool = true;
@@ -117,6 +118,11 @@ impl IdFormat {
                 ("AA-dd-dd-dd-A", ALONE),
                 ("AAdddddd", KEYWORD),
                 ("AA dd dd dd", KEYWORD),
+                // Written in lower case (`nino=ab123456c`): after a keyword, as a lower-case
+                // word with digits is otherwise anything.
+                ("aadddddda", KEYWORD),
+                ("aa dd dd dd a", KEYWORD),
+                ("aadddddd", KEYWORD),
             ],
             IdFormat::UkNhs => &[
                 ("ddd ddd dddd", KEYWORD),
@@ -590,6 +596,7 @@ impl After {
     const X: u8 = 8;
     /// Any other byte: a layout's own punctuation (`(dd) dddd`) is tested by its bucket.
     const OTHER: u8 = 16;
+    const LOWER: u8 = 32;
 
     /// The classes a layout character `want` takes.
     fn wanted(want: Option<u8>) -> u8 {
@@ -597,6 +604,7 @@ impl After {
             None => After::ANY,
             Some(b'd') => After::DIGIT,
             Some(b'A') => After::UPPER | After::X,
+            Some(b'a') => After::LOWER,
             Some(b'x') => After::DIGIT | After::UPPER | After::X,
             Some(b'K') => After::DIGIT | After::X,
             // A byte the layout names itself: its own class.
@@ -613,6 +621,7 @@ impl After {
                 Some(b'0'..=b'9') => After::DIGIT,
                 Some(b'X') => After::UPPER | After::X,
                 Some(b'A'..=b'Z') => After::UPPER,
+                Some(b'a'..=b'z') => After::LOWER,
                 Some(_) => After::OTHER,
             }
     }
@@ -708,6 +717,8 @@ enum Next {
     End,
     /// An upper-case letter (`A`, or `x` once the run has ended).
     Upper,
+    /// A lower-case letter (`a`).
+    Lower,
     /// The check character `X` (`K`).
     CheckX,
     /// This byte.
@@ -719,6 +730,7 @@ impl Next {
         Some(match pattern.get(at) {
             None => Next::End,
             Some(b'A' | b'x') => Next::Upper,
+            Some(b'a') => Next::Lower,
             Some(b'K') => Next::CheckX,
             // The run ended, so a digit cannot follow.
             Some(b'd') => return None,
@@ -730,6 +742,7 @@ impl Next {
         match (self, next) {
             (Next::End, _) => true,
             (Next::Upper, Some(b)) => b.is_ascii_uppercase(),
+            (Next::Lower, Some(b)) => b.is_ascii_lowercase(),
             (Next::CheckX, Some(b)) => b == b'X',
             (Next::Byte(want), Some(b)) => want == b,
             (_, None) => false,
@@ -756,7 +769,7 @@ impl NationalIds {
                     .iter()
                     .take_while(|&&b| matches!(b, b'd' | b'x' | b'K'))
                     .count();
-                let behind_letter = lead > 0 && matches!(pattern[lead - 1], b'A' | b'x');
+                let behind_letter = lead > 0 && matches!(pattern[lead - 1], b'A' | b'a' | b'x');
                 // Only for a first group of `d`s alone (its entries are filed under one run length)
                 // followed by one separator and a group of `d`s that nothing digit-like extends.
                 let second = if longest == run && pattern.get(lead + run + 1) == Some(&b'd') {
@@ -970,13 +983,15 @@ fn fits(want: u8, b: u8) -> bool {
     match want {
         b'd' => b.is_ascii_digit(),
         b'A' => b.is_ascii_uppercase(),
+        b'a' => b.is_ascii_lowercase(),
         b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
         b'K' => b.is_ascii_digit() || b == b'X',
         _ => b == want,
     }
 }
 
-/// Matches `pattern` at `start`; returns the end and the captured characters (upper-cased).
+/// Matches `pattern` at `start`; returns the end and the captured characters, letters in capitals
+/// (the checks know the issuers' alphabets, which are upper case).
 fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u8; 24], usize)> {
     let text = input.get(start..start + pattern.len())?;
     let mut chars = [0u8; 24];
@@ -985,11 +1000,11 @@ fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u
         if !fits(p, b) {
             return None;
         }
-        if matches!(p, b'd' | b'A' | b'x' | b'K') {
+        if matches!(p, b'd' | b'A' | b'a' | b'x' | b'K') {
             if n == chars.len() {
                 return None;
             }
-            chars[n] = b;
+            chars[n] = b.to_ascii_uppercase();
             n += 1;
         }
     }
@@ -1078,6 +1093,8 @@ mod tests {
             "cpf ",
             "steuer-id ",
             "abn ",
+            "nino=",
+            "national insurance ",
             "x",
             "AB",
             "+",
@@ -1108,6 +1125,7 @@ mod tests {
                 line.push(match c {
                     b'd' => digit,
                     b'A' => upper,
+                    b'a' => upper.to_ascii_lowercase(),
                     b'x' if rand(2) == 0 => digit,
                     b'x' => upper,
                     b'K' if rand(10) == 0 => b'X',
@@ -1117,7 +1135,7 @@ mod tests {
             }
             if rand(4) == 0 && !line.is_empty() {
                 let at = rand(line.len());
-                line[at] = b" -./0A"[rand(6)];
+                line[at] = b" -./0Aa"[rand(7)];
             }
             line.extend_from_slice(tails[rand(tails.len())].as_bytes());
             for p in 0..line.len() {
@@ -1127,7 +1145,7 @@ mod tests {
                 let run_end = (p..line.len())
                     .find(|&i| !line[i].is_ascii_digit())
                     .unwrap_or(line.len());
-                let after_letter = p > 0 && line[p - 1].is_ascii_uppercase();
+                let after_letter = p > 0 && line[p - 1].is_ascii_alphabetic();
                 let (mut fast, mut every) = (Vec::new(), Vec::new());
                 let got = d.national.at(
                     &d.keywords,

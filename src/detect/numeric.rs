@@ -49,7 +49,7 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Candidates<'_>, p: usize) -> us
             }
             let end = digits_end(input, p);
             if !d.national.is_empty()
-                && prev.is_ascii_uppercase()
+                && prev.is_ascii_alphabetic()
                 && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, true)
             {
                 return id_end;
