@@ -1069,7 +1069,7 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
                     err(
                         v.span().start,
                         format!(
-                            "unknown validator {:?} (known: luhn, card, aba, iban, nanp, ssn, ein)",
+                            "unknown validator {:?} (known: luhn, card, aba, iban, nanp, ssn, ein, basic_auth)",
                             v.get_ref()
                         ),
                     )

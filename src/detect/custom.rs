@@ -22,6 +22,9 @@ pub enum Validator {
     Nanp,
     Ssn,
     Ein,
+    /// Base64 of `user:password`, as HTTP Basic, Docker's `config.json` `auth` and npm's `_auth`
+    /// hold it.
+    BasicAuth,
 }
 
 impl Validator {
@@ -34,6 +37,7 @@ impl Validator {
             "nanp" => Validator::Nanp,
             "ssn" => Validator::Ssn,
             "ein" => Validator::Ein,
+            "basic_auth" => Validator::BasicAuth,
             _ => return None,
         })
     }
@@ -125,6 +129,9 @@ impl CustomRule {
 
 fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
     let Some(v) = validator else { return true };
+    if v == Validator::BasicAuth {
+        return validate::basic_auth(text);
+    }
     let mut buf = [0u8; 40];
     let mut n = 0;
     for &b in text {
@@ -157,6 +164,7 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
         }
         Validator::Ssn => validate::ssn(digits),
         Validator::Ein => validate::ein(digits),
+        Validator::BasicAuth => false,
     }
 }
 

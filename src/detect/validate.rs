@@ -3,7 +3,53 @@
 //! Shape alone is worthless on log data: a third of CloudWatch bytes are digits, and most 9- to 19-digit
 //! runs are ids, epochs and counters. Every numeric detector therefore ends in one of these validators,
 //! which encode the public numbering rules (see `../shared/reference/formats.md` for sources). They all
-//! take ASCII digits (or, for IBAN, upper-case alphanumerics) with separators already removed.
+//! take ASCII digits (or, for IBAN, upper-case alphanumerics) with separators already removed, but
+//! for [`basic_auth`], which takes the base64 text itself.
+
+/// Whether `text` is standard base64 (padded or not) of `user:password`: at least one byte on each
+/// side of the first `:`, and no control byte anywhere (what a person or a tool types as a user
+/// name and a password). Random base64 of that length decodes to a control byte or misses the
+/// colon nearly always, so a bare base64 word under an `auth` key is taken only when it is one.
+pub fn basic_auth(text: &[u8]) -> bool {
+    fn sextet(b: u8) -> Option<u32> {
+        Some(u32::from(match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    }
+    let body = text
+        .strip_suffix(b"==")
+        .or_else(|| text.strip_suffix(b"="))
+        .unwrap_or(text);
+    // A lone sextet at the end holds no whole byte: not base64.
+    if body.len() % 4 == 1 || body.len() < 4 {
+        return false;
+    }
+    let (mut bits, mut n) = (0u32, 0u32);
+    let (mut colon, mut len) = (None, 0usize);
+    for &b in body {
+        let Some(v) = sextet(b) else { return false };
+        bits = bits << 6 | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            let byte = (bits >> n) as u8;
+            bits &= (1 << n) - 1;
+            if byte < 0x20 || byte == 0x7f {
+                return false;
+            }
+            if byte == b':' && colon.is_none() {
+                colon = Some(len);
+            }
+            len += 1;
+        }
+    }
+    colon.is_some_and(|c| c > 0 && c + 1 < len)
+}
 
 /// Luhn (mod 10) checksum, as used by every payment card brand.
 pub fn luhn(digits: &[u8]) -> bool {
@@ -256,6 +302,32 @@ pub fn ipv4_parts(parts: &[&[u8]]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_auth_is_base64_of_user_colon_password() {
+        for yes in [
+            &b"dXNlcjpwYXNz"[..],
+            b"dXNlcm5hbWU6cGFzc3dvcmQxMjM0NTY=",
+            b"dXNlcm5hbWU6cGFzc3dvcmQxMjM0NTY",
+            b"YTpi",
+        ] {
+            assert!(basic_auth(yes), "{}", String::from_utf8_lossy(yes));
+        }
+        for no in [
+            // `password` (no colon), `:pass`, `user:`, a control byte, not base64, too short,
+            // a lone sextet, hex.
+            &b"cGFzc3dvcmQ="[..],
+            b"OnBhc3M=",
+            b"dXNlcjo=",
+            b"ZGVwbG95OmdocF94AXk=",
+            b"dXNlcjpw-XNz",
+            b"YTo",
+            b"dXNlcjpwYXNzA",
+            b"0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(!basic_auth(no), "{}", String::from_utf8_lossy(no));
+        }
+    }
 
     #[test]
     fn luhn_known_values() {
