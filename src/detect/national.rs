@@ -942,7 +942,7 @@ impl NationalIds {
             // Then its neighbours, which do not depend on what is inside: most layouts tried on a
             // PII-heavy line fit the front of a longer grouped number (the first three groups of a
             // card are an Aadhaar layout), and `bounded` rejects those without reading the layout.
-            if !bounded(input, start, start + e.pattern.len()) {
+            if !bounded(input, start, start + e.pattern.len(), e.bare) {
                 continue;
             }
             let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
@@ -1012,8 +1012,11 @@ fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u
 }
 
 /// The identifier stands alone: not glued to a word, an id (`blk_`), or a longer grouped number on
-/// either side.
-fn bounded(input: &[u8], start: usize, end: usize) -> bool {
+/// either side. A bare number (no separator inside) may have a number after a space: in a compact
+/// form the space ends it (`nhs-number|9434765870 200`, an id and a status), where after a spaced
+/// form it may be the next group of a longer one (the first three groups of a card are an Aadhaar
+/// layout).
+fn bounded(input: &[u8], start: usize, end: usize, bare: bool) -> bool {
     let digit_at = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
     if start > 0 {
         let prev = input[start - 1];
@@ -1029,7 +1032,10 @@ fn bounded(input: &[u8], start: usize, end: usize) -> bool {
         if word_after(next) || *next == b'_' {
             return false;
         }
-        if matches!(next, b' ' | b'-' | b'.' | b'/') && digit_at(end + 1) {
+        if matches!(next, b' ' | b'-' | b'.' | b'/')
+            && digit_at(end + 1)
+            && !(bare && *next == b' ')
+        {
             return false;
         }
     }
@@ -1264,11 +1270,18 @@ mod tests {
 
     #[test]
     fn boundaries() {
-        assert!(bounded(b"cpf 246.813.579-28 ok", 4, 18));
-        assert!(!bounded(b"x246.813.579-28", 1, 15));
+        assert!(bounded(b"cpf 246.813.579-28 ok", 4, 18, false));
+        assert!(!bounded(b"x246.813.579-28", 1, 15, false));
         assert!(
-            !bounded(b"12 246 813 570", 3, 14),
+            !bounded(b"12 246 813 570", 3, 14, false),
             "a longer grouped number"
         );
+        assert!(
+            !bounded(b"aadhaar 2345 6789 0123 4567", 8, 22, false),
+            "the front of a card"
+        );
+        // A compact number before a space and a number: two tokens (an id, a status).
+        assert!(bounded(b"nhs|9434765870 200", 4, 14, true));
+        assert!(!bounded(b"nhs|9434765870-200", 4, 14, true));
     }
 }

@@ -105,6 +105,8 @@ pub fn card_brand_ok(digits: &[u8]) -> bool {
         3 => {
             (p2 == 34 || p2 == 37) && len == 15
                 || (3528..=3589).contains(&p4) && (16..=19).contains(&len)
+                // JCB's older range (Authorize.Net's JCB test card is 3088 0000 0000 0017).
+                || (3088..=3094).contains(&p4) && len == 16
                 || ((300..=305).contains(&p3) || p3 == 309 || p2 == 36 || p2 == 38 || p2 == 39)
                     && (14..=19).contains(&len)
         }
