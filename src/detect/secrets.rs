@@ -1024,6 +1024,31 @@ fn secret_word(input: &[u8], i: usize) -> bool {
         && word.iter().filter(|&&b| b == b'.').count() < 2
 }
 
+/// Whether a key name is a password's (`password`, `passwd`, `passphrase`, `pwd`, in any case, last
+/// word of the name): SQL writes those before a quoted literal with no assignment.
+fn password_word(name: &[u8]) -> bool {
+    let lower =
+        |w: &[u8]| name.len() >= w.len() && name[name.len() - w.len()..].eq_ignore_ascii_case(w);
+    [&b"password"[..], b"passwd", b"passphrase", b"pwd"]
+        .iter()
+        .any(|w| lower(w))
+}
+
+/// After a key name ending at `ke`, where a SQL string literal starts when one follows as SQL
+/// writes a password (` 'x'`, `('x')`, `( 'x' )`): the position of its quote. `secret 'x'` and a
+/// double quote are not taken (messages quote names so: `secret "db-password" not found`).
+fn sql_literal(input: &[u8], ke: usize) -> Option<usize> {
+    let blank = |i: usize| run_end(input, i, 8, |b| b == b' ' || b == b'\t');
+    let mut j = blank(ke);
+    if input.get(j) == Some(&b'(') {
+        j = blank(j + 1);
+    } else if j == ke {
+        return None;
+    }
+    (input.get(j) == Some(&b'\'') && input.get(j + 1).is_some_and(|&b| b != b'\'' && b != b'\n'))
+        .then_some(j)
+}
+
 /// A byte of an unquoted value (`password=hunter2;`): anything up to white space, a quote, or the
 /// punctuation that ends a value in URLs, cookies, argument lists and JSON.
 fn bare_value_byte(b: u8) -> bool {
@@ -1162,6 +1187,9 @@ fn key_value(
         if !matches!(at(j), b'"' | b'\'') {
             return Err(ke);
         }
+    } else if !quoted_key && password_word(&input[ks..ke]) && sql_literal(input, ke).is_some() {
+        // SQL: `ALTER ROLE app PASSWORD 'x'`, `SET PASSWORD FOR u = PASSWORD('x')`.
+        j = sql_literal(input, ke).unwrap_or(ke);
     } else if !quoted_key
         && at(ke) == b' '
         && (ks >= 2 && &input[ks - 2..ks] == b"--" || secret_word(input, ke + 1))
