@@ -208,9 +208,40 @@ impl IdFormat {
                 ("dddd ddd ddd", KEYWORD),
                 ("dddddd ddddd", KEYWORD),
                 ("ddddd ddddd", KEYWORD),
-                // Compact with the trunk prefix: UK and India 11 digits, France 10.
+                // Compact with the trunk prefix: UK and India 11 digits, France 10, German
+                // mobiles 12.
                 ("ddddddddddd", KEYWORD),
                 ("dddddddddd", KEYWORD),
+                ("dddddddddddd", KEYWORD),
+                // libphonenumber's national formats elsewhere (its example numbers): Germany
+                // (01512 3456789, 030 123456), Spain (612 34 56 78), Poland and Portugal
+                // (512 345 678), Japan and Korea (090-1234-5678), the Netherlands (06 12345678),
+                // Sweden (070-123 45 67), Switzerland (078 123 45 67), Belgium (0450 00 12 34),
+                // Turkey (0501 234 56 78), Indonesia (0812-345-678), Kenya (0712 123456),
+                // Argentina (011 15-2345-6789), Israel (050-234-5678), Malaysia (012-345 6789),
+                // South Africa, Ireland, New Zealand, the Gulf and Thailand (071 123 4567),
+                // Singapore and Hong Kong (8123 4567).
+                ("ddddd ddddddd", KEYWORD),
+                ("ddd dddddd", KEYWORD),
+                ("ddd dd dd dd", KEYWORD),
+                ("ddd ddd ddd", KEYWORD),
+                ("ddd-dddd-dddd", KEYWORD),
+                ("dd dddddddd", KEYWORD),
+                ("ddd-ddd dd dd", KEYWORD),
+                ("ddd ddd dd dd", KEYWORD),
+                ("dddd dd dd dd", KEYWORD),
+                ("dddd ddd dd dd", KEYWORD),
+                ("dddd-ddd-ddd", KEYWORD),
+                ("dddd dddddd", KEYWORD),
+                ("ddd dd-dddd-dddd", KEYWORD),
+                ("ddd-ddd-dddd", KEYWORD),
+                ("ddd-ddd dddd", KEYWORD),
+                ("ddd ddd dddd", KEYWORD),
+                ("dddd dddd", KEYWORD),
+                // With the international prefix 00 instead of + (0044 7400 123456,
+                // 0033 6 12 34 56 78).
+                ("dddd dddd dddddd", KEYWORD),
+                ("dddd d dd dd dd dd", KEYWORD),
             ],
             IdFormat::DateOfBirth => &[
                 ("dddd-dd-dd", KEYWORD),
@@ -229,13 +260,17 @@ impl IdFormat {
         let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
         match self {
             IdFormat::PhoneNational => {
-                // A national number starts with its trunk `0`, never `00` (the international
-                // prefix); a parenthesised area code (Brazil) does not. The keyword does the rest.
-                // Written without its area code in parentheses, a valid NANP number is the phone
-                // rule's.
+                // A national number starts with its trunk `0`, or with `00` (the international
+                // prefix) and a country code; a parenthesised area code (Brazil) does not, nor do
+                // the eight- and nine-digit numbers of countries without a trunk prefix (Spain,
+                // Poland, Singapore), whose layouts all have separators. The keyword does the
+                // rest. Written without its area code in parentheses, a valid NANP number is the
+                // phone rule's.
                 let nanp = super::validate::nanp(c)
                     || c.len() == 11 && c[0] == b'1' && super::validate::nanp(&c[1..]);
                 c[0] == b'0' && c[1] != b'0'
+                    || c.starts_with(b"00") && c[2] != b'0' && (12..=17).contains(&c.len())
+                    || c[0] != b'0' && (8..=9).contains(&c.len())
                     || c[0] != b'0' && (c.len() == 10 || c.len() == 11) && (raw[0] == b'(' || !nanp)
             }
             IdFormat::DateOfBirth => {
