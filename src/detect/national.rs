@@ -45,6 +45,17 @@ pub enum IdFormat {
     CnResidentId,
     MxCurp,
     MxRfc,
+    SePersonnummer,
+    ZaId,
+    ChAhv,
+    TrKimlik,
+    DkCpr,
+    FiHetu,
+    NoFodselsnummer,
+    ClRut,
+    ArCuit,
+    JpMyNumber,
+    BeNn,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -89,6 +100,17 @@ impl IdFormat {
         ("cn_resident_id", IdFormat::CnResidentId),
         ("mx_curp", IdFormat::MxCurp),
         ("mx_rfc", IdFormat::MxRfc),
+        ("se_personnummer", IdFormat::SePersonnummer),
+        ("za_id", IdFormat::ZaId),
+        ("ch_ahv", IdFormat::ChAhv),
+        ("tr_kimlik", IdFormat::TrKimlik),
+        ("dk_cpr", IdFormat::DkCpr),
+        ("fi_hetu", IdFormat::FiHetu),
+        ("no_fodselsnummer", IdFormat::NoFodselsnummer),
+        ("cl_rut", IdFormat::ClRut),
+        ("ar_cuit", IdFormat::ArCuit),
+        ("jp_my_number", IdFormat::JpMyNumber),
+        ("be_nn", IdFormat::BeNn),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
     ];
@@ -175,6 +197,50 @@ impl IdFormat {
             IdFormat::CnResidentId => &[("dddddddddddddddddK", ALONE)],
             IdFormat::MxCurp => &[("AAAAddddddAAAAAAxd", ALONE)],
             IdFormat::MxRfc => &[("AAAAddddddxxx", KEYWORD), ("AAAddddddxxx", KEYWORD)],
+            // YYMMDD-NNNC (`+` from the year one turns 100), or with the century, Luhn.
+            IdFormat::SePersonnummer => &[
+                ("dddddd-dddd", KEYWORD),
+                ("dddddd+dddd", KEYWORD),
+                ("dddddddd-dddd", KEYWORD),
+                ("dddddddddddd", KEYWORD),
+                ("dddddddddd", KEYWORD),
+            ],
+            // YYMMDD SSSS C A Z: date, citizenship 0 or 1, Luhn.
+            IdFormat::ZaId => &[("ddddddddddddd", KEYWORD), ("dddddd ddddddd", KEYWORD)],
+            // 756.XXXX.XXXX.XC, EAN-13: the dotted print form stands alone.
+            IdFormat::ChAhv => &[("ddd.dddd.dddd.dd", ALONE), ("ddddddddddddd", KEYWORD)],
+            IdFormat::TrKimlik => &[("ddddddddddd", KEYWORD)],
+            // DDMMYY-SSSS: no check digit since 2007, so only the date and a keyword.
+            IdFormat::DkCpr => &[("dddddd-dddd", KEYWORD), ("dddddddddd", KEYWORD)],
+            // DDMMYY, the century sign (`+`, `-`, A-F, U-Y), three digits, a mod-31 character.
+            IdFormat::FiHetu => &[
+                ("dddddd-dddx", KEYWORD),
+                ("dddddd+dddx", KEYWORD),
+                ("ddddddAdddx", KEYWORD),
+            ],
+            // DDMMYY III KK: two mod-11 check digits.
+            IdFormat::NoFodselsnummer => &[("ddddddddddd", KEYWORD), ("dddddd ddddd", KEYWORD)],
+            // The dotted print form with its mod-11 character (a digit or K) stands alone.
+            IdFormat::ClRut => &[
+                ("dd.ddd.ddd-k", ALONE),
+                ("d.ddd.ddd-k", ALONE),
+                ("dddddddd-k", KEYWORD),
+                ("ddddddd-k", KEYWORD),
+            ],
+            // TT-NNNNNNNN-C: type, number, mod 11; the dashed form stands alone.
+            IdFormat::ArCuit => &[("dd-dddddddd-d", ALONE), ("ddddddddddd", KEYWORD)],
+            IdFormat::JpMyNumber => &[
+                ("dddd dddd dddd", KEYWORD),
+                ("dddd-dddd-dddd", KEYWORD),
+                ("dddddddddddd", KEYWORD),
+            ],
+            // YY.MM.DD-SSS.CC, mod 97 (with a 2 in front from 2000): the print form stands
+            // alone.
+            IdFormat::BeNn => &[
+                ("dd.dd.dd-ddd.dd", ALONE),
+                ("dd.dd.dd-ddd dd", ALONE),
+                ("ddddddddddd", KEYWORD),
+            ],
             IdFormat::PhoneNational => &[
                 // UK: mobiles and most geographic numbers, London and the other 3-4-4 areas.
                 ("ddddd dddddd", KEYWORD),
@@ -427,6 +493,81 @@ impl IdFormat {
                     && (1..=12).contains(&month)
                     && (10 - sum % 10) % 10 == d(17)
             }
+            IdFormat::SePersonnummer => {
+                let (month, day) = if c.len() == 12 {
+                    (d(4) * 10 + d(5), d(6) * 10 + d(7))
+                } else {
+                    (d(2) * 10 + d(3), d(4) * 10 + d(5))
+                };
+                // A coordination number (samordningsnummer) adds 60 to the day.
+                (1..=12).contains(&month)
+                    && ((1..=31).contains(&day) || (61..=91).contains(&day))
+                    && (c.len() == 10 || matches!(&c[..2], b"18" | b"19" | b"20"))
+                    && super::validate::luhn(&c[c.len() - 10..])
+            }
+            IdFormat::ZaId => {
+                let (month, day) = (d(2) * 10 + d(3), d(4) * 10 + d(5));
+                (1..=12).contains(&month)
+                    && (1..=31).contains(&day)
+                    && matches!(c[10], b'0' | b'1')
+                    && super::validate::luhn(c)
+            }
+            IdFormat::ChAhv => {
+                let sum: u32 = (0..12).map(|i| d(i) * if i % 2 == 0 { 1 } else { 3 }).sum();
+                c.starts_with(b"756") && (10 - sum % 10) % 10 == d(12)
+            }
+            IdFormat::TrKimlik => {
+                let odd: u32 = (0..9).step_by(2).map(d).sum();
+                let even: u32 = (1..9).step_by(2).map(d).sum();
+                let first = (odd * 7 + 10 * 9 - even) % 10;
+                c[0] != b'0' && first == d(9) && ((0..10).map(d).sum::<u32>()) % 10 == d(10)
+            }
+            IdFormat::DkCpr => {
+                let (day, month) = (d(0) * 10 + d(1), d(2) * 10 + d(3));
+                (1..=31).contains(&day) && (1..=12).contains(&month)
+            }
+            IdFormat::FiHetu => fi_hetu(c),
+            IdFormat::NoFodselsnummer => {
+                const W1: [u32; 9] = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+                const W2: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+                let k1 = (11 - (0..9).map(|i| W1[i] * d(i)).sum::<u32>() % 11) % 11;
+                let k2 = (11 - (0..10).map(|i| W2[i] * d(i)).sum::<u32>() % 11) % 11;
+                // D-numbers add 40 to the day, H-numbers 40 to the month.
+                let (day, month) = ((d(0) * 10 + d(1)) % 40, (d(2) * 10 + d(3)) % 40);
+                k1 == d(9) && k2 == d(10) && (1..=31).contains(&day) && (1..=12).contains(&month)
+            }
+            IdFormat::ClRut => {
+                let (body, check) = c.split_at(c.len() - 1);
+                let sum: u32 = body
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .map(|(i, &b)| u32::from(b - b'0') * (4 + (5 + 6 - i as u32 % 6) % 6))
+                    .sum();
+                b"0123456789K"[(sum % 11) as usize] == check[0]
+            }
+            IdFormat::ArCuit => {
+                const W: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+                let sum: u32 = (0..10).map(|i| W[i] * d(i)).sum();
+                let check = b"012345678990"[(11 - sum % 11) as usize];
+                matches!(
+                    &c[..2],
+                    b"20" | b"23" | b"24" | b"27" | b"30" | b"33" | b"34" | b"50" | b"51" | b"55"
+                ) && check == c[10]
+            }
+            IdFormat::JpMyNumber => {
+                const W: [u32; 11] = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+                let sum: u32 = (0..11).map(|i| W[i] * d(i)).sum();
+                (11 - sum % 11) % 11 % 10 == d(11)
+            }
+            IdFormat::BeNn => {
+                let first = u64::from(number(&c[..9]));
+                let check = u64::from(d(9) * 10 + d(10));
+                let month = d(2) * 10 + d(3);
+                month <= 12
+                    && c.iter().any(|&b| b != b'0')
+                    && (97 - first % 97 == check || 97 - (2_000_000_000 + first) % 97 == check)
+            }
             IdFormat::MxRfc => {
                 // About 1.5% of RFCs in use fail their check character (catalog.md), so only the
                 // structure and the date are checked; the rule needs its keyword.
@@ -446,6 +587,33 @@ fn number(digits: &[u8]) -> u32 {
     digits
         .iter()
         .fold(0, |n, &b| n * 10 + u32::from(b.wrapping_sub(b'0')))
+}
+
+/// A Finnish personal identity code: a valid date in the century its sign names, an individual
+/// number of 002-899, and the mod-31 character of the nine digits. `c` holds the century letter
+/// when it is one (`131052A308T`), not when it is `-` or `+` (a layout's own byte).
+fn fi_hetu(c: &[u8]) -> bool {
+    let (date, rest) = c.split_at(6);
+    let rest = match rest {
+        [sign, rest @ ..] if rest.len() == 4 => {
+            if !matches!(sign, b'A'..=b'F' | b'U'..=b'Y') {
+                return false;
+            }
+            rest
+        }
+        rest => rest,
+    };
+    if rest.len() != 4 || !rest[..3].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let day = number(&date[..2]);
+    let month = number(&date[2..4]);
+    let individual = number(&rest[..3]);
+    let n = number(date) * 1000 + individual;
+    (1..=31).contains(&day)
+        && (1..=12).contains(&month)
+        && (2..900).contains(&individual)
+        && b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(n % 31) as usize] == rest[3]
 }
 
 fn dni_letter(n: u32) -> u8 {
@@ -576,6 +744,9 @@ struct Entry {
     /// 14`, `17.885`, `10.0.1.23`), whose second group has the wrong length for every layout that
     /// their first group and separator let in.
     second: u8,
+    /// When `second` is known, the class (`Third`) of the byte after that group: a dotted layout
+    /// wants a `.` there, which a duration (`12.34 ms`) does not have.
+    third: u8,
 }
 
 /// The national identifier rules of a scrubber, indexed by the length of their first digit group.
@@ -614,9 +785,48 @@ struct Slot {
     /// Bit `n` set: some layout's group after the separator may have `n` digits (all bits set when
     /// some layout does not say).
     second: u32,
+    /// When `second` is known, the classes (`Third`) of the byte after the second group that some
+    /// layout takes.
+    third: u8,
     /// When every layout of the slot is a bare number that needs a keyword, their gates (one
     /// lookup decides them all); 0 otherwise.
     keyword_only: Gates,
+}
+
+/// Classes of the byte after a run's second group, as the layouts ask for it.
+struct Third;
+
+impl Third {
+    /// A layout that ends with the second group, or asks for a letter or digit there: any byte.
+    const ANY: u8 = 1;
+    const DOT: u8 = 2;
+    const DASH: u8 = 4;
+    const SPACE: u8 = 8;
+    const SLASH: u8 = 16;
+    /// Another byte the layout names (`)`).
+    const OTHER: u8 = 32;
+
+    /// The class a layout's byte `want` (after its second group) asks for.
+    fn wanted(want: Option<u8>) -> u8 {
+        match want {
+            None | Some(b'd' | b'A' | b'a' | b'x' | b'K' | b'k') => Third::ANY,
+            lit => Third::of(lit) & !Third::ANY,
+        }
+    }
+
+    /// The classes byte `b` (none: the input ends) may satisfy; `ANY` always.
+    #[inline]
+    fn of(b: Option<u8>) -> u8 {
+        Third::ANY
+            | match b {
+                None => 0,
+                Some(b'.') => Third::DOT,
+                Some(b'-') => Third::DASH,
+                Some(b' ') => Third::SPACE,
+                Some(b'/') => Third::SLASH,
+                Some(_) => Third::OTHER,
+            }
+    }
 }
 
 /// Classes of the byte after a run's next byte, as the layouts ask for it (`fits`).
@@ -642,6 +852,7 @@ impl After {
             Some(b'a') => After::LOWER,
             Some(b'x') => After::DIGIT | After::UPPER | After::X,
             Some(b'K') => After::DIGIT | After::X,
+            Some(b'k') => After::DIGIT | After::UPPER | After::LOWER,
             // A byte the layout names itself: its own class.
             lit => After::of(lit) & !After::ANY,
         }
@@ -682,6 +893,7 @@ impl LayoutIndex {
                 let mut slot = Slot {
                     after: 0,
                     second: 0,
+                    third: 0,
                     keyword_only: Gates::MAX,
                 };
                 for (n, after, list) in buckets {
@@ -691,6 +903,10 @@ impl LayoutIndex {
                             slot.second |= match e.second {
                                 1..=31 => 1 << e.second,
                                 _ => u32::MAX,
+                            };
+                            slot.third |= match e.second {
+                                1..=31 => e.third,
+                                _ => Third::ANY,
                             };
                             slot.keyword_only = match e.bare && !e.alone {
                                 true => slot.keyword_only,
@@ -807,16 +1023,17 @@ impl NationalIds {
                 let behind_letter = lead > 0 && matches!(pattern[lead - 1], b'A' | b'a' | b'x');
                 // Only for a first group of `d`s alone (its entries are filed under one run length)
                 // followed by one separator and a group of `d`s that nothing digit-like extends.
-                let second = if longest == run && pattern.get(lead + run + 1) == Some(&b'd') {
-                    let group = &pattern[lead + run + 1..];
-                    let k = group.iter().take_while(|&&b| b == b'd').count();
-                    match group.get(k) {
-                        Some(b'x' | b'K') => 0,
-                        _ => u8::try_from(k).unwrap_or(0),
-                    }
-                } else {
-                    0
-                };
+                let (second, third) =
+                    if longest == run && pattern.get(lead + run + 1) == Some(&b'd') {
+                        let group = &pattern[lead + run + 1..];
+                        let k = group.iter().take_while(|&&b| b == b'd').count();
+                        match group.get(k) {
+                            Some(b'x' | b'K') => (0, Third::ANY),
+                            after => (u8::try_from(k).unwrap_or(0), Third::wanted(after.copied())),
+                        }
+                    } else {
+                        (0, Third::ANY)
+                    };
                 let i = entries.len();
                 entries.push(Entry {
                     format,
@@ -827,6 +1044,7 @@ impl NationalIds {
                     lead,
                     bare: pattern.iter().all(|&b| b == b'd'),
                     second,
+                    third,
                 });
                 let table = if behind_letter {
                     &mut lettered
@@ -911,13 +1129,17 @@ impl NationalIds {
         let input = sink.input;
         let Slot {
             second: seconds,
+            third,
             keyword_only,
             ..
         } = table.slots.get(slot).copied().unwrap_or_default();
         let mut second = None;
         if seconds != u32::MAX {
             let digits = second_group(input, run_end);
-            if digits >= 32 || seconds & (1 << digits) == 0 {
+            if digits >= 32
+                || seconds & (1 << digits) == 0
+                || third & Third::of(input.get(run_end + 1 + digits).copied()) == 0
+            {
                 return None;
             }
             second = Some(digits);
@@ -1021,6 +1243,7 @@ fn fits(want: u8, b: u8) -> bool {
         b'a' => b.is_ascii_lowercase(),
         b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
         b'K' => b.is_ascii_digit() || b == b'X',
+        b'k' => b.is_ascii_digit() || b == b'K' || b == b'k',
         _ => b == want,
     }
 }
@@ -1035,7 +1258,7 @@ fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u
         if !fits(p, b) {
             return None;
         }
-        if matches!(p, b'd' | b'A' | b'a' | b'x' | b'K') {
+        if matches!(p, b'd' | b'A' | b'a' | b'x' | b'K' | b'k') {
             if n == chars.len() {
                 return None;
             }
@@ -1099,8 +1322,9 @@ impl NationalIds {
 mod tests {
     use super::*;
 
-    /// The slot summaries (`Slot`: the byte after the separator, the next group's length, one
-    /// keyword lookup for bare numbers) turn away only runs that no layout takes: on 100,000
+    /// The slot summaries (`Slot`: the byte after the separator, the next group's length and the
+    /// byte after it, one keyword lookup for bare numbers) turn away only runs that no layout
+    /// takes: on 100,000
     /// generated lines, every layout of every format filled at random (whole, cut short, one
     /// character changed), behind keywords, letters or nothing and before the bytes logs put
     /// there, `at` finds at every digit run what trying every layout finds.
@@ -1134,6 +1358,17 @@ mod tests {
             "cpf ",
             "steuer-id ",
             "abn ",
+            "personnummer ",
+            "cpr=",
+            "hetu ",
+            "fnr: ",
+            "rut ",
+            "cuit ",
+            "my number ",
+            "insz=",
+            "tckn=",
+            "ahv ",
+            "id number ",
             "nino=",
             "national insurance ",
             "x",
@@ -1171,6 +1406,8 @@ mod tests {
                     b'x' => upper,
                     b'K' if rand(10) == 0 => b'X',
                     b'K' => digit,
+                    b'k' if rand(10) == 0 => b'K',
+                    b'k' => digit,
                     other => other,
                 });
             }
@@ -1264,6 +1501,23 @@ mod tests {
             (IdFormat::MxCurp, "XEXX850203HDFXXX05", "XEXX850203HDFXXX06"),
             (IdFormat::UsItin, "912-70-1234", "912-49-1234"),
             (IdFormat::UkNino, "AB123456C", "QD123456C"),
+            // Generated and checked with python-stdnum.
+            (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
+            (IdFormat::SePersonnummer, "196707033186", "196707033187"),
+            (IdFormat::ZaId, "9710270751063", "9710270751064"),
+            (IdFormat::ChAhv, "756.8387.3716.78", "756.8387.3716.79"),
+            (IdFormat::TrKimlik, "74008599798", "74008599799"),
+            (IdFormat::DkCpr, "160244-4228", "320244-4228"),
+            (IdFormat::FiHetu, "181175-675L", "181175-675M"),
+            (IdFormat::FiHetu, "061257A236V", "061257A236W"),
+            (IdFormat::FiHetu, "131052-308T", "131052G308T"),
+            (IdFormat::NoFodselsnummer, "26068923335", "26068923336"),
+            (IdFormat::ClRut, "12.015.177-0", "12.015.177-1"),
+            (IdFormat::ClRut, "8.114.052-9", "8.114.052-8"),
+            (IdFormat::ArCuit, "30-86118747-7", "30-86118747-8"),
+            (IdFormat::JpMyNumber, "7601 3643 0917", "7601 3643 0918"),
+            (IdFormat::BeNn, "98.11.13-123.70", "98.11.13-123.71"),
+            (IdFormat::BeNn, "85.07.30-033 28", "85.07.30-033 29"),
         ];
         for (format, good, bad) in cases {
             assert!(valid(format, good), "{format:?} {good}");
