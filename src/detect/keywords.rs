@@ -13,6 +13,7 @@
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
+use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind};
 
 /// A set of gates, one bit per keyword-gated rule.
@@ -56,6 +57,11 @@ pub(crate) struct KeywordIndex {
     /// than the search.
     automaton: Option<DFA>,
     info: Vec<(Gates, bool)>,
+    /// The keywords with bytes beyond ASCII (`주민등록번호`, `henkilötunnus`), in an automaton of
+    /// their own, walked only over a stretch that holds such a byte: in the DFA their bytes
+    /// doubled its byte classes, and so the time to build it (the larger part of start-up).
+    wide: Option<NFA>,
+    wide_info: Vec<(Gates, bool)>,
     window: usize,
     /// The letter sets of the keywords (bit `i` for letter `a + i`), each with the gates it stands
     /// for. A gate is possible in a stretch only if all letters of one of its keywords occur there:
@@ -66,13 +72,17 @@ pub(crate) struct KeywordIndex {
     letter_gates: Vec<Gates>,
     /// How many of `letter_sets` (which are ordered by their number of letters) have at most `n`
     /// letters, for each `n`.
-    within: [usize; 27],
+    within: [usize; 28],
 }
 
 /// What a byte is to the stretch before a value: [`STOP`] ends it (a digit, a line break, or `]` or
 /// `*`, which close logscrub's own replacements), a letter is its bit in a letter set (`a` = bit
-/// 0, case-folded), anything else is 0.
+/// 0, case-folded), a byte beyond ASCII is [`WIDE`], anything else is 0.
 const STOP: u32 = u32::MAX;
+
+/// The letter-set bit of the bytes beyond ASCII: a keyword with one (`個人番号`) is possible only
+/// in a stretch with one.
+const WIDE: u32 = 1 << 26;
 static STRETCH: [u32; 256] = {
     let mut table = [0u32; 256];
     let mut b = 0;
@@ -82,6 +92,8 @@ static STRETCH: [u32; 256] = {
             STOP
         } else if byte.is_ascii_alphabetic() {
             1 << ((byte | 0x20) - b'a')
+        } else if byte >= 0x80 {
+            WIDE
         } else {
             0
         };
@@ -90,11 +102,17 @@ static STRETCH: [u32; 256] = {
     table
 };
 
-/// The letters of `text`, case-folded, as a bit set.
+/// The letters of `text`, case-folded, as a bit set, and [`WIDE`] for bytes beyond ASCII.
 fn letters(text: &[u8]) -> u32 {
     text.iter().fold(0, |set, &b| {
         let i = (b | 0x20).wrapping_sub(b'a');
-        if i < 26 { set | 1 << i } else { set }
+        if b >= 0x80 {
+            set | WIDE
+        } else if i < 26 {
+            set | 1 << i
+        } else {
+            set
+        }
     })
 }
 
@@ -119,19 +137,40 @@ impl KeywordIndex {
                 }
             }
         }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            // Patterns are plain lower-case words; building cannot fail for them, but if it ever did,
-            // no keyword would match, which only makes gated detectors stricter.
-            DFA::builder()
-                .ascii_case_insensitive(true)
-                .byte_classes(true)
-                .start_kind(aho_corasick::StartKind::Unanchored)
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .ok()
+        let (narrow, wide): (Vec<usize>, Vec<usize>) =
+            (0..patterns.len()).partition(|&i| patterns[i].is_ascii());
+        let texts = |list: &[usize]| {
+            list.iter()
+                .map(|&i| patterns[i].clone())
+                .collect::<Vec<_>>()
         };
+        let infos = |list: &[usize]| {
+            list.iter()
+                .map(|&i| (info[i].gates, info[i].adjacent))
+                .collect::<Vec<_>>()
+        };
+        // Patterns are plain lower-case words; building cannot fail for them, but if it ever did,
+        // no keyword would match, which only makes gated detectors stricter.
+        let automaton = (!narrow.is_empty())
+            .then(|| {
+                DFA::builder()
+                    .ascii_case_insensitive(true)
+                    .byte_classes(true)
+                    .start_kind(aho_corasick::StartKind::Unanchored)
+                    .match_kind(MatchKind::Standard)
+                    .build(texts(&narrow))
+                    .ok()
+            })
+            .flatten();
+        let wide_automaton = (!wide.is_empty())
+            .then(|| {
+                NFA::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(texts(&wide))
+                    .ok()
+            })
+            .flatten();
         // Per gate, the minimal letter sets: a keyword whose letters include another keyword's adds
         // nothing to the test (`account number` ⊇ `acct`).
         let mut letter_sets: Vec<(u32, Gates)> = Vec::new();
@@ -160,7 +199,7 @@ impl KeywordIndex {
         // `n`, so the test runs over `letter_sets[..within[n]]`, a short prefix for the short
         // stretches most numbers have (`id=`, `took `).
         letter_sets.sort_by_key(|&(set, _)| set.count_ones());
-        let mut within = [0usize; 27];
+        let mut within = [0usize; 28];
         for (n, w) in within.iter_mut().enumerate() {
             *w = letter_sets.partition_point(|&(set, _)| set.count_ones() as usize <= n);
         }
@@ -170,7 +209,9 @@ impl KeywordIndex {
             letter_gates,
             within,
             automaton,
-            info: info.iter().map(|i| (i.gates, i.adjacent)).collect(),
+            info: infos(&narrow),
+            wide: wide_automaton,
+            wide_info: infos(&wide),
             window,
         }
     }
@@ -184,7 +225,9 @@ impl KeywordIndex {
     /// [`KeywordIndex::gates_before`], the letter sets tested unless there are more than
     /// `walk_instead` per byte of the stretch (the answer is the same either way).
     fn lookup(&self, input: &[u8], start: usize, wanted: Gates, walk_instead: usize) -> Gates {
-        let Some(dfa) = &self.automaton else { return 0 };
+        if self.automaton.is_none() && self.wide.is_none() {
+            return 0;
+        }
         // A proximity keyword may not have a digit between it and the value, and no keyword contains a
         // digit, so only the digit-free stretch before the value needs searching; in logs it is
         // usually a few bytes (`bytes=`), which keeps this lookup cheap.
@@ -229,33 +272,54 @@ impl KeywordIndex {
         if possible == 0 {
             return 0;
         }
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-            return 0;
-        };
         let mut gates: Gates = 0;
-        for (offset, &b) in input[lo..start].iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if !dfa.is_special(sid) || !dfa.is_match(sid) {
-                continue;
-            }
-            let ke = lo + offset + 1;
-            for k in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, k);
-                let (g, adjacent) = self.info[pid.as_usize()];
-                let ks = ke - dfa.pattern_len(pid);
-                if gates & g == g || !word_start(input, ks) || !word_end(input, ke) {
-                    continue;
-                }
-                // The stretch holds no digits, so a proximity keyword always qualifies; an adjacent one
-                // may only be followed by quotes, `:`, `=` and spaces.
-                let glue = |b: &u8| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\');
-                if !adjacent || input[ke..start].iter().all(glue) {
-                    gates |= g;
-                }
-            }
+        if let Some(dfa) = &self.automaton {
+            gates |= walk(dfa, &self.info, input, lo, start);
+        }
+        if present & WIDE != 0
+            && let Some(nfa) = &self.wide
+        {
+            gates |= walk(nfa, &self.wide_info, input, lo, start);
         }
         gates & possible
     }
+}
+
+/// The gates of the keywords `automaton` finds in the stretch `[lo, start)` before a value, each
+/// standing as a word (`info`: per pattern, its gates and whether it must be adjacent).
+fn walk(
+    automaton: &impl Automaton,
+    info: &[(Gates, bool)],
+    input: &[u8],
+    lo: usize,
+    start: usize,
+) -> Gates {
+    let Ok(mut sid) = automaton.start_state(Anchored::No) else {
+        return 0;
+    };
+    let mut gates: Gates = 0;
+    for (offset, &b) in input[lo..start].iter().enumerate() {
+        sid = automaton.next_state(Anchored::No, sid, b);
+        if !automaton.is_special(sid) || !automaton.is_match(sid) {
+            continue;
+        }
+        let ke = lo + offset + 1;
+        for k in 0..automaton.match_len(sid) {
+            let pid = automaton.match_pattern(sid, k);
+            let (g, adjacent) = info[pid.as_usize()];
+            let ks = ke - automaton.pattern_len(pid);
+            if gates & g == g || !word_start(input, ks) || !word_end(input, ke) {
+                continue;
+            }
+            // The stretch holds no digits, so a proximity keyword always qualifies; an adjacent one
+            // may only be followed by quotes, `:`, `=` and spaces.
+            let glue = |b: &u8| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'\\');
+            if !adjacent || input[ke..start].iter().all(glue) {
+                gates |= g;
+            }
+        }
+    }
+    gates
 }
 
 /// A keyword starts a word unless it continues a lower-case word (`intel`), but `customerPhone` counts.
@@ -303,6 +367,33 @@ mod tests {
     fn gates(s: &str) -> Gates {
         let at = s.find('#').unwrap();
         index().gates_before(s.as_bytes(), at, Gates::MAX)
+    }
+
+    /// Keywords with bytes beyond ASCII live in an automaton of their own: found in a stretch that
+    /// holds them, whatever else it holds, with the same word rules as the others, and a stretch
+    /// of ASCII alone never walks it.
+    #[test]
+    fn wide_keywords_have_their_own_automaton() {
+        let jp = vec!["my number".to_string(), "個人番号".to_string()];
+        let fi = vec!["hetu".to_string(), "henkilötunnus".to_string()];
+        let index = KeywordIndex::new(&[(1, &jp, &[]), (2, &fi, &[])], 32);
+        assert!(index.automaton.is_some() && index.wide.is_some());
+        assert_eq!((index.info.len(), index.wide_info.len()), (2, 2));
+        let gates = |s: &str| {
+            let at = s.find('#').unwrap();
+            index.gates_before(s.as_bytes(), at, Gates::MAX)
+        };
+        assert_eq!(gates("個人番号: #"), 1);
+        assert_eq!(gates("Henkilötunnus #"), 2);
+        assert_eq!(gates("henkilötunnus ja my number #"), 3);
+        assert_eq!(gates("hetu #"), 2);
+        // A keyword inside a longer word, and a stretch with neither.
+        assert_eq!(gates("xhenkilötunnus #"), 0);
+        assert_eq!(gates("registro #"), 0);
+        // Only wide keywords: no ASCII automaton, still found.
+        let wide_only = KeywordIndex::new(&[(4, &["주민등록번호".to_string()][..], &[])], 32);
+        assert!(wide_only.automaton.is_none());
+        assert_eq!(wide_only.gates_before("주민등록번호 #".as_bytes(), 19, Gates::MAX), 4);
     }
 
     /// Testing the letter sets first only spares walks: with the full catalog's keywords, the
