@@ -4,15 +4,17 @@
 //! triggers of every rule), so adding rules costs nothing on the lines they cannot match, and a common
 //! trigger costs its lines, not the whole input; a rule without triggers runs its regex over every
 //! input and may match across lines (the regex crate guarantees linear time). When the regex has a capture group named `value`, only
-//! that group is redacted (`employee_id=(?P<value>\d{6})`). An optional validator (Luhn, ABA, IBAN, ...)
-//! checks the digits of the redacted text.
+//! that group is redacted (`employee_id=(?P<value>\d{6})`). An optional validator checks the
+//! redacted text: Luhn, ABA, IBAN and the like its digits (for IBAN its alphanumerics), `basic_auth`
+//! the base64 text itself.
 
 use super::Candidates;
 use super::secrets::Fired;
 use super::validate;
 use crate::findings::RuleId;
 
-/// Checks a user regex rule can ask for on the digits (or, for IBAN, the alphanumerics) of its match.
+/// Checks a user regex rule can ask for on its match: on its digits (for IBAN its alphanumerics), or
+/// for `basic_auth` on the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Validator {
     Luhn,
@@ -128,10 +130,15 @@ impl CustomRule {
 }
 
 fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
-    let Some(v) = validator else { return true };
-    if v == Validator::BasicAuth {
-        return validate::basic_auth(text);
+    match validator {
+        None => true,
+        Some(Validator::BasicAuth) => validate::basic_auth(text),
+        Some(v) => digits_pass(v, text),
     }
+}
+
+/// The validators on digits: `v` on the digits (for IBAN the alphanumerics) of `text`.
+fn digits_pass(v: Validator, text: &[u8]) -> bool {
     let mut buf = [0u8; 40];
     let mut n = 0;
     for &b in text {
@@ -164,6 +171,7 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
         }
         Validator::Ssn => validate::ssn(digits),
         Validator::Ein => validate::ein(digits),
+        // Not a check on digits: `passes` asks `basic_auth` itself.
         Validator::BasicAuth => false,
     }
 }

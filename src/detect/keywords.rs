@@ -393,7 +393,10 @@ mod tests {
         // Only wide keywords: no ASCII automaton, still found.
         let wide_only = KeywordIndex::new(&[(4, &["주민등록번호".to_string()][..], &[])], 32);
         assert!(wide_only.automaton.is_none());
-        assert_eq!(wide_only.gates_before("주민등록번호 #".as_bytes(), 19, Gates::MAX), 4);
+        assert_eq!(
+            wide_only.gates_before("주민등록번호 #".as_bytes(), 19, Gates::MAX),
+            4
+        );
     }
 
     /// Testing the letter sets first only spares walks: with the full catalog's keywords, the

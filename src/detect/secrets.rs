@@ -1024,29 +1024,45 @@ fn secret_word(input: &[u8], i: usize) -> bool {
         && word.iter().filter(|&&b| b == b'.').count() < 2
 }
 
-/// Whether a key name is a password's (`password`, `passwd`, `passphrase`, `pwd`, in any case, last
-/// word of the name): SQL writes those before a quoted literal with no assignment.
-fn password_word(name: &[u8]) -> bool {
-    let lower =
-        |w: &[u8]| name.len() >= w.len() && name[name.len() - w.len()..].eq_ignore_ascii_case(w);
-    [&b"password"[..], b"passwd", b"passphrase", b"pwd"]
-        .iter()
-        .any(|w| lower(w))
-}
-
-/// After a key name ending at `ke`, where a SQL string literal starts when one follows as SQL
-/// writes a password (` 'x'`, `('x')`, `( 'x' )`): the position of its quote. `secret 'x'` and a
-/// double quote are not taken (messages quote names so: `secret "db-password" not found`).
-fn sql_literal(input: &[u8], ke: usize) -> Option<usize> {
-    let blank = |i: usize| run_end(input, i, 8, |b| b == b' ' || b == b'\t');
-    let mut j = blank(ke);
-    if input.get(j) == Some(&b'(') {
-        j = blank(j + 1);
-    } else if j == ke {
+/// The SQL string literal that follows a key name `name` ending at `ke` as SQL writes a password,
+/// or `None`: after `PASSWORD` (any case) a blank and the literal (`ALTER ROLE app PASSWORD 'x'`),
+/// after `PASSWORD(` the literal (MySQL's function). The value is the literal's text, to its
+/// closing quote: a doubled quote (`'it''s'`) and a backslash escape are inside it. A literal with
+/// white space in it follows only the upper-case keyword: in lower case it is more often a
+/// message's quotation (`field password 'must contain a digit'`). `secret 'x'`, a double quote and
+/// `passphrase ('cached')` are not taken.
+fn sql_literal(input: &[u8], name: &[u8], ke: usize) -> Option<std::ops::Range<usize>> {
+    if !name.ends_with(b"PASSWORD") && !name.eq_ignore_ascii_case(b"password") {
         return None;
     }
-    (input.get(j) == Some(&b'\'') && input.get(j + 1).is_some_and(|&b| b != b'\'' && b != b'\n'))
-        .then_some(j)
+    let open = if input.get(ke) == Some(&b'(') {
+        ke + 1
+    } else {
+        let j = run_end(input, ke, 8, |b| b == b' ' || b == b'\t');
+        if j == ke {
+            return None;
+        }
+        j
+    };
+    if input.get(open) != Some(&b'\'') {
+        return None;
+    }
+    let vs = open + 1;
+    let mut i = vs;
+    let mut blank = false;
+    loop {
+        match *input.get(i)? {
+            b'\n' => return None,
+            b'\'' if input.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => break,
+            b'\\' if input.get(i + 1).is_some_and(|&b| b != b'\n') => i += 2,
+            b => {
+                blank |= b.is_ascii_whitespace();
+                i += 1;
+            }
+        }
+    }
+    (i > vs && (!blank || name.ends_with(b"PASSWORD"))).then_some(vs..i)
 }
 
 /// A byte of an unquoted value (`password=hunter2;`): anything up to white space, a quote, or the
@@ -1187,9 +1203,13 @@ fn key_value(
         if !matches!(at(j), b'"' | b'\'') {
             return Err(ke);
         }
-    } else if !quoted_key && password_word(&input[ks..ke]) && sql_literal(input, ke).is_some() {
+    } else if let Some(value) = (!quoted_key)
+        .then(|| sql_literal(input, &input[ks..ke], ke))
+        .flatten()
+    {
         // SQL: `ALTER ROLE app PASSWORD 'x'`, `SET PASSWORD FOR u = PASSWORD('x')`.
-        j = sql_literal(input, ke).unwrap_or(ke);
+        sink.push(value.start, value.end, rule);
+        return Ok(value);
     } else if !quoted_key
         && at(ke) == b' '
         && (ks >= 2 && &input[ks - 2..ks] == b"--" || secret_word(input, ke + 1))
