@@ -115,8 +115,16 @@ pub(crate) fn email(
     let input = sink.input;
     let lo = a.saturating_sub(LOCAL_MAX);
     let mut start = a;
-    while start > lo && local_byte(input[start - 1]) {
-        start -= 1;
+    while start > lo {
+        if local_byte(input[start - 1]) {
+            start -= 1;
+        } else if let Some(s) = letter_before(input, start).filter(|&s| s >= lo) {
+            // An internationalised address (RFC 6531: `Dörte@…`, `коля@пример.рф`): stopping at
+            // its UTF-8 left the local part's start in the output.
+            start = s;
+        } else {
+            break;
+        }
     }
     // An escape sequence just before the address (`\n`, `\u00e9` in a JSON string) is not part of it.
     let mut slashes = 0;
@@ -147,6 +155,30 @@ pub(crate) fn email(
     Some(end)
 }
 
+/// The length of the UTF-8 letter or digit beyond ASCII that starts at `i` (`ö`, `п`, `例`); `None`
+/// for anything else, punctuation beyond ASCII included (`。`, `‹`), which ends an address.
+fn letter_at(input: &[u8], i: usize) -> Option<usize> {
+    let lead = *input.get(i)?;
+    let n = match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(input.get(i..i + n)?)
+        .ok()?
+        .chars()
+        .next()?;
+    c.is_alphanumeric().then_some(n)
+}
+
+/// Where the UTF-8 letter or digit beyond ASCII that ends at `end` starts (see [`letter_at`]).
+fn letter_before(input: &[u8], end: usize) -> Option<usize> {
+    (2..=4)
+        .filter_map(|n| end.checked_sub(n))
+        .find(|&s| letter_at(input, s) == Some(end - s))
+}
+
 /// End of the domain starting at `ds`, if it has at least two labels and an alphabetic TLD.
 fn domain_end(input: &[u8], ds: usize) -> Option<usize> {
     let limit = (ds + DOMAIN_MAX).min(input.len());
@@ -155,20 +187,31 @@ fn domain_end(input: &[u8], ds: usize) -> Option<usize> {
     let mut good = None;
     loop {
         let ls = i;
-        while i < limit && (input[i].is_ascii_alphanumeric() || input[i] == b'-') && i - ls < 63 {
-            i += 1;
+        while i < limit && i - ls < 63 {
+            if input[i].is_ascii_alphanumeric() || input[i] == b'-' {
+                i += 1;
+            } else if let Some(n) = letter_at(input, i).filter(|&n| i + n <= limit) {
+                i += n;
+            } else {
+                break;
+            }
         }
         let label = &input[ls..i];
         if label.is_empty() || label[0] == b'-' || label[label.len() - 1] == b'-' {
             break;
         }
         labels += 1;
+        // An internationalised TLD (`рф`, `广告`) is letters in UTF-8, or its ASCII form `xn--`.
         let tld = label.len() >= 2
-            && (label.iter().all(u8::is_ascii_alphabetic) || label.starts_with(b"xn--"));
+            && (std::str::from_utf8(label).is_ok_and(|t| t.chars().all(char::is_alphabetic))
+                || label.starts_with(b"xn--"));
         if labels >= 2 && tld {
             good = Some(i);
         }
-        if i + 1 < limit && input[i] == b'.' && input[i + 1].is_ascii_alphanumeric() {
+        if i + 1 < limit
+            && input[i] == b'.'
+            && (input[i + 1].is_ascii_alphanumeric() || letter_at(input, i + 1).is_some())
+        {
             i += 1;
         } else {
             break;

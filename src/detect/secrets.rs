@@ -1222,6 +1222,11 @@ fn key_value(
         return Err(ke);
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
+    // A Python bytes literal (`'X-Amz-Security-Token': b'AQoD…'` in botocore's debug output): the
+    // value is the quoted text after the `b`.
+    if at(j) == b'b' && matches!(at(j + 1), b'\'' | b'"') {
+        j += 1;
+    }
     let (vs, ve) = if at(j) == b'\\' && at(j + 1) == b'"' {
         // `\"key\":\"value\"` inside a JSON string: the value ends at the escaped quote, or where the
         // enclosing string or the line ends (a bare quote, a line break), whichever comes first. One
@@ -1283,9 +1288,11 @@ fn key_value(
     // a replacement, `[EMAIL]hunter2`, still holds one.)
     // A literal for no value (any case), and MySQL's `(using password: YES)`, which says whether
     // one was given (upper case only: `password: no` may be a weak password).
+    // Vault's audit log writes secrets as their HMAC (`hmac-sha256:6b9d…`), which is no secret.
     let trivial = [&b"null"[..], b"true", b"false", b"none", b"nil"]
         .iter()
         .any(|w| value.eq_ignore_ascii_case(w))
+        || value.starts_with(b"hmac-sha256:")
         || matches!(value, b"YES" | b"NO")
         // `secret: not set`, `api_key: not provided`.
         || value.eq_ignore_ascii_case(b"not")

@@ -117,8 +117,12 @@ pub fn card_brand_ok(digits: &[u8]) -> bool {
         // Discover, UnionPay 62, RuPay 60/65, Elo/Hipercard/Troy sub-ranges: 16-19; UnionPay 14-19;
         // Maestro 63, 67 and the rest of 6 as its fallback: 12-19.
         6 => p2 == 62 && len >= 14 || (16..=19).contains(&len) || maestro,
-        // UnionPay 81 (810, 8110-8171) and RuPay 81/82.
-        8 => (p2 == 81 || p2 == 82) && (14..=19).contains(&len),
+        // UnionPay's 81 range (810, 8110-8171; 14-19 digits) and RuPay's 81 and 82 (16 digits
+        // only): an 18-digit Shopify id from 82 is no card.
+        8 => {
+            (p3 == 810 || (8110..=8171).contains(&p4)) && (14..=19).contains(&len)
+                || (p2 == 81 || p2 == 82) && len == 16
+        }
         // Troy 9792.
         9 => p4 == 9792 && len == 16,
         _ => false,
