@@ -181,6 +181,12 @@ fn digits_pass(v: Validator, text: &[u8]) -> bool {
 /// not expected) counts as one that does.
 fn sees_text_edges(pattern: &str) -> bool {
     use regex_syntax::hir::Look;
+    // Parsing every rule's pattern again was a seventh of start-up; a pattern that writes no `\A`,
+    // no `\z` and turns multi-line mode off nowhere (`(?-m)`, `(?s-m:`) cannot ask for the text's
+    // edges, and needs no parse.
+    if !pattern.contains("\\A") && !pattern.contains("\\z") && !turns_multi_line_off(pattern) {
+        return false;
+    }
     match regex_syntax::ParserBuilder::new()
         .utf8(false)
         .multi_line(true)
@@ -196,6 +202,20 @@ fn sees_text_edges(pattern: &str) -> bool {
     }
 }
 
+/// Whether some flag group of `pattern` (`(?flags)` or `(?flags:`) clears `m`. Conservative: a
+/// `(?` inside a class or after a backslash counts too, which only costs a parse.
+fn turns_multi_line_off(pattern: &str) -> bool {
+    pattern.match_indices("(?").any(|(at, _)| {
+        let flags = pattern[at + 2..]
+            .split([')', ':'])
+            .next()
+            .unwrap_or_default();
+        flags
+            .split_once('-')
+            .is_some_and(|(_, off)| off.contains('m'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::sees_text_edges;
@@ -208,6 +228,8 @@ mod tests {
             r"(?-m:^a)",
             r"(?-m)a\d$",
             r"x|\Ab",
+            r"(?s-m)a$",
+            r"(?i-m:^k)",
         ] {
             assert!(sees_text_edges(edge), "{edge}");
         }
@@ -216,6 +238,7 @@ mod tests {
             r"(?:^|[^A-Za-z0-9+/])k(?:$|[^A-Za-z0-9+/])",
             r"\bkey-\d+\b",
             r"(?-u:\xff)a",
+            r"(?-u)(?i:k)(?P<value>\d+)",
         ];
         for pattern in inside {
             assert!(!sees_text_edges(pattern), "{pattern}");
