@@ -785,14 +785,14 @@ pub(crate) struct NationalIds {
     lettered: LayoutIndex,
 }
 
-/// Buckets by (run length, byte after the run) in one flat table: most digit runs in a log have
+/// Layouts by (run length, byte after the run) in one flat table: most digit runs in a log have
 /// no layout at all for their length and next byte, and that is two loads to find out.
 #[derive(Clone, Debug, Default)]
 struct LayoutIndex {
-    /// Where each (length, next byte) slot's buckets start in `buckets`; slot 256 of a length is
+    /// Where each (length, next byte) slot's layouts start in `tries`; slot 256 of a length is
     /// "the input ends after the run".
     offsets: Vec<u32>,
-    buckets: Vec<(Option<u8>, Box<[usize]>)>,
+    tries: Vec<Try>,
     /// What each slot's layouts ask of the bytes after the run, summed up (`Slot`).
     slots: Vec<Slot>,
 }
@@ -815,6 +815,39 @@ struct Slot {
     /// When every layout of the slot is a bare number that needs a keyword, their gates (one
     /// lookup decides them all); 0 otherwise.
     keyword_only: Gates,
+}
+
+/// One layout of a slot, with what turns most runs away before the layout is read: the runs a
+/// slot lets in (a timestamp's year, an address's first octet) are tried against several layouts
+/// each, and reading each layout's [`Entry`] to reject it was most of a national rule's cost. Eight
+/// bytes, so a slot's layouts are one or two cache lines.
+#[derive(Clone, Copy, Debug)]
+struct Try {
+    /// Index into `NationalIds::entries`.
+    entry: u16,
+    /// The classes (`After`) of the byte after the run's next byte that the layout takes.
+    after: u8,
+    /// [`Entry::second`].
+    second: u8,
+    /// [`Entry::lead`].
+    lead: u8,
+    /// Where the layout's last byte is, from its start, and the layout character there: the last
+    /// byte decides most of the rest (`12-31 09:15` is not `dd-dd-dddd`).
+    last: u8,
+    last_want: u8,
+}
+
+impl Try {
+    fn new(entry: usize, e: &Entry, after: Option<u8>) -> Option<Try> {
+        Some(Try {
+            entry: u16::try_from(entry).ok()?,
+            after: After::wanted(after),
+            second: e.second,
+            lead: u8::try_from(e.lead).ok()?,
+            last: u8::try_from(e.pattern.len().checked_sub(1)?).ok()?,
+            last_want: *e.pattern.last()?,
+        })
+    }
 }
 
 /// Classes of the byte after a run's second group, as the layouts ask for it.
@@ -908,12 +941,12 @@ impl LayoutIndex {
     fn new(by_len: &[Vec<Bucket>], entries: &[Entry]) -> LayoutIndex {
         let mut index = LayoutIndex {
             offsets: Vec::with_capacity(by_len.len() * Self::SLOTS + 1),
-            buckets: Vec::new(),
+            tries: Vec::new(),
             slots: Vec::with_capacity(by_len.len() * Self::SLOTS),
         };
         for buckets in by_len {
             for next in (0..=255u8).map(Some).chain([None]) {
-                index.offsets.push(index.buckets.len() as u32);
+                index.offsets.push(index.tries.len() as u32);
                 let mut slot = Slot {
                     after: 0,
                     second: 0,
@@ -937,9 +970,12 @@ impl LayoutIndex {
                                 false => 0,
                             };
                         }
-                        index
-                            .buckets
-                            .push((*after, list.clone().into_boxed_slice()));
+                        // In bucket order, each bucket's layouts in the order the rules gave
+                        // them: the first layout that matches is the one recorded.
+                        index.tries.extend(
+                            list.iter()
+                                .filter_map(|&i| Try::new(i, &entries[i], *after)),
+                        );
                     }
                 }
                 if slot.after == 0 {
@@ -954,7 +990,7 @@ impl LayoutIndex {
                 index.slots.push(slot);
             }
         }
-        index.offsets.push(index.buckets.len() as u32);
+        index.offsets.push(index.tries.len() as u32);
         index
     }
 
@@ -969,9 +1005,9 @@ impl LayoutIndex {
             .then_some(slot)
     }
 
-    fn buckets(&self, slot: usize) -> &[(Option<u8>, Box<[usize]>)] {
+    fn tries(&self, slot: usize) -> &[Try] {
         match (self.offsets.get(slot), self.offsets.get(slot + 1)) {
-            (Some(&from), Some(&to)) => &self.buckets[from as usize..to as usize],
+            (Some(&from), Some(&to)) => self.tries.get(from as usize..to as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -980,8 +1016,9 @@ impl LayoutIndex {
 const MAX_RUN: usize = 20;
 
 /// Layouts (entry indices) that expect the same byte after the run and the same layout character
-/// one byte further (`None`: the layout ends before): one test of the input each decides them all
-/// (`took 123 ms` ends every `ddd ddd ddd` and `ddd dd dddd` layout at once).
+/// one byte further (`None`: the layout ends before), as the index is built: a slot takes the
+/// buckets whose byte after the run it has, and each layout's [`Try`] carries the character one
+/// byte further as a class (`took 123 ms` ends every `ddd ddd ddd` and `ddd dd dddd` layout).
 type Bucket = (Next, Option<u8>, Vec<usize>);
 
 /// What a layout expects right after a digit run of a given length: the byte after a run decides
@@ -1173,10 +1210,10 @@ impl NationalIds {
         if keyword_only != 0 && sink.gates_before(keywords, p, Gates::MAX) & keyword_only == 0 {
             return None;
         }
-        self.try_layouts(keywords, sink, p, run_end, table.buckets(slot), second)
+        self.try_layouts(keywords, sink, p, run_end, table.tries(slot), second)
     }
 
-    /// Tries each layout of `buckets` on the run `[p, run_end)`; `second` is the length of the
+    /// Tries each layout of `tries` on the run `[p, run_end)`; `second` is the length of the
     /// digit group after the separator when it was counted already.
     fn try_layouts(
         &self,
@@ -1184,43 +1221,43 @@ impl NationalIds {
         sink: &mut Candidates<'_>,
         p: usize,
         run_end: usize,
-        buckets: &[(Option<u8>, Box<[usize]>)],
+        tries: &[Try],
         mut second: Option<usize>,
     ) -> Option<usize> {
         let input = sink.input;
-        let after = input.get(run_end + 1).copied();
-        let candidates = buckets
-            .iter()
-            .filter(|(want, _)| want.is_none_or(|w| after.is_some_and(|b| fits(w, b))))
-            .flat_map(|(_, list)| list.iter());
-        for &i in candidates {
-            let e = &self.entries[i];
-            if e.second != 0 {
+        let after = After::of(input.get(run_end + 1).copied());
+        for t in tries {
+            // What the record says first, the layout itself only for what passes.
+            if t.after & after == 0 {
+                continue;
+            }
+            if t.second != 0 {
                 let digits = *second.get_or_insert_with(|| second_group(input, run_end));
-                if digits != usize::from(e.second) {
+                if digits != usize::from(t.second) {
                     continue;
                 }
             }
-            let Some(start) = p.checked_sub(e.lead) else {
+            let Some(start) = p.checked_sub(usize::from(t.lead)) else {
+                continue;
+            };
+            if !input
+                .get(start + usize::from(t.last))
+                .is_some_and(|&b| fits(t.last_want, b))
+            {
+                continue;
+            }
+            let Some(e) = self.entries.get(usize::from(t.entry)) else {
                 continue;
             };
             // A bare number tries several keyword-gated layouts (nine digits: SIN, BSN, TFN, ITIN,
-            // passport, which has no check digit): its keyword first, one lookup for them all.
+            // passport, which has no check digit): its keyword before the layout is read, one
+            // lookup for them all.
             if e.bare && !e.alone {
                 // Every gate at once: the US detectors ask about the same number next.
                 let gates = sink.gates_before(keywords, start, Gates::MAX);
                 if gates & e.gate == 0 {
                     continue;
                 }
-            }
-            // The layout's last byte decides most of the rest before the whole layout is read
-            // (`12-31 09:15` is not `dd-dd-dddd`).
-            let last = e.pattern.len() - 1;
-            if !input
-                .get(start + last)
-                .is_some_and(|&b| fits(e.pattern[last], b))
-            {
-                continue;
             }
             // Then its neighbours, which do not depend on what is inside: most layouts tried on a
             // PII-heavy line fit the front of a longer grouped number (the first three groups of a
@@ -1340,7 +1377,7 @@ impl NationalIds {
     ) -> Option<usize> {
         let table = self.table(after_letter);
         let slot = LayoutIndex::slot(run_end - p, sink.input.get(run_end).copied());
-        self.try_layouts(keywords, sink, p, run_end, table.buckets(slot), None)
+        self.try_layouts(keywords, sink, p, run_end, table.tries(slot), None)
     }
 }
 
@@ -1550,6 +1587,27 @@ mod tests {
             assert!(valid(format, good), "{format:?} {good}");
             assert!(!valid(format, bad), "{format:?} {bad}");
         }
+    }
+
+    /// Every layout is tried from some slot: a `Try` that could not be built (an index or offset
+    /// past its field's range) would leave its layout silently untried.
+    #[test]
+    fn every_layout_is_tried_from_some_slot() {
+        let scrubber = super::super::every_rule_on();
+        let national = &scrubber.detectors().national;
+        let mut tried = vec![false; national.entries.len()];
+        for t in national.plain.tries.iter().chain(&national.lettered.tries) {
+            tried[usize::from(t.entry)] = true;
+        }
+        assert!(national.entries.len() > 100, "{}", national.entries.len());
+        let untried: Vec<&str> = national
+            .entries
+            .iter()
+            .zip(&tried)
+            .filter(|(_, t)| !**t)
+            .map(|(e, _)| std::str::from_utf8(e.pattern).unwrap_or("?"))
+            .collect();
+        assert!(untried.is_empty(), "untried layouts: {untried:?}");
     }
 
     /// The second group's length is known only where the layout fixes it.
