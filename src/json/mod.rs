@@ -203,6 +203,11 @@ impl Iterator for Lines<'_> {
 /// Keys are found without parsing: in a line without backslashes, a key's closing quote is a `"`
 /// followed by optional blanks and `:`, and its opening quote is the `"` before it. Every key is
 /// among these candidates (a string value that starts with `:` adds a harmless false one).
+///
+/// A key that may be claimed but holds a string that is empty or already scrubbed (`"[EMAIL]"`,
+/// `"***-***-0132"`) claims nothing either: parsing would skip that value. That is the line as
+/// settling checks it after its keyed values were replaced, which would otherwise be parsed
+/// again only to find its own tokens.
 fn keys_claim_nothing(line: &[u8], quotes: &Quotes, keys: &KeyRules) -> bool {
     if quotes.has_backslash() {
         return false;
@@ -214,12 +219,33 @@ fn keys_claim_nothing(line: &[u8], quotes: &Quotes, keys: &KeyRules) -> bool {
             .find(|&&b| !matches!(b, b' ' | b'\t' | b'\r'));
         if let (Some(b':'), Some(start)) = (after, open)
             && keys.may_apply_raw(&line[start + 1..q])
+            && !holds_nothing(line, quotes, q)
         {
             return false;
         }
         open = Some(q);
     }
     true
+}
+
+/// Whether the value after the key whose closing quote is at `key_end` is a string that is empty or
+/// already scrubbed (see [`keys_claim_nothing`]; the line has no backslash, so the string's quotes
+/// are the next two). Out of line: it is rarely reached, and inlined it made the loop over every
+/// quote of every JSON line slower.
+#[inline(never)]
+fn holds_nothing(line: &[u8], quotes: &Quotes, key_end: usize) -> bool {
+    let mut blanks_and_colon = line[key_end + 1..]
+        .iter()
+        .enumerate()
+        .skip_while(|&(_, &b)| matches!(b, b' ' | b'\t' | b'\r' | b':'));
+    let Some((i, b'"')) = blanks_and_colon.next() else {
+        return false;
+    };
+    let open = key_end + 1 + i;
+    quotes.next(open + 1).is_some_and(|close| {
+        let value = &line[open + 1..close];
+        value.is_empty() || crate::detect::is_scrubbed_value(value)
+    })
 }
 
 /// Finds the spans of `line` (at offset `base` of the input) as JSON, given the text detectors' spans
@@ -415,7 +441,43 @@ pub(crate) fn find_line(
 
 #[cfg(test)]
 mod tests {
-    use super::{Lines, may_be_json};
+    use super::{KeyRules, Lines, Quotes, keys_claim_nothing, may_be_json};
+    use crate::findings::RuleId;
+
+    /// A key a rule may claim makes the line worth parsing unless its value is a string that is
+    /// empty or already scrubbed: the rewritten line that settling checks is not parsed again.
+    #[test]
+    fn keys_holding_scrubbed_strings_claim_nothing() {
+        let mut keys = KeyRules::default();
+        keys.add_key("email", RuleId(1));
+        keys.add_key("card", RuleId(2));
+        let claims = |line: &str| {
+            let mut quotes = Quotes::default();
+            quotes.index(line.as_bytes());
+            !keys_claim_nothing(line.as_bytes(), &quotes, &keys)
+        };
+        for line in [
+            r#"{"email":"a@b.co","ts":1}"#,
+            r#"{"ts":1, "email" : "x"}"#,
+            r#"{"email":"[EMAIL]x"}"#,
+            r#"{"email":"[EMAIL]","card":"4111"}"#,
+            r#"{"card":4111111111111111}"#,
+            r#"{"card":{"number":"[CARD]"}}"#,
+            r#"{"card":["[CARD]"]}"#,
+            // A backslash: every line is parsed.
+            r#"{"email":"[EMAIL]","note":"a\"b"}"#,
+        ] {
+            assert!(claims(line), "{line}");
+        }
+        for line in [
+            r#"{"email":"[EMAIL]","ts":1}"#,
+            r#"{"email" : "[EMAIL:3fa9c1d2]", "card": "****-****-****-1111"}"#,
+            r#"{"email":"","level":"info"}"#,
+            r#"{"user":"x","level":"info"}"#,
+        ] {
+            assert!(!claims(line), "{line}");
+        }
+    }
 
     /// The lines as split at `\n`, each with whether it may be JSON: what `Lines` must give.
     fn every_line(input: &[u8]) -> Vec<(usize, usize, bool)> {
