@@ -46,7 +46,11 @@ pub(crate) fn resolve(spans: &mut Vec<Span>, precedence: &[Precedence]) {
     // Often in order already (the JSON path places each line's spans in order, see [`sort`]), and
     // checking is one linear pass where sorting a chunk's spans is not.
     if !spans.is_sorted_by(|a, b| order(a, b).is_le()) {
-        sort(spans);
+        // A chunk's spans come as a few runs in order, one per detector pass (digit runs, the
+        // literal search, word starts, regex rules): the stable sort merges such runs in a pass
+        // each, where the unstable one sorted them from scratch (3% of a 30% PII log's scrub). The
+        // order is total, so both give the same result.
+        spans.sort_by(order);
     }
     let rank = |s: &Span| {
         let p = precedence.get(s.rule.index()).copied().unwrap_or_default();
