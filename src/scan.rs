@@ -233,12 +233,26 @@ fn word_like(b: &u8) -> bool {
 }
 
 /// `mask` moved `by` (1 to 3) positions later, with the bits of the bytes before the block shifted
-/// in: `before[k - 1]` is the class of the byte `k` before the block (entries past `by` unused).
-fn later(mask: u64, by: u32, before: [bool; 3]) -> u64 {
-    let carry = (1..=by).fold(0, |carry, k| {
-        carry | u64::from(before[k as usize - 1]) << (by - k)
-    });
-    (mask << by) | carry
+/// in from `before`, the same class's mask of the block before (or of [`masks_before`]).
+#[inline]
+fn later(mask: u64, by: u32, before: u64) -> u64 {
+    (mask << by) | (before >> (64 - by))
+}
+
+/// The masks of the three bytes before `at` (fewer at the input's start), in the top bits where
+/// the block before would have them: for a block not loaded right after the one before it.
+fn masks_before(hay: &[u8], at: usize) -> Masks {
+    let mut m = Masks::default();
+    for k in 1..=at.min(3) {
+        let b = hay[at - k];
+        let bit = 1u64 << (64 - k);
+        let set = |mask: &mut u64, yes: bool| *mask |= u64::from(yes) * bit;
+        set(&mut m.digit, b.is_ascii_digit());
+        set(&mut m.alpha, word_like(&b));
+        set(&mut m.upper, b.is_ascii_uppercase());
+        set(&mut m.dot_dash, b == b'.' || b == b'-');
+    }
+    m
 }
 
 /// Positions of digit-run starts and trigger bytes, in increasing order.
@@ -249,6 +263,10 @@ pub(crate) struct Triggers<'a> {
     /// Start of the next block to load.
     next_block: usize,
     bits: u64,
+    /// The masks of the block last loaded, and where that block ends: the next block, when it is
+    /// the one after, takes the classes of the bytes before it from them.
+    last: Masks,
+    last_end: usize,
     /// Positions below this are not reported (set by [`Triggers::skip_to`]).
     floor: usize,
     isa: Isa,
@@ -261,6 +279,8 @@ impl<'a> Triggers<'a> {
             block_at: 0,
             next_block: 0,
             bits: 0,
+            last: Masks::default(),
+            last_end: 0,
             floor: 0,
             isa: Isa::detect(),
         }
@@ -284,7 +304,9 @@ impl<'a> Triggers<'a> {
 
     fn load(&mut self) -> bool {
         if self.next_block < self.floor {
-            self.next_block = self.floor - self.floor % BLOCK;
+            // Never back: with the floor past the input's end, inside the block last loaded,
+            // going back to that block's start loaded it again and again.
+            self.next_block = self.next_block.max(self.floor - self.floor % BLOCK);
         }
         if self.next_block >= self.hay.len() {
             return false;
@@ -299,38 +321,23 @@ impl<'a> Triggers<'a> {
                 masks_of(&padded, self.isa)
             }
         };
-        // Classes of the two bytes before the block ([at - 1, at - 2]).
-        let prev = |k: usize, f: fn(&u8) -> bool| at >= k && f(&self.hay[at - k]);
-        let alnum = |b: &u8| b.is_ascii_digit() || word_like(b);
-        let starts = m.digit & !later(m.digit, 1, [prev(1, u8::is_ascii_digit), false, false]);
+        // Classes of the bytes before the block: the last block's, when this one follows it.
+        let p = if at > 0 && at == self.last_end {
+            self.last
+        } else {
+            masks_before(self.hay, at)
+        };
+        let starts = m.digit & !later(m.digit, 1, p.digit);
         // A digit run glued to a letter (`a55d`, `v2`, hex digests) is not a number; one after two capitals
         // may still be an IBAN's check digits. A run after `.`/`-` that follows an alphanumeric is a
         // decimal fraction or an id segment (`0.5227`, `8046-1297901`). Dropping these here, 64 bytes at
         // a time, keeps UUIDs and hashes from costing a detector call per digit run.
-        let after_alpha = starts & later(m.alpha, 1, [prev(1, word_like), false, false]);
-        let upper1 = later(m.upper, 1, [prev(1, u8::is_ascii_uppercase), false, false]);
-        let upper2 = later(
-            m.upper,
-            2,
-            [
-                prev(1, u8::is_ascii_uppercase),
-                prev(2, u8::is_ascii_uppercase),
-                false,
-            ],
-        );
+        let after_alpha = starts & later(m.alpha, 1, p.alpha);
+        let upper1 = later(m.upper, 1, p.upper);
+        let upper2 = later(m.upper, 2, p.upper);
         let iban = starts & upper1 & upper2;
-        let alnum2 = later(
-            m.digit | m.alpha,
-            2,
-            [prev(1, alnum), prev(2, alnum), false],
-        );
-        let dotted = starts
-            & later(
-                m.dot_dash,
-                1,
-                [prev(1, |b| *b == b'.' || *b == b'-'), false, false],
-            )
-            & alnum2;
+        let alnum2 = later(m.digit | m.alpha, 2, p.digit | p.alpha);
+        let dotted = starts & later(m.dot_dash, 1, p.dot_dash) & alnum2;
         // One capital at a word start before the run may begin an identifier (`S1234567D`,
         // `X1234567L`, `A12345678`).
         let lone_capital = starts & upper1 & !alnum2;
@@ -338,20 +345,16 @@ impl<'a> Triggers<'a> {
         // `iban` checks the rest. After a longer word (`sha256`, `req42`, `utf8`: a quarter of all
         // digit runs in the generated logs) no detector can start at the run, so it is dropped here.
         let lower = m.alpha & !m.upper;
-        let small = |b: &u8| word_like(b) && !b.is_ascii_uppercase();
-        let alnum3 = later(
-            m.digit | m.alpha,
-            3,
-            [prev(1, alnum), prev(2, alnum), prev(3, alnum)],
-        );
-        let lower_pair = starts
-            & later(lower, 1, [prev(1, small), false, false])
-            & later(lower, 2, [prev(1, small), prev(2, small), false])
-            & !alnum3;
+        let lower_before = p.alpha & !p.upper;
+        let alnum3 = later(m.digit | m.alpha, 3, p.digit | p.alpha);
+        let lower_pair =
+            starts & later(lower, 1, lower_before) & later(lower, 2, lower_before) & !alnum3;
         self.bits =
             (starts & !after_alpha & !dotted) | iban | lone_capital | lower_pair | m.special;
         self.block_at = at;
         self.next_block = end;
+        self.last = m;
+        self.last_end = end;
         true
     }
 }
@@ -458,6 +461,37 @@ mod tests {
                     ),
                     "{isa:?} block {block:?}"
                 );
+            }
+        }
+    }
+
+    /// Blocks loaded one after another take the classes of the bytes before them from the last
+    /// block's masks, a block reached by `skip_to` from the bytes themselves: both agree with the
+    /// byte loop, on random text of the bytes that decide the classes, skipping to every offset,
+    /// past the input's end too (which once loaded the last block forever).
+    #[test]
+    fn blocks_after_a_skip_match_the_naive_scan() {
+        let alphabet = b"09AZaz.-]*@%$ _x";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..3_000 {
+            let len = 1 + rand(400);
+            let hay: Vec<u8> = (0..len).map(|_| alphabet[rand(alphabet.len())]).collect();
+            let all = naive(&hay, 0);
+            for isa in Isa::all_available() {
+                let mut t = Triggers::with_isa(&hay, isa);
+                let taken: Vec<usize> = t.by_ref().take(round % 5).collect();
+                let floor = taken.last().map_or(0, |&p| p + 1) + rand(130);
+                t.skip_to(floor);
+                let rest: Vec<usize> = t.collect();
+                let want: Vec<usize> = all.iter().copied().filter(|&p| p >= floor).collect();
+                assert_eq!(taken, all[..taken.len()], "{isa:?} {hay:?}");
+                assert_eq!(rest, want, "{isa:?} {floor} {hay:?}");
             }
         }
     }
