@@ -137,7 +137,13 @@ pub(crate) fn email(
             && input[start + 1..start + 5]
                 .iter()
                 .all(u8::is_ascii_hexdigit);
-        start += if unicode { 5 } else { 1 };
+        // The escaped character whole: one beyond ASCII (`\э`, not JSON, but a log's text) is
+        // more than one byte, and a span from inside it cut it in two.
+        start += if unicode {
+            5
+        } else {
+            letter_at(input, start).unwrap_or(1)
+        };
     }
     while start < a && input[start] == b'.' {
         start += 1;
