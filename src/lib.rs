@@ -70,6 +70,8 @@ mod scan;
 mod scrubber;
 mod settle;
 mod stream;
+#[cfg(test)]
+mod test_rand;
 
 pub use detect::validate;
 pub use findings::{Findings, RuleId, Span};

@@ -472,13 +472,8 @@ mod tests {
     #[test]
     fn blocks_after_a_skip_match_the_naive_scan() {
         let alphabet = b"09AZaz.-]*@%$ _x";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rand = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rand::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut rand = |n: usize| rng.below(n);
         for round in 0..3_000 {
             let len = 1 + rand(400);
             let hay: Vec<u8> = (0..len).map(|_| alphabet[rand(alphabet.len())]).collect();

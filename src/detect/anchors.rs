@@ -427,13 +427,8 @@ mod tests {
     /// masks of every density, asked in any order.
     #[test]
     fn runs_built_by_doubling_match_runs_measured_alone() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rand = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_rand::XorShift::new(0x9E37_79B9_7F4A_7C15);
+        let mut rand = || rng.next_u64();
         for round in 0..20_000 {
             // Denser masks have longer runs: OR several random words together.
             let dense = |r: &mut dyn FnMut() -> u64| (0..round % 6).fold(r(), |m, _| m | r());

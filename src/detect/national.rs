@@ -1400,13 +1400,8 @@ mod tests {
     fn slot_summaries_turn_away_only_what_no_layout_takes() {
         let scrubber = super::super::every_rule_on();
         let d = scrubber.detectors();
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rand = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rand::XorShift::new(0x9E37_79B9_7F4A_7C15);
+        let mut rand = |n: usize| rng.below(n);
         let leads = [
             "",
             "id ",

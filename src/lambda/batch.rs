@@ -221,12 +221,10 @@ mod tests {
     #[test]
     fn mixed_sizes_respect_every_limit() {
         // Deterministic pseudo-random sizes and timestamps spread over three days.
-        let mut x = 0x9e37_79b9_u64;
+        let mut rng = crate::test_rand::XorShift::new(0x9e37_79b9);
         let mut events: Vec<Event> = (0..3_000)
             .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = rng.next_u64();
                 event(
                     (x % (3 * MAX_BATCH_SPAN_MS as u64)) as i64,
                     (x % 4_000) as usize,

@@ -556,17 +556,15 @@ async fn firehose_response_stays_under_lambdas_6_mb() {
     let h = handler_with(&[], MemorySink::default());
     // Nearly incompressible text (a xorshift stream over letters, spaced so no rule reads a token
     // in it): gzip keeps about three quarters of it, so ten 0.9 MB records cannot all come back.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = crate::test_rand::XorShift::new(0x9E37_79B9_7F4A_7C15);
     let mut noise = |n: usize| -> String {
         (0..n)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                let x = rng.below(16);
                 if i % 8 == 7 {
                     ' '
                 } else {
-                    b"0123456789abcdef"[(state % 16) as usize] as char
+                    b"0123456789abcdef"[x] as char
                 }
             })
             .collect()
