@@ -119,10 +119,7 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead:
     // Most tokens are one plain digit run (`bytes=5123`, an epoch, an id): decide those without building
     // the group table.
     let end = digits_end(input, p);
-    let continues = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
-    let grouped = input.get(end).is_some_and(|&b| is_sep(b))
-        && (continues(end + 1)
-            || input.get(end + 1).is_some_and(|&b| is_sep(b)) && continues(end + 2));
+    let grouped = next_group(input, end).is_some();
     if !grouped && lead.plus.is_none() && !lead.paren {
         if !input.get(end).is_some_and(word_after)
             && let Some(rule) = single(d, sink, p, end)
@@ -156,19 +153,30 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead:
 /// such a token holds nothing and is passed over without building its group table. `None` when
 /// the token is anything else, or is entered after a `+` or `(`.
 fn decimal_end(input: &[u8], first_end: usize, lead: Lead) -> Option<usize> {
-    let digit = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
-    let sep = |i: usize| input.get(i).is_some_and(|&b| is_sep(b));
     if input.get(first_end) != Some(&b'.')
-        || !digit(first_end + 1)
+        || next_group(input, first_end) != Some(first_end + 1)
         || lead.plus.is_some()
         || lead.paren
     {
         return None;
     }
     let end = digits_end(input, first_end + 1);
-    // As `tokenize` goes on: one or two separators, then a digit.
-    let more = sep(end) && (digit(end + 1) || sep(end + 1) && digit(end + 2));
-    (!more).then_some(end)
+    next_group(input, end).is_none().then_some(end)
+}
+
+/// Where a token's next group starts after a group that ends at `i`: after one or two separators,
+/// at a digit. The one rule of how far a token goes (`tokenize`, and the tests before it).
+#[inline]
+fn next_group(input: &[u8], i: usize) -> Option<usize> {
+    let sep = |k: usize| input.get(k).is_some_and(|&b| is_sep(b));
+    let digit = |k: usize| input.get(k).is_some_and(u8::is_ascii_digit);
+    if !sep(i) {
+        None
+    } else if digit(i + 1) {
+        Some(i + 1)
+    } else {
+        (sep(i + 1) && digit(i + 2)).then_some(i + 2)
+    }
 }
 
 /// End of the digit run at `i`, eight bytes at a time: digit runs are a third of log bytes.
@@ -210,14 +218,9 @@ fn tokenize(input: &[u8], p: usize) -> Groups {
         if tok.n == MAX_GROUPS {
             break;
         }
-        let mut j = i;
-        while j < input.len() && j - i < 2 && is_sep(input[j]) {
-            j += 1;
-        }
-        if j > i && j < input.len() && input[j].is_ascii_digit() {
-            i = j;
-        } else {
-            break;
+        match next_group(input, i) {
+            Some(next) => i = next,
+            None => break,
         }
     }
     tok
@@ -755,13 +758,8 @@ mod tests {
             "iban ",
         ];
         let trailers = ["", " ms", "Z", "\"", "}", ",", " (", " x", ".", "-", "/"];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rand = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rand::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut rand = |n: usize| rng.below(n);
         let mut digits =
             |n: usize| -> String { (0..n).map(|_| char::from(b'0' + rand(10) as u8)).collect() };
         let mut checked = 0;
