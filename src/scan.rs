@@ -349,8 +349,15 @@ impl<'a> Triggers<'a> {
         let alnum3 = later(m.digit | m.alpha, 3, p.digit | p.alpha);
         let lower_pair =
             starts & later(lower, 1, lower_before) & later(lower, 2, lower_before) & !alnum3;
-        self.bits =
-            (starts & !after_alpha & !dotted) | iban | lone_capital | lower_pair | m.special;
+        // A capital and a dash before the run may open an identifier (`X-2482300-W`,
+        // `AB-12-34-56-C`); the digit-run handler asks those layouts alone.
+        let dash_capital = dotted & upper2;
+        self.bits = (starts & !after_alpha & !dotted)
+            | iban
+            | lone_capital
+            | lower_pair
+            | dash_capital
+            | m.special;
         self.block_at = at;
         self.next_block = end;
         self.last = m;
@@ -397,8 +404,10 @@ mod tests {
                 let lower_pair = small(at(i, 1)) && small(at(i, 2)) && !alnum(at(i, 3));
                 let dotted = matches!(at(i, 1), b'.' | b'-')
                     && (at(i, 2).is_ascii_digit() || word_like(&at(i, 2)));
+                let dash_capital = dotted && at(i, 2).is_ascii_uppercase();
                 matches!(b, b'@' | b'%' | b'$')
-                    || start && (iban || lone_capital || lower_pair || !glued && !dotted)
+                    || start
+                        && (iban || lone_capital || lower_pair || dash_capital || !glued && !dotted)
             })
             .collect()
     }
@@ -409,9 +418,12 @@ mod tests {
         for i in 0..700u32 {
             hay.extend_from_slice(
                 format!(
-                    "ab{}c@%$ {} x DE{} 0.{} a-{} --{} S{} *{}",
+                    "ab{}c@%$ {} x DE{} 0.{} a-{} --{} S{} *{} X-{} AB-{} 5.{}",
                     i * 7919,
                     i % 13,
+                    i,
+                    i,
+                    i,
                     i,
                     i,
                     i,

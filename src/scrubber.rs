@@ -182,6 +182,7 @@ impl Scrubber {
                         | Detector::Ssn
                         | Detector::Ein
                         | Detector::National(IdFormat::PhoneNational)
+                        | Detector::National(IdFormat::PhoneNationalBare)
                 )
             );
             replacements.push(Replacement {

@@ -62,6 +62,10 @@ pub enum IdFormat {
     /// Phone numbers in national layouts (with the trunk `0`, or an area code in parentheses) after
     /// a phone keyword: UK, France, Germany, Brazil, Australia, India and the like.
     PhoneNational,
+    /// Phone numbers of countries that dial without a trunk prefix (Spain, Poland, Portugal, Italy's
+    /// mobiles, China, Mexico, Singapore, Colombia, Chile, Denmark, Norway) and Russia's `8`, after
+    /// a keyword that names a phone and nothing else.
+    PhoneNationalBare,
 }
 
 /// One way a format is written: a pattern, and whether it fires without a keyword (the layout and
@@ -114,6 +118,7 @@ impl IdFormat {
         ("be_nn", IdFormat::BeNn),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
+        ("phone_national_bare", IdFormat::PhoneNationalBare),
     ];
 
     /// Whether the format ends in a check digit or character (a random number passes one in ten
@@ -124,6 +129,7 @@ impl IdFormat {
             self,
             IdFormat::DateOfBirth
                 | IdFormat::PhoneNational
+                | IdFormat::PhoneNationalBare
                 | IdFormat::DkCpr
                 | IdFormat::UsPassport
                 | IdFormat::UsMbi
@@ -324,6 +330,30 @@ impl IdFormat {
                 ("dddd dddd dddddd", KEYWORD),
                 ("dddd d dd dd dd dd", KEYWORD),
             ],
+            // libphonenumber's national formats (and its example numbers) of the countries that
+            // dial without a trunk prefix: Spain (612 34 56 78, 912 345 678), Poland and Portugal
+            // (512 345 678, 12 345 67 89), Italy's mobiles (312 345 6789), Mexico (222 123 4567),
+            // China (131 2345 6789), Colombia (321 1234567), Singapore and Hong Kong (8123 4567),
+            // Chile ((2) 2123 4567, 9 6123 4567), Denmark and Norway (32 12 34 56, 406 12 345),
+            // Russia after its trunk 8 (8 (912) 345-67-89); compact, nine digits (Spain, Poland,
+            // Portugal).
+            IdFormat::PhoneNationalBare => &[
+                ("ddd dd dd dd", KEYWORD),
+                ("ddd ddd ddd", KEYWORD),
+                ("ddd-ddd-ddd", KEYWORD),
+                ("dd ddd dd dd", KEYWORD),
+                ("ddd ddd dddd", KEYWORD),
+                ("ddd dddd dddd", KEYWORD),
+                ("ddd ddddddd", KEYWORD),
+                ("dddd dddd", KEYWORD),
+                ("(d) dddd dddd", KEYWORD),
+                ("d dddd dddd", KEYWORD),
+                ("dd dd dd dd", KEYWORD),
+                ("ddd dd ddd", KEYWORD),
+                ("d (ddd) ddd-dd-dd", KEYWORD),
+                ("d ddd ddd-dd-dd", KEYWORD),
+                ("ddddddddd", KEYWORD),
+            ],
             IdFormat::DateOfBirth => &[
                 ("dddd-dd-dd", KEYWORD),
                 ("dddd/dd/dd", KEYWORD),
@@ -358,6 +388,24 @@ impl IdFormat {
                     || c.starts_with(b"00") && c[2] != b'0' && (12..=17).contains(&c.len())
                     || c[0] != b'0' && (c.len() == 10 || c.len() == 11) && raw[0] == b'('
                     || indian_mobile
+            }
+            IdFormat::PhoneNationalBare => {
+                // No trunk 0 (numbers with one are `PhoneNational`'s, and `0000 1234` is a
+                // placeholder); eleven digits only as China's mobiles (from 1) or after Russia's
+                // trunk 8; eight digits from 2 (Denmark, Norway), and as two fours from 3
+                // (Singapore's 6, 8 and 9, Hong Kong's 3, 5, 6 and 9), which keeps `1234 5678` and a
+                // year with a number after it (`2026 1123`) out.
+                // A valid NANP number (`415 555 0132`, `1 415 555 0132`) is the phone rule's.
+                let first = c[0];
+                let nanp = super::validate::nanp;
+                match c.len() {
+                    8 if raw.len() == 9 && raw[4] == b' ' => first >= b'3',
+                    8 => first >= b'2',
+                    10 => first != b'0' && !nanp(c),
+                    // No layout here writes NANP's `1 415 555 0132`: 1 and 3-4-4 is China's.
+                    11 => matches!(first, b'1' | b'8'),
+                    _ => first != b'0',
+                }
             }
             IdFormat::DateOfBirth => {
                 // Year first (ISO, `19850412`) or last (`04/12/1985`, either day-month order).
@@ -610,7 +658,9 @@ fn number(digits: &[u8]) -> u32 {
 }
 
 /// A Finnish personal identity code: a valid date in the century its sign names, an individual
-/// number of 002-899, and the mod-31 character of the nine digits. `c` holds the century letter
+/// number of 002-999, and the mod-31 character of the nine digits. 900-999 are the temporary codes
+/// that hospitals and the population register give people awaiting a permanent one (python-stdnum
+/// takes them with `allow_temporary`); they name a person as much as the others. `c` holds the century letter
 /// when it is one (`131052A308T`), not when it is `-` or `+` (a layout's own byte).
 fn fi_hetu(c: &[u8]) -> bool {
     let (date, rest) = c.split_at(6);
@@ -632,7 +682,7 @@ fn fi_hetu(c: &[u8]) -> bool {
     let n = number(date) * 1000 + individual;
     (1..=31).contains(&day)
         && (1..=12).contains(&month)
-        && (2..900).contains(&individual)
+        && (2..1000).contains(&individual)
         && b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(n % 31) as usize] == rest[3]
 }
 
@@ -773,6 +823,33 @@ struct Entry {
     spaced_after: bool,
 }
 
+/// What a digit run is glued to on its left, which picks the layouts it may be the first digit
+/// group of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Glued {
+    /// Nothing: the run starts a word (or follows a byte the layout holds: `(`, `+`, a space).
+    No,
+    /// A letter (`AB123456C`).
+    Letter,
+    /// A letter and a dash (`X-2482300-W`, `AB-12-34-56-C`).
+    LetterDash,
+}
+
+#[cfg(test)]
+impl Glued {
+    /// How the run at `p` of `input` is glued (as the digit-run handler decides it, for tests).
+    pub(crate) fn at(input: &[u8], p: usize) -> Glued {
+        let letter = |i: usize| input.get(i).is_some_and(u8::is_ascii_alphabetic);
+        if p >= 1 && letter(p - 1) {
+            Glued::Letter
+        } else if p >= 2 && input[p - 1] == b'-' && letter(p - 2) {
+            Glued::LetterDash
+        } else {
+            Glued::No
+        }
+    }
+}
+
 /// The national identifier rules of a scrubber, indexed by the length of their first digit group.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NationalIds {
@@ -783,6 +860,10 @@ pub(crate) struct NationalIds {
     plain: LayoutIndex,
     /// The same for layouts with letters right before their first digit group (`AB123456C`).
     lettered: LayoutIndex,
+    /// The same for layouts with a letter and a dash before it (`X-2482300-W`): the digit-run
+    /// handler passes a run after a word and a dash over as the next segment of a dashed id, so
+    /// these are asked for apart.
+    dashed: LayoutIndex,
 }
 
 /// Layouts by (run length, byte after the run) in one flat table: most digit runs in a log have
@@ -1073,6 +1154,7 @@ impl NationalIds {
         let mut entries = Vec::new();
         let mut plain: Vec<Vec<Bucket>> = vec![Vec::new(); MAX_RUN + 1];
         let mut lettered: Vec<Vec<Bucket>> = vec![Vec::new(); MAX_RUN + 1];
+        let mut dashed: Vec<Vec<Bucket>> = vec![Vec::new(); MAX_RUN + 1];
         for &(format, rule, gate) in rules {
             for &(pattern, alone) in format.layouts() {
                 let pattern = pattern.as_bytes();
@@ -1086,7 +1168,14 @@ impl NationalIds {
                     .iter()
                     .take_while(|&&b| matches!(b, b'd' | b'x' | b'K' | b'k'))
                     .count();
-                let behind_letter = lead > 0 && matches!(pattern[lead - 1], b'A' | b'a' | b'x');
+                let letter = |i: usize| matches!(pattern[i], b'A' | b'a' | b'x');
+                let glued = if lead > 0 && letter(lead - 1) {
+                    Glued::Letter
+                } else if lead > 1 && pattern[lead - 1] == b'-' && letter(lead - 2) {
+                    Glued::LetterDash
+                } else {
+                    Glued::No
+                };
                 // Only for a first group of `d`s alone (its entries are filed under one run length)
                 // followed by one separator and a group of `d`s that nothing digit-like extends.
                 let (second, third) =
@@ -1114,10 +1203,10 @@ impl NationalIds {
                     spaced_after: matches!(pattern.last(), Some(b'A' | b'a' | b'x' | b'K' | b'k'))
                         || pattern.iter().all(|&b| b == b'd') && format.checked(),
                 });
-                let table = if behind_letter {
-                    &mut lettered
-                } else {
-                    &mut plain
+                let table = match glued {
+                    Glued::No => &mut plain,
+                    Glued::Letter => &mut lettered,
+                    Glued::LetterDash => &mut dashed,
                 };
                 for (len, slot) in table
                     .iter_mut()
@@ -1139,6 +1228,7 @@ impl NationalIds {
         NationalIds {
             plain: LayoutIndex::new(&plain, &entries),
             lettered: LayoutIndex::new(&lettered, &entries),
+            dashed: LayoutIndex::new(&dashed, &entries),
             entries,
         }
     }
@@ -1147,18 +1237,18 @@ impl NationalIds {
         self.entries.is_empty()
     }
 
-    /// The layouts entered from a run glued to a letter before it, or from one that starts a word.
+    /// The layouts entered from a run glued as `glued` says.
     #[inline]
-    fn table(&self, after_letter: bool) -> &LayoutIndex {
-        if after_letter {
-            &self.lettered
-        } else {
-            &self.plain
+    fn table(&self, glued: Glued) -> &LayoutIndex {
+        match glued {
+            Glued::No => &self.plain,
+            Glued::Letter => &self.lettered,
+            Glued::LetterDash => &self.dashed,
         }
     }
 
-    /// Tries the layouts whose first digit group is the run `[p, run_end)`; `after_letter` says the
-    /// run is glued to a letter before it. Records the first identifier found and returns its end.
+    /// Tries the layouts whose first digit group is the run `[p, run_end)`, glued to what is before
+    /// it as `glued` says. Records the first identifier found and returns its end.
     ///
     /// Inlined into the digit-run handler: most runs (times, durations, counts) have no layout of
     /// their length followed by their next byte, and are turned away by one table lookup without
@@ -1170,9 +1260,9 @@ impl NationalIds {
         sink: &mut Candidates<'_>,
         p: usize,
         run_end: usize,
-        after_letter: bool,
+        glued: Glued,
     ) -> Option<usize> {
-        let table = self.table(after_letter);
+        let table = self.table(glued);
         let input = sink.input;
         let slot = table.get(
             run_end - p,
@@ -1378,9 +1468,9 @@ impl NationalIds {
         sink: &mut Candidates<'_>,
         p: usize,
         run_end: usize,
-        after_letter: bool,
+        glued: Glued,
     ) -> Option<usize> {
-        let table = self.table(after_letter);
+        let table = self.table(glued);
         let slot = LayoutIndex::slot(run_end - p, sink.input.get(run_end).copied());
         self.try_layouts(keywords, sink, p, run_end, table.tries(slot), None)
     }
@@ -1487,21 +1577,21 @@ mod tests {
                 let run_end = (p..line.len())
                     .find(|&i| !line[i].is_ascii_digit())
                     .unwrap_or(line.len());
-                let after_letter = p > 0 && line[p - 1].is_ascii_alphabetic();
+                let glued = Glued::at(&line, p);
                 let (mut fast, mut every) = (Vec::new(), Vec::new());
                 let got = d.national.at(
                     &d.keywords,
                     &mut Candidates::new(&line, &mut fast),
                     p,
                     run_end,
-                    after_letter,
+                    glued,
                 );
                 let want = d.national.at_every_layout(
                     &d.keywords,
                     &mut Candidates::new(&line, &mut every),
                     p,
                     run_end,
-                    after_letter,
+                    glued,
                 );
                 assert_eq!(
                     (got, fast),
@@ -1525,6 +1615,47 @@ mod tests {
             }
         }
         false
+    }
+
+    /// libphonenumber's example numbers of the countries without a trunk prefix, in their national
+    /// layouts, pass; the same shapes with a trunk 0, placeholders and years do not.
+    #[test]
+    fn numbers_without_a_trunk_prefix() {
+        for good in [
+            "612 34 56 78",
+            "912 345 678",
+            "512 345 678",
+            "12 345 67 89",
+            "312 123 4567",
+            "222 123 4567",
+            "131 2345 6789",
+            "321 1234567",
+            "8123 4567",
+            "(2) 2123 4567",
+            "9 6123 4567",
+            "32 12 34 56",
+            "406 12 345",
+            "8 (912) 345-67-89",
+            "8 912 345-67-89",
+            "612345678",
+        ] {
+            assert!(valid(IdFormat::PhoneNationalBare, good), "{good}");
+        }
+        for bad in [
+            "012 34 56 78",
+            "0000 1234",
+            "1234 5678",
+            "2026 1123",
+            "12 34 56 78",
+            "231 2345 6789",
+            "0 (912) 345-67-89",
+            "012345678",
+            "61234567",
+            "415 555 0132",
+            "415-555-0132",
+        ] {
+            assert!(!valid(IdFormat::PhoneNationalBare, bad), "{bad}");
+        }
     }
 
     /// The synthetic examples of `shared/reference/catalog.md`, validated there with python-stdnum.
@@ -1575,6 +1706,7 @@ mod tests {
             (IdFormat::FiHetu, "181175-675L", "181175-675M"),
             (IdFormat::FiHetu, "061257A236V", "061257A236W"),
             (IdFormat::FiHetu, "131052-308T", "131052G308T"),
+            (IdFormat::FiHetu, "010594Y9032", "010594Y001Y"),
             (IdFormat::NoFodselsnummer, "26068923335", "26068923336"),
             (IdFormat::ClRut, "12.015.177-0", "12.015.177-1"),
             (IdFormat::ClRut, "8.114.052-9", "8.114.052-8"),
@@ -1596,7 +1728,8 @@ mod tests {
         let scrubber = super::super::every_rule_on();
         let national = &scrubber.detectors().national;
         let mut tried = vec![false; national.entries.len()];
-        for t in national.plain.tries.iter().chain(&national.lettered.tries) {
+        let tables = [&national.plain, &national.lettered, &national.dashed];
+        for t in tables.iter().flat_map(|table| &table.tries) {
             tried[usize::from(t.entry)] = true;
         }
         assert!(national.entries.len() > 100, "{}", national.entries.len());

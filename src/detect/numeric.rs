@@ -14,6 +14,7 @@
 //! everything else.
 
 use super::keywords::gate;
+use super::national::Glued;
 use super::validate;
 use super::{Candidates, Detectors, iban, word_after, word_before};
 
@@ -50,7 +51,7 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Candidates<'_>, p: usize) -> us
             let end = digits_end(input, p);
             if !d.national.is_empty()
                 && prev.is_ascii_alphabetic()
-                && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, true)
+                && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, Glued::Letter)
             {
                 return id_end;
             }
@@ -63,14 +64,23 @@ pub(crate) fn at_digit(d: &Detectors, sink: &mut Candidates<'_>, p: usize) -> us
                 && p >= 2
                 && (word_before(input[p - 2]) || input[p - 2] == b'_')
         {
-            return digits_end(input, p);
+            let end = digits_end(input, p);
+            // Unless a letter and a dash open an identifier (`X-2482300-W`, `AB-12-34-56-C`).
+            if prev == b'-'
+                && input[p - 2].is_ascii_alphabetic()
+                && !d.national.is_empty()
+                && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, Glued::LetterDash)
+            {
+                return id_end;
+            }
+            return end;
         }
     }
     // Most digit runs in logs are short and stand alone (`17:59:21`, `status=200`): nothing that short is
     // PII unless it starts a longer shape, which needs a separator after it.
     let end = digits_end(input, p);
     if !d.national.is_empty()
-        && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, false)
+        && let Some(id_end) = d.national.at(&d.keywords, sink, p, end, Glued::No)
     {
         return id_end;
     }
@@ -293,9 +303,19 @@ fn classify(d: &Detectors, sink: &mut Candidates<'_>, tok: &Groups, lead: Lead) 
         }
         if s == 0
             && let (Some(plus), Some(rule)) = (lead.plus, d.ids.phone)
-            && let Some(e) = e164(&v)
+            && let Some(e) = e164(&v, 0, 0)
         {
             sink.push(plus, v.end(e), rule);
+            s = e + 1;
+            continue;
+        }
+        if s == 0
+            && lead.plus.is_none()
+            && let Some(rule) = d.ids.phone
+            && let Some(e) = international(&v)
+            && sink.gates_before(&d.keywords, v.start(0), gate::PHONE) != 0
+        {
+            sink.push(v.start(0), v.end(e), rule);
             s = e + 1;
             continue;
         }
@@ -327,24 +347,51 @@ fn phone_sep(sep: &[u8]) -> bool {
     )
 }
 
-/// `+` and 8-15 digits in groups (E.164). Returns the last group.
-fn e164(v: &View<'_>) -> Option<usize> {
-    if v.digits(0)[0] == b'0' {
+/// 8-15 digits in groups (E.164) from group `first`, less its first `skip` digits (the `00` of
+/// `0044 20 7946 0958`), as after a `+`. Returns the last group.
+fn e164(v: &View<'_>, first: usize, skip: usize) -> Option<usize> {
+    let lead = v.digits(first).get(skip..)?;
+    if lead.first().is_none_or(|&b| b == b'0') {
         return None;
     }
     // `+1` numbers are NANP: exactly ten more digits.
-    let max = if v.digits(0) == b"1" { 11 } else { 15 };
-    let mut total = v.len(0);
-    let mut e = 0;
+    let max = if lead == b"1" { 11 } else { 15 };
+    let mut total = lead.len();
+    let mut e = first;
     while e + 1 < v.tok.n && phone_sep(v.sep(e)) && total + v.len(e + 1) <= max {
         e += 1;
         total += v.len(e);
     }
-    while e > 0 && !v.ends_ok(e) {
+    while e > first && !v.ends_ok(e) {
         total -= v.len(e);
         e -= 1;
     }
     (v.ends_ok(e) && (8..=15).contains(&total)).then_some(e)
+}
+
+/// A token that opens with `00`, the international call prefix that most of the world dials for
+/// `+` (ITU-T E.164 and E.123): `0044 20 7946 0958`, `00 33 1 22 33 44 55`, `00447911123456`. The
+/// number after it as after a `+` ([`e164`]); the last group. Zero-padded ids open with `00` too,
+/// so callers ask for a phone keyword.
+fn international(v: &View<'_>) -> Option<usize> {
+    // Two groups with a `.` between them are passed over before this is asked (`decimal_end`).
+    if !v.digits(0).starts_with(b"00") || v.tok.n == 2 && v.sep(0) == b"." {
+        return None;
+    }
+    if v.len(0) > 2 {
+        return e164(v, 0, 2);
+    }
+    (v.tok.n > 1 && matches!(v.sep(0), b" " | b"-"))
+        .then(|| e164(v, 1, 0))
+        .flatten()
+}
+
+/// [`international`] for a token of one digit run (`00447911123456`).
+fn international_compact(digits: &[u8]) -> bool {
+    let Some(rest) = digits.strip_prefix(b"00") else {
+        return false;
+    };
+    rest.first().is_some_and(|&b| b != b'0') && (8..=15).contains(&rest.len())
 }
 
 /// Multi-group shapes at group `s`: NANP phones, SSNs, EINs, grouped cards. Returns the last group, the
@@ -525,6 +572,7 @@ fn single(
     let phone = d.ids.phone.filter(|_| {
         len == 10 && validate::nanp(digits)
             || len == 11 && digits[0] == b'1' && validate::nanp(&digits[1..])
+            || international_compact(digits)
     });
     let nine = len == 9;
     let routing = d

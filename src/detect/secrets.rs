@@ -764,6 +764,9 @@ fn authorization(sink: &mut Candidates<'_>, start: usize, from: usize, rule: Rul
     // Inside a JSON or quoted string the value ends at the quote; a raw header line holds quotes
     // of its own (`Digest username="Mufasa", response="6629..."`) and ends at the line break.
     let quoted = start > 0 && matches!(input[start - 1], b'"' | b'\'');
+    // More blanks after the colon than the one the pattern holds (`Authorization:  5eb4…`, curl
+    // examples aligned by hand) are layout too.
+    let from = run_end(input, from, 16, |b| b == b' ' || b == b'\t');
     let scheme_end = run_end(input, from, 32, |b| b.is_ascii_alphanumeric() || b == b'-');
     let scheme = &input[from..scheme_end];
     // Bearer and Basic (also behind markup, `**Bearer x**`) have their own patterns.
