@@ -72,7 +72,13 @@ impl Quotes {
         }
     }
 
-    /// Every `"`, in order.
+    /// The index itself: bit `i` of word `w` is byte `64 * w + i`, set for a `"`.
+    pub fn words(&self) -> &[u64] {
+        &self.bits
+    }
+
+    /// Every `"`, in order (the reference [`Quotes::words`] is tested against).
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.bits.iter().enumerate().flat_map(|(word, &bits)| {
             let mut bits = bits;
