@@ -92,6 +92,9 @@ pub(crate) struct SecretScanner {
 struct KeyName {
     words: Vec<Vec<u8>>,
     rule: RuleId,
+    /// The last byte of the word before the last, lower-cased (0 for a name of one word): the
+    /// byte a match must have before its last word, tested before the words are compared.
+    before_last: u8,
 }
 
 /// Per user regex rule, the lines of the input that hold one of its triggers, in input order.
@@ -442,7 +445,16 @@ impl SecretScanner {
                 else {
                     continue;
                 };
-                let name = KeyName { words, rule };
+                let before_last = words
+                    .len()
+                    .checked_sub(2)
+                    .and_then(|i| words[i].last())
+                    .map_or(0, u8::to_ascii_lowercase);
+                let name = KeyName {
+                    words,
+                    rule,
+                    before_last,
+                };
                 match last_words.iter_mut().find(|(w, _)| *w == last) {
                     Some((_, names)) => names.push(name),
                     None => last_words.push((last, vec![name])),
@@ -625,8 +637,18 @@ impl SecretScanner {
         }
         // A short name of one word glued to a lower-case word is part of it (`bypass`, `cwd`).
         let glued = ws > 0 && input[ws - 1].is_ascii_lowercase() && input[ws].is_ascii_lowercase();
+        // The byte a longer name's word before the last ends with (`preceded_by_words` skips one
+        // `_` or `-` first): `key` ends two dozen names, and most of its hits (`cache_key`,
+        // `key=`) are turned away by this one compare per name.
+        let skip = usize::from(ws > 0 && matches!(input[ws - 1], b'_' | b'-'));
+        let before = ws
+            .checked_sub(skip + 1)
+            .map_or(0xFF, |i| input[i].to_ascii_lowercase());
         self.last_words[word].iter().find_map(|name| {
             if glued && name.words.len() == 1 && we - ws <= 4 {
+                return None;
+            }
+            if name.before_last != 0 && name.before_last != before {
                 return None;
             }
             let before = &name.words[..name.words.len() - 1];
@@ -1358,6 +1380,69 @@ mod tests {
         any.find(b"a t7q- X-Key: v t199q-", &mut found, &mut fired);
         assert_eq!(found, vec![(7, 14, 0)]);
         assert_eq!(fired.lines(7).len() + fired.lines(199).len(), 2);
+    }
+
+    /// Every key name of every built-in key_value rule, spelled as snake, kebab, camel, upper and
+    /// glued case, is found with its value by its rule: the byte each name's word before the
+    /// last ends with (`KeyName::before_last`) turns away only hits no name takes.
+    #[test]
+    fn every_key_name_in_every_spelling_is_found() {
+        let pack = crate::Pack::builtin().expect("pack");
+        let scrubber = crate::Scrubber::new(&pack, &crate::Options::default()).expect("scrubber");
+        let mut checked = 0;
+        for spec in pack.rules().iter().filter(|r| r.enabled) {
+            for name in &spec.key_names {
+                let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+                let camel: String = words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let mut w = w.to_string();
+                        if i > 0 {
+                            w[..1].make_ascii_uppercase();
+                        }
+                        w
+                    })
+                    .collect();
+                for key in [
+                    words.join("_"),
+                    words.join("-"),
+                    camel,
+                    words.join("_").to_uppercase(),
+                    words.concat(),
+                ] {
+                    let line = format!("config {key}=Zq8pL3vN2mX7kR4tY9 loaded");
+                    let mut findings = crate::Findings::default();
+                    scrubber.find_into(line.as_bytes(), &mut findings);
+                    let found = findings.spans().iter().any(|sp| {
+                        &line[sp.start..sp.end()] == "Zq8pL3vN2mX7kR4tY9"
+                            && scrubber.rule_name(sp.rule) == spec.id
+                    });
+                    assert!(found, "{} {line}", spec.id);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked}");
+    }
+
+    /// The built-in catalog, every rule on, keeps both literal searches within Teddy's 64
+    /// patterns: past them the automaton searches without its SIMD prefilter, several times slower
+    /// over every byte, and nothing else would say so.
+    #[test]
+    fn built_in_literals_fit_teddy() {
+        let scrubber = super::super::every_rule_on();
+        let secrets = &scrubber.detectors().secrets;
+        assert!(
+            secrets.kinds.len() <= 64,
+            "{} literals",
+            secrets.kinds.len()
+        );
+        let any = secrets
+            .anywhere
+            .as_ref()
+            .expect("header names and triggers");
+        assert!(matches!(any.search, super::Search::Teddy(_)));
     }
 
     #[test]
