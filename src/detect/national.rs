@@ -160,6 +160,9 @@ impl IdFormat {
                 ("AAddddddA", ALONE),
                 ("AA dd dd dd A", ALONE),
                 ("AA-dd-dd-dd-A", ALONE),
+                // The digits in one group after the prefix (`PR 123612C`), as some forms print it.
+                ("AA dddddd A", KEYWORD),
+                ("AA ddddddA", KEYWORD),
                 ("AAdddddd", KEYWORD),
                 ("AA dd dd dd", KEYWORD),
                 // Written in lower case (`nino=ab123456c`): after a keyword, as a lower-case

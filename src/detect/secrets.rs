@@ -1033,6 +1033,15 @@ fn assignment(input: &[u8], i: usize) -> Option<usize> {
         .map(|op| op.len())
 }
 
+/// After `is ` or `was ` (any case) at `i`, where the next word starts; `None` for anything else.
+fn copula_end(input: &[u8], i: usize) -> Option<usize> {
+    let rest = input.get(i..)?;
+    let verb = [&b"is "[..], b"was "]
+        .into_iter()
+        .find(|v| rest.len() >= v.len() && rest[..v.len()].eq_ignore_ascii_case(v))?;
+    Some(i + verb.len())
+}
+
 /// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
 /// with a letter and a digit. The word runs to white space or a double quote ([`prose_byte`]), and
 /// is what is redacted: in `"msg":"token expired","user_id":42` it is `expired`, not the rest of the
@@ -1243,6 +1252,15 @@ fn key_value(
         // rejected`) when the next word looks like a secret, not like prose (`password reset`).
         j = ke + 1;
         prose = !(ks >= 2 && &input[ks - 2..ks] == b"--");
+    } else if !quoted_key
+        && at(ke) == b' '
+        && let Some(value) = copula_end(input, ke + 1)
+        && secret_word(input, value)
+    {
+        // A sentence that gives the value (`your password is Zx8#pLq2wE`, `password was
+        // Maple552$q89`): the word after the verb, when it looks like a secret.
+        j = value;
+        prose = true;
     } else {
         return Err(ke);
     }
