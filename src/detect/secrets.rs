@@ -1115,6 +1115,68 @@ fn prose_byte(b: u8) -> bool {
     !b.is_ascii_whitespace() && b != b'"'
 }
 
+/// In a list of name/value records — Kubernetes and ECS environments (`{"name":"DB_PASSWORD",
+/// "value":"…"}`), HAR headers, CloudFormation's `ParameterKey`/`ParameterValue` as CloudTrail logs
+/// them — a key name written as the string of a `name` (or `key`, `ParameterKey`) member, whose
+/// record's next member is `value` (or `ParameterValue`): where that value starts, after its colon.
+/// `None` for anything else. `ks..ke` is the key name; the string may hold more of the name
+/// before it (`DB_` of `DB_PASSWORD`). Out of line: it is reached only for a quoted key name.
+#[inline(never)]
+fn record_value(input: &[u8], ks: usize, ke: usize) -> Option<usize> {
+    const PAIRS: [(&[u8], &[u8]); 3] = [
+        (b"name", b"value"),
+        (b"key", b"value"),
+        (b"parameterkey", b"parametervalue"),
+    ];
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    if input.get(ke) != Some(&b'"') {
+        return None;
+    }
+    // Back over the rest of the name to the string's opening quote.
+    let open = ks
+        - input[..ks]
+            .iter()
+            .rev()
+            .take(64)
+            .take_while(|&&b| is_ident_byte(b) || b == b'.' || b == b' ')
+            .count();
+    let before = input[..open].strip_suffix(b"\"")?;
+    // `"name"` and a colon before it.
+    let trimmed = |bytes: &'_ [u8]| -> usize {
+        bytes.len() - bytes.iter().rev().take_while(|b| blank(b)).count()
+    };
+    let before = &before[..trimmed(before)];
+    let before = before.strip_suffix(b":")?;
+    let before = &before[..trimmed(before)];
+    let before = before.strip_suffix(b"\"")?;
+    let &(_, value_name) = PAIRS.iter().find(|(name, _)| {
+        before.len() > name.len()
+            && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
+            && before[before.len() - name.len() - 1] == b'"'
+    })?;
+    // `,"value":` after it.
+    let skip = |mut i: usize| {
+        while input.get(i).is_some_and(blank) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip(ke + 1);
+    if input.get(i) != Some(&b',') {
+        return None;
+    }
+    i = skip(i + 1);
+    let name_end = i + 1 + value_name.len();
+    if input.get(i) != Some(&b'"')
+        || !input.get(i + 1..name_end)?.eq_ignore_ascii_case(value_name)
+        || input.get(name_end) != Some(&b'"')
+    {
+        return None;
+    }
+    i = skip(name_end + 1);
+    (input.get(i) == Some(&b':')).then_some(i + 1)
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -1231,6 +1293,13 @@ fn key_value(
         if at(j) == b'>' {
             j += 1;
         }
+    } else if quoted_key
+        && !subscript
+        && let Some(value) = record_value(input, ks, ke)
+    {
+        // `{"name":"DB_PASSWORD","value":"…"}`: the key name is a record's name, its value the
+        // record's value.
+        j = value;
     } else if quoted_key && !subscript && at(spaced) == b',' && argument(input, ks, at(ke)) {
         // A call: `setProperty("db.password", "value")`, `getenv("API_TOKEN", "default")`.
         j = run_end(input, spaced + 1, 8, |b| b == b' ' || b == b'\t');
