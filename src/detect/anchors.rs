@@ -326,9 +326,15 @@ impl PrefixTable {
         }
         // Stable: prefixes under one key stay in the pack's order.
         keyed.sort_by_key(|&(k, _, _)| k);
+        // Where each key's entries start: one sweep over the sorted entries (a binary search per
+        // key, 65,537 of them, was 7% of the whole start-up).
         let mut index = vec![0u32; 65_537];
+        let mut next = 0;
         for (k, slot) in index.iter_mut().enumerate() {
-            *slot = keyed.partition_point(|&(e, _, _)| usize::from(e) < k) as u32;
+            while keyed.get(next).is_some_and(|&(e, _, _)| usize::from(e) < k) {
+                next += 1;
+            }
+            *slot = next as u32;
         }
         PrefixTable {
             very_long_keys,
