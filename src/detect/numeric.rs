@@ -381,6 +381,10 @@ fn phone_sep(sep: &[u8]) -> bool {
     )
 }
 
+/// How many digits an international number has after its `+` (ITU-T E.164: at most 15; 8 keeps
+/// short codes and counts out).
+const E164_DIGITS: std::ops::RangeInclusive<usize> = 8..=15;
+
 /// 8-15 digits in groups (E.164) from group `first`, less its first `skip` digits (the `00` of
 /// `0044 20 7946 0958`), as after a `+`. Returns the last group.
 fn e164(v: &View<'_>, first: usize, skip: usize) -> Option<usize> {
@@ -400,7 +404,7 @@ fn e164(v: &View<'_>, first: usize, skip: usize) -> Option<usize> {
         total -= v.len(e);
         e -= 1;
     }
-    (v.ends_ok(e) && (8..=15).contains(&total)).then_some(e)
+    (v.ends_ok(e) && E164_DIGITS.contains(&total)).then_some(e)
 }
 
 /// A token that opens with `00`, the international call prefix that most of the world dials for
@@ -425,7 +429,7 @@ fn international_compact(digits: &[u8]) -> bool {
     let Some(rest) = digits.strip_prefix(b"00") else {
         return false;
     };
-    rest.first().is_some_and(|&b| b != b'0') && (8..=15).contains(&rest.len())
+    rest.first().is_some_and(|&b| b != b'0') && E164_DIGITS.contains(&rest.len())
 }
 
 /// Multi-group shapes at group `s`: NANP phones, SSNs, EINs, grouped cards. Returns the last group, the
@@ -739,7 +743,7 @@ pub(crate) fn encoded_phone(
     }
     let digits = &digits[..n];
     let valid = if plus {
-        (8..=15).contains(&n)
+        E164_DIGITS.contains(&n)
             && digits[0] != b'0'
             && (digits[0] != b'1' || n == 11 && validate::nanp(&digits[1..]))
     } else {
@@ -822,6 +826,22 @@ mod tests {
     /// there, its end is the token's end as `tokenize` reads it and `classify` adds no span. A
     /// third group, a `-`, a `+` or `(` before it, or a second separator send the token the long
     /// way.
+    /// What stands before a number in the tests of tokens that hold nothing: no text, and a keyword
+    /// of each numeric shape, so that every keyword-gated shape could fire.
+    const NUMERIC_LEADS: [&str; 11] = [
+        "",
+        "card ",
+        "phone: ",
+        "ssn=",
+        "ein ",
+        "account number ",
+        "routing ",
+        "dob ",
+        "id ",
+        "tel ",
+        "iban ",
+    ];
+
     /// An ISO 8601 date and time glued by `T` is passed over whole (`iso_datetime_end`) because the
     /// long way finds nothing in it: on 20,000 random ones (valid dates or not, every fraction
     /// length, behind every keyword of the numeric shapes, before what logs put there), the date's
@@ -832,18 +852,11 @@ mod tests {
     fn iso_datetimes_hold_nothing() {
         let scrubber = super::super::every_rule_on();
         let d = scrubber.detectors();
-        let leads = [
-            "",
-            "card ",
-            "phone: ",
-            "ssn=",
-            "dob ",
-            "date of birth: ",
-            "tel ",
-            "account number ",
-            "\"time\":\"",
-            "id ",
-        ];
+        // A timestamp's own keys too, and a date-of-birth phrase.
+        let leads: Vec<&str> = NUMERIC_LEADS
+            .into_iter()
+            .chain(["date of birth: ", "\"time\":\""])
+            .collect();
         let trailers = [
             "Z",
             "",
@@ -922,19 +935,7 @@ mod tests {
     fn decimal_tokens_hold_nothing() {
         let scrubber = super::super::every_rule_on();
         let d = scrubber.detectors();
-        let leads = [
-            "",
-            "card ",
-            "phone: ",
-            "ssn=",
-            "ein ",
-            "account number ",
-            "routing ",
-            "dob ",
-            "id ",
-            "tel ",
-            "iban ",
-        ];
+        let leads = NUMERIC_LEADS;
         let trailers = ["", " ms", "Z", "\"", "}", ",", " (", " x", ".", "-", "/"];
         let mut rng = crate::test_rand::XorShift::new(0x2545_f491_4f6c_dd1d);
         let mut rand = |n: usize| rng.below(n);

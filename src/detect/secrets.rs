@@ -670,6 +670,16 @@ fn numbered_suffix_end(input: &[u8], we: usize) -> usize {
     if digits == 0 { we } else { from + digits }
 }
 
+/// [`run_end`] backwards: where the run of at most `max` accepted bytes that ends at `to` starts.
+fn run_start(input: &[u8], to: usize, max: usize, accept: impl Fn(u8) -> bool) -> usize {
+    let limit = to.saturating_sub(max);
+    let mut i = to;
+    while i > limit && accept(input[i - 1]) {
+        i -= 1;
+    }
+    i
+}
+
 fn run_end(input: &[u8], from: usize, max: usize, accept: impl Fn(u8) -> bool) -> usize {
     let limit = from.saturating_add(max).min(input.len());
     let mut i = from;
@@ -1128,26 +1138,19 @@ fn record_value(input: &[u8], ks: usize, ke: usize) -> Option<usize> {
         (b"key", b"value"),
         (b"parameterkey", b"parametervalue"),
     ];
-    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    let blank = |b: u8| b == b' ' || b == b'\t';
     if input.get(ke) != Some(&b'"') {
         return None;
     }
     // Back over the rest of the name to the string's opening quote.
-    let open = ks
-        - input[..ks]
-            .iter()
-            .rev()
-            .take(64)
-            .take_while(|&&b| is_ident_byte(b) || b == b'.' || b == b' ')
-            .count();
+    let open = run_start(input, ks, 64, |b| {
+        is_ident_byte(b) || b == b'.' || b == b' '
+    });
     let before = input[..open].strip_suffix(b"\"")?;
-    // `"name"` and a colon before it.
-    let trimmed = |bytes: &'_ [u8]| -> usize {
-        bytes.len() - bytes.iter().rev().take_while(|b| blank(b)).count()
-    };
-    let before = &before[..trimmed(before)];
+    // `"name"` and a colon before it, blanks on either side of the colon.
+    let before = &before[..run_start(before, before.len(), before.len(), blank)];
     let before = before.strip_suffix(b":")?;
-    let before = &before[..trimmed(before)];
+    let before = &before[..run_start(before, before.len(), before.len(), blank)];
     let before = before.strip_suffix(b"\"")?;
     let &(_, value_name) = PAIRS.iter().find(|(name, _)| {
         before.len() > name.len()
@@ -1155,12 +1158,7 @@ fn record_value(input: &[u8], ks: usize, ke: usize) -> Option<usize> {
             && before[before.len() - name.len() - 1] == b'"'
     })?;
     // `,"value":` after it.
-    let skip = |mut i: usize| {
-        while input.get(i).is_some_and(blank) {
-            i += 1;
-        }
-        i
-    };
+    let skip = |i: usize| run_end(input, i, input.len(), blank);
     let mut i = skip(ke + 1);
     if input.get(i) != Some(&b',') {
         return None;
@@ -1244,12 +1242,9 @@ fn key_value(
         return Err(ke);
     }
     // The end of a dotted package name (`io.jsonwebtoken:jjwt-api:0.11.5`, a Maven coordinate).
-    let word_start = ks
-        - input[..ks]
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            .count();
+    let word_start = run_start(input, ks, ks, |b| {
+        b.is_ascii_lowercase() || b.is_ascii_digit()
+    });
     if word_start < ks && word_start > 0 && input[word_start - 1] == b'.' {
         return Err(ke);
     }
@@ -1268,13 +1263,9 @@ fn key_value(
     }
     // `<password>value</password>`: an XML element, whose name may carry a prefix before the key
     // name (`<db-password>`, `<ns:password>`, `<dbPassword>`).
-    let element = ks
-        - input[..ks]
-            .iter()
-            .rev()
-            .take(64)
-            .take_while(|&&b| is_ident_byte(b) || b == b'.' || b == b':')
-            .count();
+    let element = run_start(input, ks, 64, |b| {
+        is_ident_byte(b) || b == b'.' || b == b':'
+    });
     if !quoted_key && element > 0 && input[element - 1] == b'<' && at(ke) == b'>' {
         let vs = ke + 1;
         let ve = run_end(input, vs, 16 * 1024, |b| b != b'<' && b != b'\n');
