@@ -807,13 +807,13 @@ fn audit_sarif_has_the_required_fields() {
 
 #[test]
 fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
-    let input = b"{\"first_name\":\"Jane\",\"n\":1}\nplain jane@example.com\n";
+    let input = b"{\"surname\":\"Jane\",\"n\":1}\nplain jane@example.com\n";
     // `--json` is `--json-mode on`.
     let out = run(&["--json"], input);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "{\"first_name\":\"[NAME]\",\"n\":1}\nplain [EMAIL]\n"
+        "{\"surname\":\"[NAME]\",\"n\":1}\nplain [EMAIL]\n"
     );
     let err = stderr(&out);
     assert!(
@@ -825,11 +825,11 @@ fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
     let out = run(&["--json-mode", "off"], input);
     assert_eq!(
         stdout(&out),
-        "{\"first_name\":\"Jane\",\"n\":1}\nplain [EMAIL]\n"
+        "{\"surname\":\"Jane\",\"n\":1}\nplain [EMAIL]\n"
     );
     // `auto` (the default) structures JSON lines and says nothing about text lines.
     let out = run(&["--json-mode=auto", "--stats"], input);
-    assert!(stdout(&out).starts_with("{\"first_name\":\"[NAME]\""));
+    assert!(stdout(&out).starts_with("{\"surname\":\"[NAME]\""));
     assert!(!stderr(&out).contains("not JSON"), "{}", stderr(&out));
     // The environment sets it too, and --stats shows the count.
     let out = run_cmd(bin().args(["--stats"]).env("LOGSCRUB_JSON", "on"), input);
@@ -840,7 +840,7 @@ fn json_flag_forces_structured_mode_and_reports_lines_that_are_not_json() {
     );
     // A line too long to hold (over 4 MiB) is scrubbed in windows as text: it is reported too.
     let long = format!(
-        "{{\"first_name\":\"Jane\",\"pad\":\"{}\"}}\n",
+        "{{\"surname\":\"Jane\",\"pad\":\"{}\"}}\n",
         "x".repeat(5 << 20)
     );
     let out = run(&["--json"], long.as_bytes());
@@ -965,24 +965,24 @@ fn progress_bar_only_when_stderr_is_a_terminal() {
 fn json_flag_takes_no_value() {
     let dir = tmp("json-flag");
     let file = dir.join("app.jsonl");
-    std::fs::write(&file, "{\"first_name\":\"Jane\",\"n\":1}\n").unwrap();
+    std::fs::write(&file, "{\"surname\":\"Jane\",\"n\":1}\n").unwrap();
     let path = file.to_str().unwrap();
     // `--json` used to take the file name as its mode.
     let out = run(&["--json", path], b"");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "{\"first_name\":\"[NAME]\",\"n\":1}\n");
+    assert_eq!(stdout(&out), "{\"surname\":\"[NAME]\",\"n\":1}\n");
     // `--no-json` is `--json-mode off`; a flag wins over LOGSCRUB_JSON.
     let out = run_cmd(
         bin().env("LOGSCRUB_JSON", "on").args(["--no-json", path]),
         b"",
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "{\"first_name\":\"Jane\",\"n\":1}\n");
+    assert_eq!(stdout(&out), "{\"surname\":\"Jane\",\"n\":1}\n");
     let out = run_cmd(
         bin().env("LOGSCRUB_JSON", "off").args(["--json", path]),
         b"",
     );
-    assert_eq!(stdout(&out), "{\"first_name\":\"[NAME]\",\"n\":1}\n");
+    assert_eq!(stdout(&out), "{\"surname\":\"[NAME]\",\"n\":1}\n");
     // Typed together, they clash.
     let out = run(&["--json", "--json-mode", "off", path], b"");
     assert_eq!(out.status.code(), Some(2));

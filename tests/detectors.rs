@@ -476,6 +476,50 @@ fn private_key_block() {
     ]);
 }
 
+/// Names under their field names in text: the whole unquoted name (its capitalised words), and
+/// nothing past it; other `…name` fields stay.
+#[test]
+fn names_in_text_fields() {
+    check(&[
+        (
+            "kyc FULL_NAME=Jane Mary Doe status=ok",
+            "kyc FULL_NAME=[NAME] status=ok",
+        ),
+        (
+            "payee_name: Gaurav Kumar, amount: 500",
+            "payee_name: [NAME], amount: 500",
+        ),
+        ("last_name=Doe Status=ok", "last_name=[NAME] Status=ok"),
+        (
+            "User{id=42, firstName='Jane', lastName='Doe'}",
+            "User{id=42, firstName='[NAME]', lastName='[NAME]'}",
+        ),
+        (
+            "customer_name=\"Ana Lucia\" plan=pro",
+            "customer_name=\"[NAME]\" plan=pro",
+        ),
+        (
+            "firstname=jane lastname=doe",
+            "firstname=[NAME] lastname=[NAME]",
+        ),
+    ]);
+    untouched(&[
+        "hostname=web-1 service_name=payouts username=bob filename=a.csv",
+        "name=payouts-worker display_name_set=true",
+        "first_name: null",
+        "column first_name is required",
+    ]);
+}
+
+/// A bearer token issued percent-encoded (X's app-only tokens) is replaced whole.
+#[test]
+fn percent_encoded_bearer_tokens() {
+    check(&[(
+        "Authorization: Bearer AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F sent",
+        "Authorization: Bearer [AUTH_HEADER] sent",
+    )]);
+}
+
 #[test]
 fn secret_negatives() {
     untouched(&[

@@ -228,8 +228,8 @@ fn deep_nesting_does_not_crash() {
 fn json_mode_off_scrubs_as_text() {
     let s = scrubber_with(None, JsonMode::Off);
     assert_eq!(
-        scrub_with(&s, r#"{"first_name":"Jane","phone":"+14155550132"}"#),
-        r#"{"first_name":"Jane","phone":"[PHONE]"}"#
+        scrub_with(&s, r#"{"surname":"Jane","phone":"+14155550132"}"#),
+        r#"{"surname":"Jane","phone":"[PHONE]"}"#
     );
 }
 
@@ -451,9 +451,10 @@ detector = "json_key"
 json_keys = ["patient_id"]
 json_paths = ["patient.name"]
 
-# Override the built-in NAME rule with a shorter key list: first_name no longer counts.
+# Override the built-in NAME rule with shorter key lists: first_name no longer counts.
 [[rule]]
 id = "NAME"
+key_names = ["last_name"]
 json_keys = ["last_name"]
 json_paths = []
 "#,
@@ -530,13 +531,12 @@ fn hash_and_mask_styles_over_escapes_keep_json_valid() {
 #[test]
 fn forced_mode_counts_the_lines_that_are_not_json() {
     let forced = scrubber_with(None, JsonMode::On);
-    let input =
-        "{\"first_name\":\"Jane\"}\nplain text jane@example.com\n\n{\"first_name\":\"Jo\",}\n";
+    let input = "{\"surname\":\"Jane\"}\nplain text jane@example.com\n\n{\"surname\":\"Jo\",}\n";
     let mut out = Vec::new();
     let found = forced.scrub(input.as_bytes(), &mut out);
     assert_eq!(
         String::from_utf8(out).expect("utf-8"),
-        "{\"first_name\":\"[NAME]\"}\nplain text [EMAIL]\n\n{\"first_name\":\"Jo\",}\n",
+        "{\"surname\":\"[NAME]\"}\nplain text [EMAIL]\n\n{\"surname\":\"Jo\",}\n",
         "JSON lines scrubbed by key, the others as text"
     );
     assert_eq!(
@@ -554,14 +554,14 @@ fn json_deeper_than_the_scanner_allows_is_scrubbed_as_text() {
     // Beyond 128 levels the line is scrubbed as text: pattern rules still apply, key-only rules (a
     // name) cannot. SECURITY.md lists this limit.
     let deep = "{\"a\":".repeat(200)
-        + "{\"first_name\":\"Jane\",\"email\":\"jane@example.com\"}"
+        + "{\"surname\":\"Jane\",\"email\":\"jane@example.com\"}"
         + &"}".repeat(200);
     let out = scrub(&deep);
     assert!(
         out.contains("\"email\":\"[EMAIL]\""),
         "patterns still apply"
     );
-    assert!(out.contains("\"first_name\":\"Jane\""), "key rules do not");
+    assert!(out.contains("\"surname\":\"Jane\""), "key rules do not");
     serde_json::from_str::<serde_json::Value>(&out)
         .map(|_| ())
         .unwrap_or_else(|e| {
@@ -685,8 +685,8 @@ fn documents_logged_as_strings_lose_their_sensitive_values() {
         ),
         // Not a document: a string with quotes in it is scanned as text only.
         (
-            r#"{"msg":"said \"first_name\": Ana"}"#,
-            r#"{"msg":"said \"first_name\": Ana"}"#,
+            r#"{"msg":"said \"surname\": Ana"}"#,
+            r#"{"msg":"said \"surname\": Ana"}"#,
         ),
     ]);
     let s = scrubber_with(None, JsonMode::Auto);

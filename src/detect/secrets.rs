@@ -767,8 +767,11 @@ fn auth_value(sink: &mut Candidates<'_>, from: usize, rule: RuleId, basic: bool)
             b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
         })
     } else {
+        // RFC 6750's b64token, and `%`: Twitter's app-only bearer tokens are percent-encoded
+        // (`AAAA…%2BuSeid%2B…%3D…`).
         run_end(input, from, 8192, |b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')
+            b.is_ascii_alphanumeric()
+                || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%')
         })
     };
     let len = end - from;
@@ -1119,6 +1122,33 @@ fn bare_value_byte(b: u8) -> bool {
         )
 }
 
+/// Where a bare value `[vs, ve)` that is a capitalised word ends when the capitalised words after
+/// it, one blank apart, belong to it: a name unquoted (`full_name=Jane Mary Doe amount=12`). At most
+/// three more words, and none that is a field name itself (`Jane Status=ok`).
+fn name_words_end(input: &[u8], vs: usize, ve: usize) -> usize {
+    let capitalised = |w: &[u8]| {
+        w.len() >= 2
+            && w[0].is_ascii_uppercase()
+            && w.iter().any(u8::is_ascii_lowercase)
+            && w[1..].iter().all(|&b| b.is_ascii_alphabetic() || b == b'-')
+    };
+    if !capitalised(&input[vs..ve]) {
+        return ve;
+    }
+    let mut end = ve;
+    for _ in 0..3 {
+        if input.get(end) != Some(&b' ') {
+            break;
+        }
+        let we = run_end(input, end + 1, 64, bare_value_byte);
+        if !capitalised(&input[end + 1..we]) {
+            break;
+        }
+        end = we;
+    }
+    end
+}
+
 /// A byte of a word of free text: anything but white space and a double quote (which ends a JSON
 /// string around the text).
 fn prose_byte(b: u8) -> bool {
@@ -1367,7 +1397,13 @@ fn key_value(
             return Err(j + p.len());
         }
         let byte = if prose { prose_byte } else { bare_value_byte };
-        (j, run_end(input, j, usize::MAX, byte))
+        let end = run_end(input, j, usize::MAX, byte);
+        let end = if prose {
+            end
+        } else {
+            name_words_end(input, j, end)
+        };
+        (j, end)
     };
     if ve <= vs {
         return Err(ve.max(ke));
