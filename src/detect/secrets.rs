@@ -44,7 +44,7 @@ enum Kind {
     CurlUser(RuleId),
     SlackWebhook(RuleId),
     Pem(RuleId),
-    /// The last word of one or more key names; index into `SecretScanner::last_words`.
+    /// The stem of one or more last words of key names; index into `SecretScanner::stems`.
     KeyName(usize),
     EscapedAt,
 }
@@ -78,6 +78,9 @@ pub(crate) struct SecretScanner {
     kinds: Vec<Kind>,
     /// Per distinct last word, the key names ending in it (longest first).
     last_words: Vec<Vec<KeyName>>,
+    /// Per literal searched for key names, the last words it starts (longest first): the word in
+    /// lower case and its index into `last_words`.
+    stems: Vec<Vec<(Box<[u8]>, usize)>>,
     /// Token rules (`detector = "token"`) and the shape of their bodies.
     tokens: Vec<(RuleId, TokenShape)>,
     /// Their prefixes, and those of `word_kinds` (numbered after the tokens), looked up at word
@@ -291,6 +294,11 @@ enum Search {
     Automaton(AhoCorasick),
 }
 
+/// Beginnings shared by several last words of key names, searched for once for all of them
+/// (`pass` for `password`, `passwd`, `passphrase`, `passcode` and `pass`): the literal search has
+/// room for 64 patterns in Teddy, and each word costs three (its spellings).
+const KEY_STEMS: [&str; 2] = ["pass", "cred"];
+
 /// The three spellings of a word searched for: `key`, `Key`, `KEY`.
 fn case_forms(word: &str) -> [String; 3] {
     let mut cap = word.to_string();
@@ -461,10 +469,23 @@ impl SecretScanner {
                 }
             }
         }
+        let mut stems: Vec<(String, Vec<(Box<[u8]>, usize)>)> = Vec::new();
         for (i, (word, names)) in last_words.iter_mut().enumerate() {
             // Longest name first: `secret_access_key` must win over `secret_key`... and `key` alone.
             names.sort_by_key(|n| std::cmp::Reverse(n.words.iter().map(Vec::len).sum::<usize>()));
-            for form in case_forms(word) {
+            let stem = KEY_STEMS
+                .iter()
+                .find(|s| word.starts_with(**s))
+                .map_or(word.as_str(), |s| s);
+            let entry = (word.as_bytes().into(), i);
+            match stems.iter_mut().find(|(s, _)| s == stem) {
+                Some((_, words)) => words.push(entry),
+                None => stems.push((stem.to_string(), vec![entry])),
+            }
+        }
+        for (i, (stem, words)) in stems.iter_mut().enumerate() {
+            words.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+            for form in case_forms(stem) {
                 pats.push((form, Kind::KeyName(i)));
             }
         }
@@ -517,6 +538,7 @@ impl SecretScanner {
             anywhere,
             kinds: pats.into_iter().map(|(_, k)| k).collect(),
             last_words: last_words.into_iter().map(|(_, names)| names).collect(),
+            stems: stems.into_iter().map(|(_, words)| words).collect(),
             tokens: tokens
                 .iter()
                 .map(|&(rule, _, shape)| (rule, shape.clone()))
@@ -603,7 +625,7 @@ impl SecretScanner {
                 Kind::SlackWebhook(rule) => slack_webhook(sink, m.end(), rule),
                 Kind::Pem(rule) => pem(sink, m.start(), m.end(), rule),
                 Kind::KeyName(_) if nested => m.end(),
-                Kind::KeyName(w) => match self.key_rule(input, m.start(), m.end(), w) {
+                Kind::KeyName(stem) => match self.key_at(input, m.start(), stem) {
                     None => m.end(),
                     Some((ks, ke, rule)) => match key_value(sink, ks, ke, rule) {
                         Ok(value) => {
@@ -621,6 +643,18 @@ impl SecretScanner {
 }
 
 impl SecretScanner {
+    /// Which key name, if any, ends with a last word that starts at `ws` with the stem matched
+    /// there (longest word first: `password` before `pass`), as [`SecretScanner::key_rule`] says.
+    fn key_at(&self, input: &[u8], ws: usize, stem: usize) -> Option<(usize, usize, RuleId)> {
+        self.stems[stem].iter().find_map(|(word, w)| {
+            let we = ws + word.len();
+            let spelled = input
+                .get(ws..we)
+                .is_some_and(|text| text.eq_ignore_ascii_case(word));
+            spelled.then(|| self.key_rule(input, ws, we, *w)).flatten()
+        })
+    }
+
     /// Which key name, if any, ends with the word matched at `[ws, we)`: its start, its end (after
     /// a numbered suffix such as the `_2` of `api_token_2`) and rule.
     fn key_rule(
