@@ -80,7 +80,7 @@ pub(crate) struct SecretScanner {
     last_words: Vec<Vec<KeyName>>,
     /// Per literal searched for key names, the last words it starts (longest first): the word in
     /// lower case and its index into `last_words`.
-    stems: Vec<Vec<(Box<[u8]>, usize)>>,
+    stems: Vec<Vec<StemWord>>,
     /// Token rules (`detector = "token"`) and the shape of their bodies.
     tokens: Vec<(RuleId, TokenShape)>,
     /// Their prefixes, and those of `word_kinds` (numbered after the tokens), looked up at word
@@ -89,6 +89,9 @@ pub(crate) struct SecretScanner {
     /// The built-in prefix detectors looked up at word starts.
     word_kinds: Vec<Kind>,
 }
+
+/// A last word of key names, in lower case, with its index into `SecretScanner::last_words`.
+type StemWord = (Box<[u8]>, usize);
 
 /// A key name split into lower-case words, e.g. `secret_access_key` → `secret`, `access`, `key`.
 #[derive(Clone, Debug)]
@@ -469,7 +472,7 @@ impl SecretScanner {
                 }
             }
         }
-        let mut stems: Vec<(String, Vec<(Box<[u8]>, usize)>)> = Vec::new();
+        let mut stems: Vec<(String, Vec<StemWord>)> = Vec::new();
         for (i, (word, names)) in last_words.iter_mut().enumerate() {
             // Longest name first: `secret_access_key` must win over `secret_key`... and `key` alone.
             names.sort_by_key(|n| std::cmp::Reverse(n.words.iter().map(Vec::len).sum::<usize>()));
