@@ -23,6 +23,7 @@ pub enum IdFormat {
     UsItin,
     UsPassport,
     UsMbi,
+    UsDriverLicense,
     UkNino,
     UkNhs,
     CaSin,
@@ -83,6 +84,7 @@ impl IdFormat {
         ("us_itin", IdFormat::UsItin),
         ("us_passport", IdFormat::UsPassport),
         ("us_mbi", IdFormat::UsMbi),
+        ("us_driver_license", IdFormat::UsDriverLicense),
         ("uk_nino", IdFormat::UkNino),
         ("uk_nhs", IdFormat::UkNhs),
         ("ca_sin", IdFormat::CaSin),
@@ -132,6 +134,7 @@ impl IdFormat {
                 | IdFormat::PhoneNationalBare
                 | IdFormat::DkCpr
                 | IdFormat::UsPassport
+                | IdFormat::UsDriverLicense
                 | IdFormat::UsMbi
                 | IdFormat::MxRfc
         )
@@ -156,6 +159,26 @@ impl IdFormat {
             ],
             IdFormat::UsPassport => &[("ddddddddd", KEYWORD), ("Adddddddd", KEYWORD)],
             IdFormat::UsMbi => &[("dAxd-Axd-AAdd", KEYWORD), ("dAxdAxdAAdd", KEYWORD)],
+            // Each state has its own: a letter and 6 to 12 digits (California's A1234567,
+            // Florida's, Maryland's, Michigan's and Minnesota's letter and 12, Illinois' and
+            // Florida's printed with dashes), or 7 to 9 digits (Alabama, Texas, New York); no
+            // check digit (the AAMVA list, as presidio's recognizer reads it). Longer runs of
+            // digits alone are epochs and ids more often than licences, even after the keyword.
+            IdFormat::UsDriverLicense => &[
+                ("Adddddd", KEYWORD),
+                ("Addddddd", KEYWORD),
+                ("Adddddddd", KEYWORD),
+                ("Addddddddd", KEYWORD),
+                ("Adddddddddd", KEYWORD),
+                ("Addddddddddd", KEYWORD),
+                ("Adddddddddddd", KEYWORD),
+                ("Addd-dddd-dddd", KEYWORD),
+                ("Addd-ddd-dd-ddd-d", KEYWORD),
+                ("A-ddd-ddd-ddd-ddd", KEYWORD),
+                ("ddddddd", KEYWORD),
+                ("dddddddd", KEYWORD),
+                ("ddddddddd", KEYWORD),
+            ],
             IdFormat::UkNino => &[
                 ("AAddddddA", ALONE),
                 ("AA dd dd dd A", ALONE),
@@ -424,6 +447,11 @@ impl IdFormat {
                 c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
             }
             IdFormat::UsPassport => c.len() == 9,
+            // Not one digit repeated (`00000000`, a placeholder).
+            IdFormat::UsDriverLicense => {
+                let digits = &c[usize::from(c[0].is_ascii_uppercase())..];
+                digits.iter().any(|&b| b != digits[0])
+            }
             IdFormat::UsMbi => {
                 let banned = |b: u8| matches!(b, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z');
                 c[0] != b'0' && !c.iter().any(|&b| banned(b))
