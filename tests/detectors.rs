@@ -476,8 +476,8 @@ fn private_key_block() {
     ]);
 }
 
-/// Names under their field names in text: the whole unquoted name (its capitalised words), and
-/// nothing past it; other `…name` fields stay.
+/// Names (and streets, one-time codes) under their field names in text: the whole unquoted name
+/// (its capitalised words), and nothing past it; other `…name` fields stay.
 #[test]
 fn names_in_text_fields() {
     check(&[
@@ -502,9 +502,19 @@ fn names_in_text_fields() {
             "firstname=jane lastname=doe",
             "firstname=[NAME] lastname=[NAME]",
         ),
+        // A street the same way, from its house number; a one-time code by its field name.
+        (
+            "kyc home_address=221B Baker Street plan=pro",
+            "kyc home_address=[ADDRESS] plan=pro",
+        ),
+        (
+            "sms otp=482913 otp_sent=true verification_code: 739201",
+            "sms otp=[OTP] otp_sent=true verification_code: [OTP]",
+        ),
     ]);
     untouched(&[
         "hostname=web-1 service_name=payouts username=bob filename=a.csv",
+        "ip_address=10.0.0.1 listening on address 0.0.0.0:8080 status_code=200 promo_code=SPRING",
         "name=payouts-worker display_name_set=true",
         "first_name: null",
         "column first_name is required",

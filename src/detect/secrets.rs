@@ -1159,9 +1159,10 @@ fn bare_value_byte(b: u8) -> bool {
         )
 }
 
-/// Where a bare value `[vs, ve)` that is a capitalised word ends when the capitalised words after
-/// it, one blank apart, belong to it: a name unquoted (`full_name=Jane Mary Doe amount=12`). At most
-/// three more words, and none that is a field name itself (`Jane Status=ok`).
+/// Where a bare value `[vs, ve)` that is a capitalised word or a house number ends when the
+/// capitalised words after it, one blank apart, belong to it: a name or a street unquoted
+/// (`full_name=Jane Mary Doe amount=12`, `home_address=12 Elm Road plan=pro`). At most three more
+/// words, and none that is a field name itself (`Jane Status=ok`).
 fn name_words_end(input: &[u8], vs: usize, ve: usize) -> usize {
     let capitalised = |w: &[u8]| {
         w.len() >= 2
@@ -1169,7 +1170,15 @@ fn name_words_end(input: &[u8], vs: usize, ve: usize) -> usize {
             && w.iter().any(u8::is_ascii_lowercase)
             && w[1..].iter().all(|&b| b.is_ascii_alphabetic() || b == b'-')
     };
-    if !capitalised(&input[vs..ve]) {
+    // `12`, `221B`: digits and at most one letter.
+    let house_number = |w: &[u8]| {
+        let digits = w.iter().take_while(|b| b.is_ascii_digit()).count();
+        (1..=5).contains(&digits)
+            && w.len() - digits <= 1
+            && w[digits..].iter().all(u8::is_ascii_alphabetic)
+    };
+    let first = &input[vs..ve];
+    if !capitalised(first) && !house_number(first) {
         return ve;
     }
     let mut end = ve;
