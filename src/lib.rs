@@ -57,6 +57,7 @@ mod detect;
 #[cfg(feature = "lambda")]
 pub mod extension;
 mod findings;
+mod fxhash;
 pub mod guard;
 mod joined;
 mod json;

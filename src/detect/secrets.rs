@@ -140,7 +140,7 @@ struct TriggerIndex {
     /// over without hashing anything.
     first: [u64; 4],
     lengths: Vec<usize>,
-    rules: std::collections::HashMap<Box<[u8]>, Vec<usize>>,
+    rules: std::collections::HashMap<Box<[u8]>, Vec<usize>, crate::fxhash::FxBuildHasher>,
 }
 
 impl TriggerIndex {

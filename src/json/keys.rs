@@ -7,29 +7,11 @@
 //! `recipients.name`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::findings::RuleId;
+use crate::fxhash::FxBuildHasher;
 
-/// FxHash (as in rustc): keys are short, trusted pack data, so a fast non-keyed hash is right here.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<V> = HashMap<Vec<u8>, V, BuildHasherDefault<FxHasher>>;
+type FxMap<V> = HashMap<Vec<u8>, V, FxBuildHasher>;
 
 /// A filter over the sensitive keys, two bits a key: one of (length, first, second and last byte),
 /// for keys already normalized, and one of the first two and last two bytes, for keys as written
