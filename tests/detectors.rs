@@ -530,6 +530,65 @@ fn percent_encoded_bearer_tokens() {
     )]);
 }
 
+/// Secrets in the forms other tools' test cases write them: a vendor's own `*_KEY` and a dotted
+/// property name (when the value looks generated), punctuation inside an unquoted password, a
+/// password that starts with a bracket, URL passwords written without percent-encoding.
+#[test]
+fn secret_values_in_more_forms() {
+    check(&[
+        (
+            "STRIPE_KEY=q8Zr2LmX7vN4pT1sK9wYb3Hc6Jd0Fg5A",
+            "STRIPE_KEY=[SECRET]",
+        ),
+        (
+            "api.key: q8Zr2LmX7vN4pT1sK9wYb3Hc6Jd0Fg5A",
+            "api.key: [SECRET]",
+        ),
+        (
+            "GET /x?key=5da8e1f07c2b4a9d8e6f1a2b3c4d5e6f&q=1 HTTP/1.1",
+            "GET /x?key=[SECRET]&q=1 HTTP/1.1",
+        ),
+        (
+            "CONSUMER_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY7",
+            "CONSUMER_KEY=[SECRET]",
+        ),
+        ("password=g9<}uh@kxiiEZp^Ffk1^ ok", "password=[SECRET] ok"),
+        ("password=<HqSiFVKu4!M}b$MnrHo", "password=[SECRET]"),
+        (
+            "Password=abc123;Database=x;User=y",
+            "Password=[SECRET];Database=x;User=y",
+        ),
+        (
+            "Card(number=****1111, cvc=4567, holder=x)",
+            "Card(number=****1111, cvc=[CVV], holder=x)",
+        ),
+        (
+            "mysql://root:P@ssw0rd!@localhost/db",
+            "mysql://root:[URL_PASSWORD]@localhost/db",
+        ),
+        (
+            "postgres://app:Xk9#mQ2vLp7w@db:5432/app",
+            "postgres://app:[URL_PASSWORD]@db:5432/app",
+        ),
+        (
+            "https://u:p4ss@host/x?e=jane@example.com",
+            "https://u:[URL_PASSWORD]@host/x?e=[EMAIL]",
+        ),
+        (
+            "https://example.com:8080/users/jane@example.com",
+            "https://example.com:8080/users/[EMAIL]",
+        ),
+    ]);
+    untouched(&[
+        "cache_key=user:42 sort_key=created_at routing_key=orders.created idempotency_key=abc123def456",
+        "cache hit key=sha256:b923304e76913c8c07aa object_key=uploads/2024/01/report2.csv",
+        "password=<nil> secret={password}",
+        "W ActivityManager: Bad activity token: android.os.BinderProxy@2bd79ce",
+        "token: expired password: incorrect",
+        "token_type=Bearer expires_in=3600",
+    ]);
+}
+
 #[test]
 fn secret_negatives() {
     untouched(&[

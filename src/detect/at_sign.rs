@@ -236,7 +236,39 @@ fn url_userinfo(input: &[u8], a: usize) -> Option<usize> {
     }
     // `:\/\/` is the same separator inside a JSON string.
     let url = input[..i].ends_with(b"://") || input[..i].ends_with(br":\/\/");
-    url.then_some(i)
+    if url {
+        return Some(i);
+    }
+    unencoded_password(input, lo, a)
+}
+
+/// The start of a URL's user info whose password holds bytes RFC 3986 wants percent-encoded, as
+/// people write them (`mysql://root:P@ssw0rd!@db`, `mongodb://u:Xk9#mQ2v@db`): a user name of user
+/// info bytes, a colon, and up to the `@` at `a` no blank or quote, no port (`host:8080/x@y` is a
+/// path), and no path after an `@` inside it (`u:p@host/?e=jane@example.com` is a URL with an
+/// email in its query).
+fn unencoded_password(input: &[u8], lo: usize, a: usize) -> Option<usize> {
+    // The user info holds no blank or quote: only the word the `@` ends can hold the scheme (most
+    // `@`s are emails' after a blank, a few bytes back).
+    let word = memchr::memrchr3(b' ', b'"', b'\t', &input[lo..a]).map_or(lo, |i| lo + i + 1);
+    let scheme = memchr::memmem::rfind(&input[word..a], b"://")? + word + 3;
+    let userinfo = &input[scheme..a];
+    let colon = memchr::memchr(b':', userinfo)?;
+    let (user, password) = (&userinfo[..colon], &userinfo[colon + 1..]);
+    let plain =
+        |b: &u8| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`');
+    let port = password.iter().take_while(|b| b.is_ascii_digit()).count();
+    let path_after_at = password
+        .iter()
+        .position(|&b| b == b'@')
+        .is_some_and(|at| password[at..].iter().any(|&b| matches!(b, b'/' | b'?')));
+    (!user.is_empty()
+        && user.iter().all(|&b| userinfo_byte(b) && b != b':')
+        && !password.is_empty()
+        && password.iter().all(plain)
+        && (port == 0 || password.get(port) != Some(&b'/'))
+        && !path_after_at)
+        .then_some(scheme)
 }
 
 /// A Venmo `@handle` after the word venmo.

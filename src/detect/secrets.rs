@@ -101,7 +101,15 @@ struct KeyName {
     /// The last byte of the word before the last, lower-cased (0 for a name of one word): the
     /// byte a match must have before its last word, tested before the words are compared.
     before_last: u8,
+    /// A name of one word that ends ordinary identifiers as often as secret ones ([`WEAK_NAMES`]):
+    /// its value counts only when it looks generated ([`looks_generated`]).
+    weak: bool,
 }
+
+/// Key names of one word that also end names holding no secret (`cache_key`, `sort_key`, `?key=`
+/// of a search form): under them, and under a vendor's name before them that no list holds
+/// (`STRIPE_KEY`, `consumer_key`, `JWT_KEY`), a value counts when it looks generated.
+const WEAK_NAMES: [&str; 1] = ["key"];
 
 /// Per user regex rule, the lines of the input that hold one of its triggers, in input order.
 pub(crate) struct Fired {
@@ -297,6 +305,11 @@ enum Search {
     Automaton(AhoCorasick),
 }
 
+/// What may stand between the words of a key name: `api_key`, `api-key`, `api.key` (a property).
+fn is_name_separator(b: u8) -> bool {
+    matches!(b, b'_' | b'-' | b'.')
+}
+
 /// Beginnings shared by several last words of key names, searched for once for all of them
 /// (`pass` for `password`, `passwd`, `passphrase`, `passcode` and `pass`): the literal search has
 /// room for 64 patterns in Teddy, and each word costs three (its spellings).
@@ -311,13 +324,13 @@ fn case_forms(word: &str) -> [String; 3] {
     [word.to_string(), cap, word.to_ascii_uppercase()]
 }
 
-/// Whether the words before the last one stand right before `at`, each optionally followed by `_`
-/// or `-`, compared case-insensitively: `api_key`, `apiKey`, `API-KEY`, `apikey`.
+/// Whether the words before the last one stand right before `at`, each optionally followed by `_`,
+/// `-` or `.`, compared case-insensitively: `api_key`, `apiKey`, `API-KEY`, `apikey`, `api.key`.
 /// Returns where the first of them starts.
 fn preceded_by_words(input: &[u8], at: usize, words: &[Vec<u8>]) -> Option<usize> {
     let mut pos = at;
     for w in words.iter().rev() {
-        if pos > 0 && matches!(input[pos - 1], b'_' | b'-') {
+        if pos > 0 && is_name_separator(input[pos - 1]) {
             pos -= 1;
         }
         if pos < w.len() || !input[pos - w.len()..pos].eq_ignore_ascii_case(w) {
@@ -461,10 +474,12 @@ impl SecretScanner {
                     .checked_sub(2)
                     .and_then(|i| words[i].last())
                     .map_or(0, u8::to_ascii_lowercase);
+                let weak = words.len() == 1 && WEAK_NAMES.contains(&key.as_str());
                 let name = KeyName {
                     words,
                     rule,
                     before_last,
+                    weak,
                 };
                 match last_words.iter_mut().find(|(w, _)| *w == last) {
                     Some((_, names)) => names.push(name),
@@ -630,7 +645,7 @@ impl SecretScanner {
                 Kind::KeyName(_) if nested => m.end(),
                 Kind::KeyName(stem) => match self.key_at(input, m.start(), stem) {
                     None => m.end(),
-                    Some((ks, ke, rule)) => match key_value(sink, ks, ke, rule) {
+                    Some((ks, ke, rule, weak)) => match key_value(sink, ks, ke, rule, weak) {
                         Ok(value) => {
                             let end = value.end;
                             self.scan(ac, d, sink, value, true);
@@ -648,7 +663,7 @@ impl SecretScanner {
 impl SecretScanner {
     /// Which key name, if any, ends with a last word that starts at `ws` with the stem matched
     /// there (longest word first: `password` before `pass`), as [`SecretScanner::key_rule`] says.
-    fn key_at(&self, input: &[u8], ws: usize, stem: usize) -> Option<(usize, usize, RuleId)> {
+    fn key_at(&self, input: &[u8], ws: usize, stem: usize) -> Option<(usize, usize, RuleId, bool)> {
         self.stems[stem].iter().find_map(|(word, w)| {
             let we = ws + word.len();
             let spelled = input
@@ -666,7 +681,7 @@ impl SecretScanner {
         ws: usize,
         we: usize,
         word: usize,
-    ) -> Option<(usize, usize, RuleId)> {
+    ) -> Option<(usize, usize, RuleId, bool)> {
         let ke = numbered_suffix_end(input, we);
         // Most hits are words inside longer identifiers (`keys`, `tokenizer`): reject them first.
         if input.get(ke).is_some_and(|&b| is_ident_byte(b)) {
@@ -675,9 +690,9 @@ impl SecretScanner {
         // A short name of one word glued to a lower-case word is part of it (`bypass`, `cwd`).
         let glued = ws > 0 && input[ws - 1].is_ascii_lowercase() && input[ws].is_ascii_lowercase();
         // The byte a longer name's word before the last ends with (`preceded_by_words` skips one
-        // `_` or `-` first): `key` ends two dozen names, and most of its hits (`cache_key`,
+        // `_`, `-` or `.` first): `key` ends two dozen names, and most of its hits (`cache_key`,
         // `key=`) are turned away by this one compare per name.
-        let skip = usize::from(ws > 0 && matches!(input[ws - 1], b'_' | b'-'));
+        let skip = usize::from(ws > 0 && is_name_separator(input[ws - 1]));
         let before = ws
             .checked_sub(skip + 1)
             .map_or(0xFF, |i| input[i].to_ascii_lowercase());
@@ -689,7 +704,7 @@ impl SecretScanner {
                 return None;
             }
             let before = &name.words[..name.words.len() - 1];
-            preceded_by_words(input, ws, before).map(|start| (start, ke, name.rule))
+            preceded_by_words(input, ws, before).map(|start| (start, ke, name.rule, name.weak))
         })
     }
 }
@@ -812,6 +827,13 @@ fn auth_value(sink: &mut Candidates<'_>, from: usize, rule: RuleId, basic: bool)
         })
     };
     let len = end - from;
+    // A field after the scheme's name is no credential (`token_type=Bearer expires_in=3600`): an
+    // `=` inside the run that is not padding at its end.
+    let field = memchr::memchr(b'=', &input[from..end])
+        .is_some_and(|eq| input[from + eq..end].iter().any(|&b| b != b'='));
+    if field {
+        return from;
+    }
     // Whatever comes after the run (`**` of markdown, `[0]`, one of logscrub's own replacements) does
     // not make it less of a credential. What a second pass would judge differently after a
     // replacement is for `settle` to catch, not for this detector to skip.
@@ -1159,6 +1181,55 @@ fn bare_value_byte(b: u8) -> bool {
         )
 }
 
+/// Where a bare value that stopped at `end`, at a byte that ends a field elsewhere (`<`, `;`, `,`,
+/// `)`, `\\`...), goes on: to the end of its word when nothing after that byte starts another
+/// field (no `=` or `:`) or an element (`</`), and that word holds more than trailing
+/// punctuation (`g9<}uh@kxiiEZp^Ffk1^`, but not `4567,` or `abc;Database=x`). `None` when the value
+/// ends where it stopped.
+fn punctuated_end(input: &[u8], end: usize) -> Option<usize> {
+    // Stopped at the first byte that ends the word or rules the rest out, within 256 bytes: what
+    // is read is at most the distance to the next field's `=`, so a line of fields costs its
+    // length once.
+    let word = run_end(input, end, 256, |b| {
+        !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'=' | b':')
+    });
+    let rest = &input[end..word];
+    // Stopped at `=` or `:` (another field), or 256 bytes on; a quote ends an enclosing string.
+    let cut = input
+        .get(word)
+        .is_some_and(|&b| !b.is_ascii_whitespace() && b != b'"' && b != b'\'');
+    if rest.is_empty() || cut || rest.windows(2).any(|w| w == b"</") {
+        return None;
+    }
+    let trimmed = word
+        - rest
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b',' | b';' | b')' | b']' | b'}' | b'>' | b'\\' | b'.'))
+            .count();
+    (trimmed > end).then_some(trimmed)
+}
+
+/// Whether a value under a weak key name ([`WEAK_NAMES`]) looks generated rather than chosen: 16
+/// bytes or more of credential bytes with letters and digits, not a path or dotted name
+/// (`cache_key=user:42`, `sort_key=created_at` and `routing_key=orders.created` stay).
+fn looks_generated(value: &[u8]) -> bool {
+    let upper = value.iter().any(u8::is_ascii_uppercase);
+    let lower = value.iter().any(u8::is_ascii_lowercase);
+    value.len() >= 16
+        && (upper || lower)
+        && value.iter().any(u8::is_ascii_digit)
+        && value.iter().all(|&b| generated_byte(b))
+        // A `/` in base64 (mixed case), not in a path (`uploads/2024/01/a`).
+        && (upper && lower || !value.contains(&b'/'))
+        && value.iter().filter(|&&b| b == b'.').count() < 2
+}
+
+/// A byte of a generated credential: base64, base64url, hex, alphanumerics with `.` and `~`.
+fn generated_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'.' | b'~')
+}
+
 /// Where a bare value `[vs, ve)` that is a capitalised word or a house number ends when the
 /// capitalised words after it, one blank apart, belong to it: a name or a street unquoted
 /// (`full_name=Jane Mary Doe amount=12`, `home_address=12 Elm Road plan=pro`). At most three more
@@ -1308,6 +1379,7 @@ fn key_value(
     ks: usize,
     ke: usize,
     rule: RuleId,
+    weak: bool,
 ) -> Result<std::ops::Range<usize>, usize> {
     let input = sink.input;
     let at = |i: usize| input.get(i).copied().unwrap_or(b'\n');
@@ -1382,13 +1454,14 @@ fn key_value(
         return Ok(value);
     } else if !quoted_key
         && at(ke) == b' '
-        && (ks >= 2 && &input[ks - 2..ks] == b"--" || secret_word(input, ke + 1))
+        && (ks >= 2 && &input[ks - 2..ks] == b"--" || !weak && secret_word(input, ke + 1))
     {
         // A command-line flag (`--password value`), or free text (`password Maple552$q89 was
         // rejected`) when the next word looks like a secret, not like prose (`password reset`).
         j = ke + 1;
         prose = !(ks >= 2 && &input[ks - 2..ks] == b"--");
     } else if !quoted_key
+        && !weak
         && at(ke) == b' '
         && let Some(value) = copula_end(input, ke + 1)
         && secret_word(input, value)
@@ -1405,6 +1478,18 @@ fn key_value(
     // value is the quoted text after the `b`.
     if at(j) == b'b' && matches!(at(j + 1), b'\'' | b'"') {
         j += 1;
+    }
+    // Under a weak name only a generated value counts: its first 16 bytes, after any quote, tell
+    // (`key=sha256:…`, `cache_key=user:42` are turned away without reading the rest).
+    if weak {
+        let open = j + match (at(j), at(j + 1)) {
+            (b'\\', b'"') => 2,
+            (b'"' | b'\'', _) => 1,
+            _ => 0,
+        };
+        if run_end(input, open, 16, generated_byte) < open + 16 {
+            return Err(j);
+        }
     }
     let (vs, ve) = if at(j) == b'\\' && at(j + 1) == b'"' {
         // `\"key\":\"value\"` inside a JSON string: the value ends at the escaped quote, or where the
@@ -1428,8 +1513,35 @@ fn key_value(
         }
         (vs, i.min(input.len()))
     } else {
-        if matches!(at(j), b'{' | b'[') {
-            return Err(j);
+        if matches!(at(j), b'{' | b'[' | b'<') {
+            // An object, a list, a placeholder (`{password}`, `<nil>`, `[SECRET]`), or a password
+            // that starts with a bracket (`<HqSiFVKu4!M}b$MnrHo`): the last is a word of its own
+            // that no closing bracket ends and no quote or colon structures.
+            // Read to the word's end, or to the first byte that makes it structured: a run of
+            // `key={key={…` costs a few bytes a key, not the rest of the line each.
+            let word = run_end(input, j, 256, |b| {
+                !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b':' | b'=')
+            });
+            let w = &input[j..word];
+            let closer = match w[0] {
+                b'{' => b'}',
+                b'[' => b']',
+                _ => b'>',
+            };
+            // Stopped at a quote, `:` or `=` (an object, a list, markup), or 256 bytes on.
+            let structured = input.get(word).is_some_and(|&b| !b.is_ascii_whitespace());
+            // Closed, also before the punctuation that follows it (`<nil>,`, `[EMAIL]}`).
+            let kept = w.len()
+                - w.iter()
+                    .rev()
+                    .take_while(|&&b| matches!(b, b',' | b';' | b')' | b'}' | b']') && b != closer)
+                    .count();
+            let closed = w.ends_with(&[closer]) || w[..kept].ends_with(&[closer]);
+            if w.len() < 8 || structured || closed {
+                return Err(j);
+            }
+            sink.push(j, word, rule);
+            return Ok(j..word);
         }
         // A placeholder a tool printed instead of the value: Terraform's `(sensitive value)`.
         // Only these: `(correct horse battery staple)` may be a password.
@@ -1447,7 +1559,7 @@ fn key_value(
         let end = if prose {
             end
         } else {
-            name_words_end(input, j, end)
+            punctuated_end(input, end).unwrap_or_else(|| name_words_end(input, j, end))
         };
         (j, end)
     };
@@ -1460,22 +1572,57 @@ fn key_value(
     if quoted_key && vs == j && !value.iter().all(|b| b.is_ascii_digit()) {
         return Err(ve);
     }
-    // A Java `toString()` of an object (`token=Token{a64f992 ...}`) names a class, not a secret.
+    // A Java `toString()` of an object (`token=Token{a64f992 ...}`) names a class, not a secret;
+    // so does an object's identity (`token: android.os.BinderProxy@2bd79ce`, a class and a hash).
     let class_name = value.first().is_some_and(u8::is_ascii_uppercase)
         && value
             .iter()
             .position(|&b| b == b'{')
             .is_some_and(|brace| value[..brace].iter().all(u8::is_ascii_alphanumeric));
-    if class_name {
+    let identity = value.iter().rposition(|&b| b == b'@').is_some_and(|at| {
+        let (class, hash) = (&value[..at], &value[at + 1..]);
+        !hash.is_empty()
+            && hash.iter().all(u8::is_ascii_hexdigit)
+            && class.iter().filter(|&&b| b == b'.').count() >= 2
+            && class
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'))
+    });
+    if class_name || identity {
         return Err(ve);
+    }
+    if weak && !looks_generated(value) {
+        // Searched on from the value's start: what it holds may be a literal of its own
+        // (`key=-----BEGIN RSA PRIVATE KEY-----`).
+        return Err(vs);
     }
     // No secret. (Already scrubbed values are refused by `Candidates::push`; a value that only starts with
     // a replacement, `[EMAIL]hunter2`, still holds one.)
     // A literal for no value (any case), and MySQL's `(using password: YES)`, which says whether
     // one was given (upper case only: `password: no` may be a weak password).
     // Vault's audit log writes secrets as their HMAC (`hmac-sha256:6b9d…`), which is no secret.
+    // A state the line reports (`token: expired`, `password: incorrect`), whole.
+    const STATES: [&[u8]; 16] = [
+        b"expired",
+        b"invalid",
+        b"incorrect",
+        b"missing",
+        b"required",
+        b"hidden",
+        b"revoked",
+        b"empty",
+        b"unset",
+        b"masked",
+        b"redacted",
+        b"provided",
+        b"rejected",
+        b"accepted",
+        b"changed",
+        b"mismatch",
+    ];
     let trivial = [&b"null"[..], b"true", b"false", b"none", b"nil"]
         .iter()
+        .chain(STATES.iter())
         .any(|w| value.eq_ignore_ascii_case(w))
         || value.starts_with(b"hmac-sha256:")
         || matches!(value, b"YES" | b"NO")
