@@ -207,6 +207,7 @@ impl IdFormat {
             IdFormat::InAadhaar => &[
                 ("dddd dddd dddd", KEYWORD),
                 ("dddd-dddd-dddd", KEYWORD),
+                ("dddd:dddd:dddd", KEYWORD),
                 ("dddddddddddd", KEYWORD),
             ],
             IdFormat::InPan => &[("AAAAAddddA", KEYWORD)],
@@ -241,7 +242,13 @@ impl IdFormat {
                 ("ddddddddddd", KEYWORD),
             ],
             IdFormat::SgNric => &[("AdddddddA", ALONE)],
-            IdFormat::KrRrn => &[("dddddd-ddddddd", ALONE), ("ddddddddddddd", KEYWORD)],
+            // Numbers issued since October 2020 end in six random digits, no check digit: after
+            // its keyword a number counts by its date and its sex-and-century digit.
+            IdFormat::KrRrn => &[
+                ("dddddd-ddddddd", ALONE),
+                ("dddddd-ddddddd", KEYWORD),
+                ("ddddddddddddd", KEYWORD),
+            ],
             IdFormat::CnResidentId => &[("dddddddddddddddddK", ALONE)],
             IdFormat::MxCurp => &[("AAAAddddddAAAAAAxd", ALONE)],
             IdFormat::MxRfc => &[("AAAAddddddxxx", KEYWORD), ("AAAddddddxxx", KEYWORD)],
@@ -380,6 +387,9 @@ impl IdFormat {
                 ("d ddd ddd-dd-dd", KEYWORD),
                 ("ddddddddd", KEYWORD),
             ],
+            // As forms and people write a birth date: ISO and compact, day and month either way
+            // round with or without their zeros and with a two-digit year, a month's name or
+            // abbreviation between day and year (`12 April 1985`, `12-Apr-1985`, `12-APR-85`).
             IdFormat::DateOfBirth => &[
                 ("dddd-dd-dd", KEYWORD),
                 ("dddd/dd/dd", KEYWORD),
@@ -387,13 +397,49 @@ impl IdFormat {
                 ("dd-dd-dddd", KEYWORD),
                 ("dd.dd.dddd", KEYWORD),
                 ("dddddddd", KEYWORD),
+                ("dddd-d-dd", KEYWORD),
+                ("dddd-dd-d", KEYWORD),
+                ("dddd-d-d", KEYWORD),
+                ("d/dd/dddd", KEYWORD),
+                ("dd/d/dddd", KEYWORD),
+                ("d/d/dddd", KEYWORD),
+                ("d-dd-dddd", KEYWORD),
+                ("dd-d-dddd", KEYWORD),
+                ("d-d-dddd", KEYWORD),
+                ("d.dd.dddd", KEYWORD),
+                ("dd.d.dddd", KEYWORD),
+                ("d.d.dddd", KEYWORD),
+                ("dd/dd/dd", KEYWORD),
+                ("d/dd/dd", KEYWORD),
+                ("dd/d/dd", KEYWORD),
+                ("d/d/dd", KEYWORD),
+                ("dd.dd.dd", KEYWORD),
+                ("dd-Aaa-dddd", KEYWORD),
+                ("d-Aaa-dddd", KEYWORD),
+                ("dd-AAA-dddd", KEYWORD),
+                ("dd-AAA-dd", KEYWORD),
+                ("dd Aaa dddd", KEYWORD),
+                ("d Aaa dddd", KEYWORD),
+                ("dd Aaaa dddd", KEYWORD),
+                ("d Aaaa dddd", KEYWORD),
+                ("dd Aaaaa dddd", KEYWORD),
+                ("d Aaaaa dddd", KEYWORD),
+                ("dd Aaaaaa dddd", KEYWORD),
+                ("d Aaaaaa dddd", KEYWORD),
+                ("dd Aaaaaaa dddd", KEYWORD),
+                ("d Aaaaaaa dddd", KEYWORD),
+                ("dd Aaaaaaaa dddd", KEYWORD),
+                ("d Aaaaaaaa dddd", KEYWORD),
+                ("dd Aaaaaaaaa dddd", KEYWORD),
+                ("d Aaaaaaaaa dddd", KEYWORD),
             ],
         }
     }
 
     /// The format's own rules and check over the characters the layout captured (its `d`, `A`, `x`
-    /// and `K` positions, in order).
-    fn check(self, c: &[u8], raw: &[u8]) -> bool {
+    /// and `K` positions, in order); `gated` when the layout needs a keyword (or a JSON key) before
+    /// it, which some formats count instead of a check digit they no longer all carry.
+    fn check(self, c: &[u8], raw: &[u8], gated: bool) -> bool {
         let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
         match self {
             IdFormat::PhoneNational => {
@@ -433,15 +479,7 @@ impl IdFormat {
                     _ => first != b'0',
                 }
             }
-            IdFormat::DateOfBirth => {
-                // Year first (ISO, `19850412`) or last (`04/12/1985`, either day-month order).
-                let date = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
-                let year_ok = |y: u32| (1900..=2099).contains(&y);
-                let (a, b) = (d(4) * 10 + d(5), d(6) * 10 + d(7));
-                let (x, y) = (d(0) * 10 + d(1), d(2) * 10 + d(3));
-                year_ok(number(&c[..4])) && date(a, b)
-                    || year_ok(number(&c[4..])) && (date(x, y) || date(y, x))
-            }
+            IdFormat::DateOfBirth => date_of_birth(raw),
             IdFormat::UsItin => {
                 let group = d(3) * 10 + d(4);
                 c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
@@ -560,7 +598,7 @@ impl IdFormat {
                 let sum: u32 = (0..12).map(|i| d(i) * W[i]).sum();
                 let month = d(2) * 10 + d(3);
                 let day = d(4) * 10 + d(5);
-                (11 - sum % 11) % 10 == d(12)
+                ((11 - sum % 11) % 10 == d(12) || gated && (1..=8).contains(&d(6)))
                     && (1..=12).contains(&month)
                     && (1..=31).contains(&day)
             }
@@ -682,6 +720,62 @@ impl IdFormat {
 }
 
 /// The decimal value of a run of ASCII digits (at most nine, so it fits).
+/// A birth date as [`IdFormat::DateOfBirth`]'s layouts write it: year first (ISO, `19850412`),
+/// or last with day and month either way round (`04/12/1985`, `4/12/85`), or a month's name
+/// between day and year (`12 April 1985`); years from 1900 to 2099.
+fn date_of_birth(raw: &[u8]) -> bool {
+    let date = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
+    let year = |y: &[u8]| y.len() == 2 || (1900..=2099).contains(&number(y));
+    if raw.len() == 8 && raw.iter().all(u8::is_ascii_digit) {
+        let (a, b) = (number(&raw[4..6]), number(&raw[6..]));
+        let (x, y) = (number(&raw[..2]), number(&raw[2..4]));
+        return year(&raw[..4]) && date(a, b) || year(&raw[4..]) && (date(x, y) || date(y, x));
+    }
+    let mut parts = raw
+        .split(|b| matches!(b, b'-' | b'/' | b'.' | b' '))
+        .filter(|p| !p.is_empty());
+    let (Some(p0), Some(p1), Some(p2), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    if !digits(p0) || !digits(p2) {
+        return false;
+    }
+    if !digits(p1) {
+        return month_name(p1) && (1..=31).contains(&number(p0)) && year(p2);
+    }
+    let (a, b) = (number(p0), number(p1));
+    if p0.len() == 4 {
+        return year(p0) && date(b, number(p2));
+    }
+    year(p2) && (date(a, b) || date(b, a))
+}
+
+/// A month's English name or its three-letter abbreviation (`Sept` too), any case.
+fn month_name(word: &[u8]) -> bool {
+    const MONTHS: [&[u8]; 12] = [
+        b"january",
+        b"february",
+        b"march",
+        b"april",
+        b"may",
+        b"june",
+        b"july",
+        b"august",
+        b"september",
+        b"october",
+        b"november",
+        b"december",
+    ];
+    MONTHS.iter().any(|m| {
+        (word.len() == 3 || word.len() == m.len() || word.eq_ignore_ascii_case(b"sept"))
+            && word.len() <= m.len()
+            && m[..word.len()].eq_ignore_ascii_case(word)
+    })
+}
+
 fn number(digits: &[u8]) -> u32 {
     digits
         .iter()
@@ -1394,7 +1488,7 @@ impl NationalIds {
             let Some((end, chars, n)) = match_layout(input, start, e.pattern) else {
                 continue;
             };
-            if !e.format.check(&chars[..n], &input[start..end]) {
+            if !e.format.check(&chars[..n], &input[start..end], !e.alone) {
                 continue;
             }
             // Last the keyword of a layout with separators or letters, once its shape and check
@@ -1642,7 +1736,7 @@ mod tests {
             if let Some((end, chars, n)) = match_layout(value.as_bytes(), 0, pattern.as_bytes())
                 && end == value.len()
             {
-                return format.check(&chars[..n], value.as_bytes());
+                return format.check(&chars[..n], value.as_bytes(), false);
             }
         }
         false
