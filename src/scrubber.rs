@@ -247,9 +247,15 @@ impl Scrubber {
                 .iter()
                 .map(|r| Precedence {
                     user: r.user_defined,
+                    // A one-time code is six digits after its keyword: it knows the value by
+                    // the words around it, as a field name does (`otp=482913` is OTP's).
                     shape: !matches!(
                         r.matcher,
-                        Matcher::Builtin(Detector::KeyValue | Detector::JsonKey)
+                        Matcher::Builtin(
+                            Detector::KeyValue
+                                | Detector::JsonKey
+                                | Detector::National(IdFormat::OneTimeCode)
+                        )
                     ),
                 })
                 .collect(),

@@ -67,6 +67,9 @@ pub enum IdFormat {
     /// mobiles, China, Mexico, Singapore, Colombia, Chile, Denmark, Norway) and Russia's `8`, after
     /// a keyword that names a phone and nothing else.
     PhoneNationalBare,
+    /// Not an identifier either: a one-time code in a message (`Your verification code is
+    /// 482913`), six to eight digits after a code keyword.
+    OneTimeCode,
 }
 
 /// One way a format is written: a pattern, and whether it fires without a keyword (the layout and
@@ -121,6 +124,7 @@ impl IdFormat {
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
+        ("one_time_code", IdFormat::OneTimeCode),
     ];
 
     /// Whether the format ends in a check digit or character (a random number passes one in ten
@@ -132,6 +136,7 @@ impl IdFormat {
             IdFormat::DateOfBirth
                 | IdFormat::PhoneNational
                 | IdFormat::PhoneNationalBare
+                | IdFormat::OneTimeCode
                 | IdFormat::DkCpr
                 | IdFormat::UsPassport
                 | IdFormat::UsDriverLicense
@@ -370,6 +375,13 @@ impl IdFormat {
             // Chile ((2) 2123 4567, 9 6123 4567), Denmark and Norway (32 12 34 56, 406 12 345),
             // Russia after its trunk 8 (8 (912) 345-67-89); compact, nine digits (Spain, Poland,
             // Portugal).
+            // Six digits are most codes (SMS, email, TOTP); seven and eight digits share their
+            // keyword lookup with licences and birth dates.
+            IdFormat::OneTimeCode => &[
+                ("dddddd", KEYWORD),
+                ("ddddddd", KEYWORD),
+                ("dddddddd", KEYWORD),
+            ],
             IdFormat::PhoneNationalBare => &[
                 ("ddd dd dd dd", KEYWORD),
                 ("ddd ddd ddd", KEYWORD),
@@ -480,6 +492,7 @@ impl IdFormat {
                 }
             }
             IdFormat::DateOfBirth => date_of_birth(raw),
+            IdFormat::OneTimeCode => true,
             IdFormat::UsItin => {
                 let group = d(3) * 10 + d(4);
                 c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
