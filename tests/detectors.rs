@@ -174,6 +174,17 @@ fn card_negatives() {
         "eventId 31953106606966983378809025079804211143289615424298221568",
         "ref 9111111111111111",
         "sha 4111111111111111abc",
+        // Luhn-valid ids under the keys of ids a service numbers itself.
+        "order_id=5111439569705846 status=ok",
+        "{\"request_id\":\"2584246871685383\",\"user_id\":4111111111111111}",
+    ]);
+    // A card word before the id key still makes it a card; a grouped number is one anyway.
+    check(&[
+        (
+            "card=4111111111111111 order_id=5111439569705846",
+            "card=[CARD] order_id=5111439569705846",
+        ),
+        ("order_id=4111 1111 1111 1111", "order_id=[CARD]"),
     ]);
 }
 

@@ -22,6 +22,9 @@ use crate::findings::RuleId;
 pub enum IdFormat {
     UsItin,
     UsPassport,
+    /// Other countries' passport numbers, in the layouts of their books (ICAO 9303 allows up to
+    /// nine characters of letters and digits).
+    Passport,
     UsMbi,
     UsDriverLicense,
     UkNino,
@@ -86,6 +89,7 @@ impl IdFormat {
     pub(crate) const ALL: &'static [(&'static str, IdFormat)] = &[
         ("us_itin", IdFormat::UsItin),
         ("us_passport", IdFormat::UsPassport),
+        ("passport", IdFormat::Passport),
         ("us_mbi", IdFormat::UsMbi),
         ("us_driver_license", IdFormat::UsDriverLicense),
         ("uk_nino", IdFormat::UkNino),
@@ -139,6 +143,7 @@ impl IdFormat {
                 | IdFormat::OneTimeCode
                 | IdFormat::DkCpr
                 | IdFormat::UsPassport
+                | IdFormat::Passport
                 | IdFormat::UsDriverLicense
                 | IdFormat::UsMbi
                 | IdFormat::MxRfc
@@ -163,6 +168,16 @@ impl IdFormat {
                 ("ddddddddd", KEYWORD),
             ],
             IdFormat::UsPassport => &[("ddddddddd", KEYWORD), ("Adddddddd", KEYWORD)],
+            // India (J8369854), Canada (AB123456), Italy and Australia (YA1234567, PA1234567),
+            // Spain (XDA123456), France (12AB34567), ICAO's specimen (L898902C3).
+            IdFormat::Passport => &[
+                ("Addddddd", KEYWORD),
+                ("AAdddddd", KEYWORD),
+                ("AAddddddd", KEYWORD),
+                ("AAAdddddd", KEYWORD),
+                ("ddAAddddd", KEYWORD),
+                ("AddddddAd", KEYWORD),
+            ],
             IdFormat::UsMbi => &[("dAxd-Axd-AAdd", KEYWORD), ("dAxdAxdAAdd", KEYWORD)],
             // Each state has its own: a letter and 6 to 12 digits (California's A1234567,
             // Florida's, Maryland's, Michigan's and Minnesota's letter and 12, Illinois' and
@@ -498,6 +513,12 @@ impl IdFormat {
                 c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
             }
             IdFormat::UsPassport => c.len() == 9,
+            // Not one digit repeated (`AA000000`, a placeholder).
+            IdFormat::Passport => {
+                let mut digits = c.iter().filter(|b| b.is_ascii_digit());
+                let first = digits.next();
+                digits.any(|b| Some(b) != first)
+            }
             // Not one digit repeated (`00000000`, a placeholder).
             IdFormat::UsDriverLicense => {
                 let digits = &c[usize::from(c[0].is_ascii_uppercase())..];

@@ -555,12 +555,13 @@ fn ipv4(v: &View<'_>, s: usize) -> Option<usize> {
     validate::ipv4_parts(&parts).then_some(s + 3)
 }
 
-/// Keys that name a trace, span or parent id: a bare 13-19 digit run right after one (only quotes,
-/// `:`, `=` and spaces between) is that id, not a card, unless a card word stands before it as well.
-/// One in ten such ids passes Luhn and most start with a card brand's digits: Datadog writes a
-/// 64-bit decimal trace id on every correlated log line (`dd.trace_id=5637893479027432012`), and
-/// responders join logs on them. Other ids (`order_id`, `"id"`) stay cards when they pass: a
-/// payment method's number may stand under such a key.
+/// Keys that name a trace, span or parent id, or a record a service numbers itself (an order, an
+/// invoice, a request, a user): a bare 13-19 digit run right after one (only quotes, `:`, `=` and
+/// spaces between) is that id, not a card, unless a card word stands before it as well. One in ten
+/// such ids passes Luhn and most start with a card brand's digits: Datadog writes a 64-bit decimal
+/// trace id on every correlated log line (`dd.trace_id=5637893479027432012`), responders join logs
+/// on them, and an audit against ordinary lines found 4 of 100 random 16-digit order ids replaced.
+/// A bare `"id"` and a grouped number (`4111 1111 1111 1111`) under these keys stay cards.
 pub(crate) const ID_KEYS: &[&str] = &[
     "trace_id",
     "traceid",
@@ -571,6 +572,19 @@ pub(crate) const ID_KEYS: &[&str] = &[
     "parent_id",
     "parentid",
     "parent-id",
+    // Other ids a service numbers its records with: a Luhn-valid 16-digit order id (one in ten
+    // random ones with a card's first digits) is an id under its key, not a card.
+    "order_id",
+    "orderid",
+    "order-id",
+    "invoice_id",
+    "transaction_id",
+    "txn_id",
+    "request_id",
+    "message_id",
+    "event_id",
+    "user_id",
+    "customer_id",
 ];
 
 /// Whether the number at `start` stands right after an id key and after no card word.
