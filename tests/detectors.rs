@@ -589,6 +589,29 @@ fn secret_values_in_more_forms() {
             "https://example.com:8080/users/jane@example.com",
             "https://example.com:8080/users/[EMAIL]",
         ),
+        // Declarations with a type, a row, a Makefile assignment, a vendor's numeric key.
+        (
+            "var twitterToken string = \"Zx8pLq2wE4rT6yU8pQ3sAb\"",
+            "var twitterToken string = \"[SECRET]\"",
+        ),
+        (
+            "val password: String = \"hunter2secret\"",
+            "val password: String = \"[SECRET]\"",
+        ),
+        (
+            "twitterToken,Zx8pLq2wE4rT6yU8pQ3s,",
+            "twitterToken,[SECRET],",
+        ),
+        (
+            "X_TOKEN :::= \"Zx8pLq2wE4rT6yU8pQ3s\"",
+            "X_TOKEN :::= \"[SECRET]\"",
+        ),
+        ("ASANA_KEY=3471434558122362", "ASANA_KEY=[SECRET]"),
+        // A literal that starts inside a value and ends after it is still judged.
+        (
+            "FOO_KEY=zlYvOm4IBasic dXNlcjpwYXNzd29yZA== end",
+            "FOO_KEY=[SECRET] [AUTH_HEADER] end",
+        ),
     ]);
     untouched(&[
         "cache_key=user:42 sort_key=created_at routing_key=orders.created idempotency_key=abc123def456",
@@ -597,6 +620,8 @@ fn secret_values_in_more_forms() {
         "W ActivityManager: Bad activity token: android.os.BinderProxy@2bd79ce",
         "token: expired password: incorrect",
         "token_type=Bearer expires_in=3600",
+        "if token == \"x\" { invalid password, try again }",
+        "MAPBOX_KEY=production idempotency_key=abc123def456 userCacheKey=abc123def456xyz",
     ]);
 }
 

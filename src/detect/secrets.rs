@@ -72,6 +72,8 @@ impl BodyClass {
 #[derive(Clone, Debug)]
 pub(crate) struct SecretScanner {
     automaton: Option<AhoCorasick>,
+    /// The length of the longest literal `automaton` searches for.
+    longest: usize,
     /// The literals searched for wherever they occur: the token prefixes not looked up at word
     /// starts, and the triggers of user regex rules.
     anywhere: Option<Anywhere>,
@@ -102,7 +104,7 @@ struct KeyName {
     /// byte a match must have before its last word, tested before the words are compared.
     before_last: u8,
     /// A name of one word that ends ordinary identifiers as often as secret ones ([`WEAK_NAMES`]):
-    /// its value counts only when it looks generated ([`looks_generated`]).
+    /// its value counts only when it looks generated ([`looks_generated`], by [`Strength`]).
     weak: bool,
 }
 
@@ -110,6 +112,19 @@ struct KeyName {
 /// of a search form): under them, and under a vendor's name before them that no list holds
 /// (`STRIPE_KEY`, `consumer_key`, `JWT_KEY`), a value counts when it looks generated.
 const WEAK_NAMES: [&str; 1] = ["key"];
+
+/// How sure a key name is that its value is a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strength {
+    /// A name of the list (`password`, `api_key`): any value but a placeholder.
+    Named,
+    /// A weak name after a vendor's (`STRIPE_KEY`, `asanaKey`): a value of 12 bytes or more
+    /// that looks generated.
+    Vendor,
+    /// A weak name alone (`key=`, `?key=`), or a value given after a comma (`apiToken,x,`): 16
+    /// bytes or more with letters and digits.
+    Bare,
+}
 
 /// Per user regex rule, the lines of the input that hold one of its triggers, in input order.
 pub(crate) struct Fired {
@@ -303,6 +318,46 @@ impl Anywhere {
 enum Search {
     Teddy(aho_corasick::packed::Searcher),
     Automaton(AhoCorasick),
+}
+
+/// Whether the word before a `key` that starts at `ws` makes it a key of records, not a
+/// credential: `idempotency_key`, `cacheKey`, `partition-key`, `public_key`.
+fn names_a_record(input: &[u8], ws: usize) -> bool {
+    const RECORDS: [&[u8]; 23] = [
+        b"cache",
+        b"sort",
+        b"partition",
+        b"routing",
+        b"idempotency",
+        b"object",
+        b"primary",
+        b"foreign",
+        b"dedup",
+        b"dedupe",
+        b"lookup",
+        b"hash",
+        b"row",
+        b"unique",
+        b"shard",
+        b"bucket",
+        b"map",
+        b"group",
+        b"message",
+        b"index",
+        b"sequence",
+        b"public",
+        b"pub",
+    ];
+    let end = ws - usize::from(is_name_separator(input[ws - 1]));
+    let start = run_start(input, end, 16, |b| b.is_ascii_alphabetic());
+    // In camel case the word starts at its capital (`userCacheKey`).
+    let word = &input[start..end];
+    let word = word
+        .iter()
+        .rposition(u8::is_ascii_uppercase)
+        .filter(|&i| i > 0 && word[i - 1].is_ascii_lowercase())
+        .map_or(word, |i| &word[i..]);
+    RECORDS.iter().any(|r| word.eq_ignore_ascii_case(r))
 }
 
 /// What may stand between the words of a key name: `api_key`, `api-key`, `api.key` (a property).
@@ -553,6 +608,7 @@ impl SecretScanner {
         let anywhere = Anywhere::new(prefix_table.others(), &triggers_pats);
         SecretScanner {
             automaton,
+            longest: pats.iter().map(|(p, _)| p.len()).max().unwrap_or(0),
             anywhere,
             kinds: pats.into_iter().map(|(_, k)| k).collect(),
             last_words: last_words.into_iter().map(|(_, names)| names).collect(),
@@ -621,7 +677,18 @@ impl SecretScanner {
     ) {
         let input = sink.input;
         let mut resume = range.start;
+        // A value's search also takes the literals that start in it and end after it
+        // (`FOO_KEY=x1Basic dXNlcjpwYXNz`: the outer search resumes after the value).
+        let (range, starts_before) = if nested {
+            let end = range.end.saturating_add(self.longest).min(input.len());
+            (range.start..end, range.end)
+        } else {
+            (range, usize::MAX)
+        };
         for m in ac.find_iter(aho_corasick::Input::new(input).range(range)) {
+            if m.start() >= starts_before {
+                break;
+            }
             let kind = self.kinds[m.pattern().as_usize()];
             if m.start() < resume {
                 continue;
@@ -645,7 +712,8 @@ impl SecretScanner {
                 Kind::KeyName(_) if nested => m.end(),
                 Kind::KeyName(stem) => match self.key_at(input, m.start(), stem) {
                     None => m.end(),
-                    Some((ks, ke, rule, weak)) => match key_value(sink, ks, ke, rule, weak) {
+                    Some((ks, ke, rule, strength)) => match key_value(sink, ks, ke, rule, strength)
+                    {
                         Ok(value) => {
                             let end = value.end;
                             self.scan(ac, d, sink, value, true);
@@ -663,7 +731,12 @@ impl SecretScanner {
 impl SecretScanner {
     /// Which key name, if any, ends with a last word that starts at `ws` with the stem matched
     /// there (longest word first: `password` before `pass`), as [`SecretScanner::key_rule`] says.
-    fn key_at(&self, input: &[u8], ws: usize, stem: usize) -> Option<(usize, usize, RuleId, bool)> {
+    fn key_at(
+        &self,
+        input: &[u8],
+        ws: usize,
+        stem: usize,
+    ) -> Option<(usize, usize, RuleId, Strength)> {
         self.stems[stem].iter().find_map(|(word, w)| {
             let we = ws + word.len();
             let spelled = input
@@ -681,7 +754,7 @@ impl SecretScanner {
         ws: usize,
         we: usize,
         word: usize,
-    ) -> Option<(usize, usize, RuleId, bool)> {
+    ) -> Option<(usize, usize, RuleId, Strength)> {
         let ke = numbered_suffix_end(input, we);
         // Most hits are words inside longer identifiers (`keys`, `tokenizer`): reject them first.
         if input.get(ke).is_some_and(|&b| is_ident_byte(b)) {
@@ -704,7 +777,22 @@ impl SecretScanner {
                 return None;
             }
             let before = &name.words[..name.words.len() - 1];
-            preceded_by_words(input, ws, before).map(|start| (start, ke, name.rule, name.weak))
+            let strength = match name.weak {
+                false => Strength::Named,
+                // A vendor's name before it: `STRIPE_KEY`, `api.key`, `asanaKey`; not a key
+                // that names a record (`idempotency_key`, `partition_key`, `public_key`).
+                true if ws > 0
+                    && (is_name_separator(input[ws - 1])
+                        || input[ws - 1].is_ascii_alphanumeric()) =>
+                {
+                    if names_a_record(input, ws) {
+                        return None;
+                    }
+                    Strength::Vendor
+                }
+                true => Strength::Bare,
+            };
+            preceded_by_words(input, ws, before).map(|start| (start, ke, name.rule, strength))
         })
     }
 }
@@ -1099,10 +1187,52 @@ fn key_text_start(input: &[u8], line: usize, end: usize, fields: usize, glued: &
 /// The length of an assignment operator at `i`: `=`, `:`, `:=`, `::=`, `?=`, `.=`, `+=`, `<-`.
 fn assignment(input: &[u8], i: usize) -> Option<usize> {
     let rest = input.get(i..)?;
-    [&b"::="[..], b":=", b"?=", b".=", b"+=", b"<-", b"=", b":"]
+    [
+        &b":::="[..],
+        b"::=",
+        b":=",
+        b"?=",
+        b".=",
+        b"+=",
+        b"<-",
+        b"=",
+        b":",
+    ]
+    .iter()
+    .find(|op| rest.starts_with(op))
+    .map(|op| op.len())
+}
+
+/// A declaration's type between a name and its value, at `i`: where the value starts after
+/// `string = ` (Go), `: String = ` (Kotlin, Scala), `: &str = ` (Rust), `: string = `
+/// (TypeScript); `None` for anything else (a comparison `string ==` too).
+fn typed_assignment(input: &[u8], i: usize) -> Option<usize> {
+    const TYPES: [&[u8]; 6] = [
+        b"&'static str",
+        b"string",
+        b"String",
+        b"&str",
+        b"[]byte",
+        b"str",
+    ];
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    let mut k = i;
+    if input.get(k) == Some(&b':') {
+        k = run_end(input, k + 1, 8, blank);
+    }
+    let ty = TYPES
         .iter()
-        .find(|op| rest.starts_with(op))
-        .map(|op| op.len())
+        .find(|t| input[k.min(input.len())..].starts_with(t))?;
+    let after = k + ty.len();
+    let op_at = run_end(input, after, 8, blank);
+    if op_at == after {
+        return None;
+    }
+    let op = [&b":="[..], b"="]
+        .into_iter()
+        .find(|op| input[op_at..].starts_with(op))?;
+    let value = op_at + op.len();
+    (input.get(value) != Some(&b'=')).then(|| run_end(input, value, 8, blank))
 }
 
 /// After `is ` or `was ` (any case) at `i`, where the next word starts; `None` for anything else.
@@ -1213,16 +1343,28 @@ fn punctuated_end(input: &[u8], end: usize) -> Option<usize> {
 /// Whether a value under a weak key name ([`WEAK_NAMES`]) looks generated rather than chosen: 16
 /// bytes or more of credential bytes with letters and digits, not a path or dotted name
 /// (`cache_key=user:42`, `sort_key=created_at` and `routing_key=orders.created` stay).
-fn looks_generated(value: &[u8]) -> bool {
+fn looks_generated(value: &[u8], strength: Strength) -> bool {
     let upper = value.iter().any(u8::is_ascii_uppercase);
     let lower = value.iter().any(u8::is_ascii_lowercase);
-    value.len() >= 16
-        && (upper || lower)
-        && value.iter().any(u8::is_ascii_digit)
+    let digit = value.iter().any(u8::is_ascii_digit);
+    let shape = match strength {
+        // A vendor's key may be all digits (`ASANA_KEY=3471434558122362`) or lower case with
+        // digits (`jpgjqmljel532uu`): not a word (`production`).
+        Strength::Vendor => digit || upper && lower,
+        _ => (upper || lower) && digit,
+    };
+    value.len() >= generated_len(strength)
+        && shape
         && value.iter().all(|&b| generated_byte(b))
         // A `/` in base64 (mixed case), not in a path (`uploads/2024/01/a`).
         && (upper && lower || !value.contains(&b'/'))
-        && value.iter().filter(|&&b| b == b'.').count() < 2
+        // Dots in a long token (`t1.UUg5….ZRuB…`), not in a dotted name (`orders.created.v1`).
+        && (value.len() >= 32 || value.iter().filter(|&&b| b == b'.').count() < 2)
+}
+
+/// The fewest bytes a value under a name of `strength` must have to count.
+fn generated_len(strength: Strength) -> usize {
+    if strength == Strength::Vendor { 12 } else { 16 }
 }
 
 /// A byte of a generated credential: base64, base64url, hex, alphanumerics with `.` and `~`.
@@ -1379,7 +1521,7 @@ fn key_value(
     ks: usize,
     ke: usize,
     rule: RuleId,
-    weak: bool,
+    mut strength: Strength,
 ) -> Result<std::ops::Range<usize>, usize> {
     let input = sink.input;
     let at = |i: usize| input.get(i).copied().unwrap_or(b'\n');
@@ -1426,9 +1568,15 @@ fn key_value(
     let spaced = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
     // Free text after the key name: its value is a word of prose (`secret_word`).
     let mut prose = false;
-    if let Some(n) = assignment(input, spaced) {
-        // `=`, `:`, `:=`, `::=`, `?=`, `.=`, `+=`, `<-`, `=>`.
+    if let Some(value) = typed_assignment(input, spaced) {
+        // A declaration: `var apiToken string = "…"`, `val password: String = "…"`.
+        j = value;
+    } else if let Some(n) = assignment(input, spaced) {
+        // `=`, `:`, `:=`, `::=`, `?=`, `.=`, `+=`, `<-`, `=>`; not a comparison (`token ==`).
         j = spaced + n;
+        if at(j) == b'=' {
+            return Err(j);
+        }
         if at(j) == b'>' {
             j += 1;
         }
@@ -1439,6 +1587,10 @@ fn key_value(
         // `{"name":"DB_PASSWORD","value":"…"}`: the key name is a record's name, its value the
         // record's value.
         j = value;
+    } else if !quoted_key && spaced == ke && at(ke) == b',' {
+        // A name and its value as a row (`apiToken,Zx8pLq2wE4rT6yU8pQ3s,`): only a generated one.
+        j = ke + 1;
+        strength = Strength::Bare;
     } else if quoted_key && !subscript && at(spaced) == b',' && argument(input, ks, at(ke)) {
         // A call: `setProperty("db.password", "value")`, `getenv("API_TOKEN", "default")`.
         j = run_end(input, spaced + 1, 8, |b| b == b' ' || b == b'\t');
@@ -1454,14 +1606,15 @@ fn key_value(
         return Ok(value);
     } else if !quoted_key
         && at(ke) == b' '
-        && (ks >= 2 && &input[ks - 2..ks] == b"--" || !weak && secret_word(input, ke + 1))
+        && (ks >= 2 && &input[ks - 2..ks] == b"--"
+            || strength == Strength::Named && secret_word(input, ke + 1))
     {
         // A command-line flag (`--password value`), or free text (`password Maple552$q89 was
         // rejected`) when the next word looks like a secret, not like prose (`password reset`).
         j = ke + 1;
         prose = !(ks >= 2 && &input[ks - 2..ks] == b"--");
     } else if !quoted_key
-        && !weak
+        && strength == Strength::Named
         && at(ke) == b' '
         && let Some(value) = copula_end(input, ke + 1)
         && secret_word(input, value)
@@ -1481,13 +1634,14 @@ fn key_value(
     }
     // Under a weak name only a generated value counts: its first 16 bytes, after any quote, tell
     // (`key=sha256:…`, `cache_key=user:42` are turned away without reading the rest).
-    if weak {
+    if strength != Strength::Named {
         let open = j + match (at(j), at(j + 1)) {
             (b'\\', b'"') => 2,
             (b'"' | b'\'', _) => 1,
             _ => 0,
         };
-        if run_end(input, open, 16, generated_byte) < open + 16 {
+        let least = generated_len(strength);
+        if run_end(input, open, least, generated_byte) < open + least {
             return Err(j);
         }
     }
@@ -1591,7 +1745,7 @@ fn key_value(
     if class_name || identity {
         return Err(ve);
     }
-    if weak && !looks_generated(value) {
+    if strength != Strength::Named && !looks_generated(value, strength) {
         // Searched on from the value's start: what it holds may be a literal of its own
         // (`key=-----BEGIN RSA PRIVATE KEY-----`).
         return Err(vs);
