@@ -607,6 +607,11 @@ fn secret_values_in_more_forms() {
             "X_TOKEN :::= \"[SECRET]\"",
         ),
         ("ASANA_KEY=3471434558122362", "ASANA_KEY=[SECRET]"),
+        // A password that is a word, before more words, is still one.
+        (
+            "password: letmein for user bob",
+            "password: [SECRET] for user bob",
+        ),
         // A literal that starts inside a value and ends after it is still judged.
         (
             "FOO_KEY=zlYvOm4IBasic dXNlcjpwYXNzd29yZA== end",
@@ -622,6 +627,11 @@ fn secret_values_in_more_forms() {
         "token_type=Bearer expires_in=3600",
         "if token == \"x\" { invalid password, try again }",
         "MAPBOX_KEY=production idempotency_key=abc123def456 userCacheKey=abc123def456xyz",
+        // Messages after a colon, an access decision, a parent span's id.
+        "WARN Invalid token: signature verification failed",
+        "WARN Invalid token: Token is expired",
+        "INFO authorization: granted role=admin resource=/api/orders",
+        "INFO span_id=7683117002372460030 parent=5838921028947999756",
     ]);
 }
 

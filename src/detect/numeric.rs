@@ -572,6 +572,7 @@ pub(crate) const ID_KEYS: &[&str] = &[
     "parent_id",
     "parentid",
     "parent-id",
+    "parent",
     // Other ids a service numbers its records with: a Luhn-valid 16-digit order id (one in ten
     // random ones with a card's first digits) is an id under its key, not a card.
     "order_id",

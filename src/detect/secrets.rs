@@ -951,10 +951,22 @@ fn authorization(sink: &mut Candidates<'_>, start: usize, from: usize, rule: Rul
     let from = run_end(input, from, 16, |b| b == b' ' || b == b'\t');
     let scheme_end = run_end(input, from, 32, |b| b.is_ascii_alphanumeric() || b == b'-');
     let scheme = &input[from..scheme_end];
-    // Bearer and Basic (also behind markup, `**Bearer x**`) have their own patterns.
+    // Bearer and Basic (also behind markup, `**Bearer x**`) have their own patterns. A verdict
+    // is no scheme (`authorization: granted role=admin`, an access decision logged).
+    const VERDICTS: [&[u8]; 8] = [
+        b"granted",
+        b"denied",
+        b"failed",
+        b"required",
+        b"missing",
+        b"invalid",
+        b"expired",
+        b"succeeded",
+    ];
     if scheme.is_empty()
         || scheme.eq_ignore_ascii_case(b"bearer")
         || scheme.eq_ignore_ascii_case(b"basic")
+        || VERDICTS.iter().any(|v| scheme.eq_ignore_ascii_case(v))
     {
         return from;
     }
@@ -1743,6 +1755,20 @@ fn key_value(
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'))
     });
     if class_name || identity {
+        return Err(ve);
+    }
+    // After a colon, a word of letters and then more words is a message, not a value (`Invalid
+    // token: signature verification failed`, `token: Token is expired`); after `=` it is one, and
+    // so is a password's (`password: letmein for bob`: people choose words).
+    let name = &input[ks..ke];
+    let password = name.windows(4).any(|w| w.eq_ignore_ascii_case(b"pass"))
+        || name.windows(3).any(|w| w.eq_ignore_ascii_case(b"pwd"));
+    let message = !password
+        && input[..j].trim_ascii_end().ends_with(b":")
+        && value.iter().all(u8::is_ascii_alphabetic)
+        && at(ve) == b' '
+        && at(ve + 1).is_ascii_lowercase();
+    if message {
         return Err(ve);
     }
     if strength != Strength::Named && !looks_generated(value, strength) {
