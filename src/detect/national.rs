@@ -444,7 +444,9 @@ impl IdFormat {
                 ("dd-Aaa-dddd", KEYWORD),
                 ("d-Aaa-dddd", KEYWORD),
                 ("dd-AAA-dddd", KEYWORD),
+                ("d-AAA-dddd", KEYWORD),
                 ("dd-AAA-dd", KEYWORD),
+                ("d-AAA-dd", KEYWORD),
                 ("dd Aaa dddd", KEYWORD),
                 ("d Aaa dddd", KEYWORD),
                 ("dd Aaaa dddd", KEYWORD),
@@ -459,6 +461,21 @@ impl IdFormat {
                 ("d Aaaaaaaa dddd", KEYWORD),
                 ("dd Aaaaaaaaa dddd", KEYWORD),
                 ("d Aaaaaaaaa dddd", KEYWORD),
+                // Month first, as US English writes it (`May 21, 1985`).
+                ("Aaa dd, dddd", KEYWORD),
+                ("Aaa d, dddd", KEYWORD),
+                ("Aaaa dd, dddd", KEYWORD),
+                ("Aaaa d, dddd", KEYWORD),
+                ("Aaaaa dd, dddd", KEYWORD),
+                ("Aaaaa d, dddd", KEYWORD),
+                ("Aaaaaa dd, dddd", KEYWORD),
+                ("Aaaaaa d, dddd", KEYWORD),
+                ("Aaaaaaa dd, dddd", KEYWORD),
+                ("Aaaaaaa d, dddd", KEYWORD),
+                ("Aaaaaaaa dd, dddd", KEYWORD),
+                ("Aaaaaaaa d, dddd", KEYWORD),
+                ("Aaaaaaaaa dd, dddd", KEYWORD),
+                ("Aaaaaaaaa d, dddd", KEYWORD),
             ],
         }
     }
@@ -756,7 +773,7 @@ impl IdFormat {
 /// The decimal value of a run of ASCII digits (at most nine, so it fits).
 /// A birth date as [`IdFormat::DateOfBirth`]'s layouts write it: year first (ISO, `19850412`),
 /// or last with day and month either way round (`04/12/1985`, `4/12/85`), or a month's name
-/// between day and year (`12 April 1985`); years from 1900 to 2099.
+/// before or after the day (`12 April 1985`, `May 21, 1985`); years from 1900 to 2099.
 fn date_of_birth(raw: &[u8]) -> bool {
     let date = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
     let year = |y: &[u8]| y.len() == 2 || (1900..=2099).contains(&number(y));
@@ -766,7 +783,7 @@ fn date_of_birth(raw: &[u8]) -> bool {
         return year(&raw[..4]) && date(a, b) || year(&raw[4..]) && (date(x, y) || date(y, x));
     }
     let mut parts = raw
-        .split(|b| matches!(b, b'-' | b'/' | b'.' | b' '))
+        .split(|b| matches!(b, b'-' | b'/' | b'.' | b' ' | b','))
         .filter(|p| !p.is_empty());
     let (Some(p0), Some(p1), Some(p2), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -774,6 +791,9 @@ fn date_of_birth(raw: &[u8]) -> bool {
         return false;
     };
     let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    if !digits(p0) && digits(p1) && digits(p2) {
+        return month_name(p0) && (1..=31).contains(&number(p1)) && year(p2);
+    }
     if !digits(p0) || !digits(p2) {
         return false;
     }
