@@ -142,6 +142,16 @@ fn main() -> ExitCode {
         ),
         ("prefixed json", b"INFO {\"customer\":{\"name\":\"J\"}} ", b""),
         ("emails on one line", b"jane@example.com ", b""),
+        // Values that read on past punctuation, brackets or a house number, and names of the weak
+        // kind: each read stops at the next field or within 256 bytes.
+        ("punctuated passwords", b"password=a<b;", b""),
+        ("bracketed passwords", b"password={<[", b""),
+        ("vendor keys", b"STRIPE_KEY=", b""),
+        ("name fields", b"first_name=Jane Doe ", b""),
+        ("house numbers", b"home_address=12 ", b""),
+        ("url passwords with at signs", b"mysql://u:p@", b""),
+        ("typed declarations", b"var apiToken string = ", b""),
+        ("birth dates", b"dob 4/1/", b""),
     ];
     for (name, unit, tail) in floods {
         if wanted(name) {

@@ -1374,6 +1374,9 @@ fn looks_generated(value: &[u8], strength: Strength) -> bool {
         && (value.len() >= 32 || value.iter().filter(|&&b| b == b'.').count() < 2)
 }
 
+/// The most bytes a value under a weak name ([`Strength::Vendor`], [`Strength::Bare`]) may have.
+const WEAK_MAX: usize = 256;
+
 /// The fewest bytes a value under a name of `strength` must have to count.
 fn generated_len(strength: Strength) -> usize {
     if strength == Strength::Vendor { 12 } else { 16 }
@@ -1652,8 +1655,12 @@ fn key_value(
             (b'"' | b'\'', _) => 1,
             _ => 0,
         };
-        let least = generated_len(strength);
-        if run_end(input, open, least, generated_byte) < open + least {
+        // The whole generated run, at most `WEAK_MAX` bytes, must be the value: what does not
+        // end there is no credential of this kind, and a line of `KEY=KEY=…` costs each name
+        // `WEAK_MAX` bytes, not the rest of the line.
+        let run = run_end(input, open, WEAK_MAX + 1, generated_byte) - open;
+        let ends = input.get(open + run).is_none_or(|&b| !bare_value_byte(b));
+        if run < generated_len(strength) || run > WEAK_MAX || !ends {
             return Err(j);
         }
     }
