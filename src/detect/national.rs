@@ -530,17 +530,8 @@ impl IdFormat {
                 c[0] == b'9' && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
             }
             IdFormat::UsPassport => c.len() == 9,
-            // Not one digit repeated (`AA000000`, a placeholder).
-            IdFormat::Passport => {
-                let mut digits = c.iter().filter(|b| b.is_ascii_digit());
-                let first = digits.next();
-                digits.any(|b| Some(b) != first)
-            }
-            // Not one digit repeated (`00000000`, a placeholder).
-            IdFormat::UsDriverLicense => {
-                let digits = &c[usize::from(c[0].is_ascii_uppercase())..];
-                digits.iter().any(|&b| b != digits[0])
-            }
+            // No check digit: only a placeholder (`AA000000`, `00000000`) is turned away.
+            IdFormat::Passport | IdFormat::UsDriverLicense => !one_digit_repeated(c),
             IdFormat::UsMbi => {
                 let banned = |b: u8| matches!(b, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z');
                 c[0] != b'0' && !c.iter().any(|&b| banned(b))
@@ -771,6 +762,13 @@ impl IdFormat {
 }
 
 /// The decimal value of a run of ASCII digits (at most nine, so it fits).
+/// Whether the digits among `c` are one digit repeated (`AA000000`): a placeholder, not a number.
+fn one_digit_repeated(c: &[u8]) -> bool {
+    let mut digits = c.iter().filter(|b| b.is_ascii_digit());
+    let first = digits.next();
+    digits.all(|b| Some(b) == first)
+}
+
 /// A birth date as [`IdFormat::DateOfBirth`]'s layouts write it: year first (ISO, `19850412`),
 /// or last with day and month either way round (`04/12/1985`, `4/12/85`), or a month's name
 /// before or after the day (`12 April 1985`, `May 21, 1985`); years from 1900 to 2099.

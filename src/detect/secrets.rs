@@ -1767,14 +1767,15 @@ fn key_value(
     // After a colon, a word of letters and then more words is a message, not a value (`Invalid
     // token: signature verification failed`, `token: Token is expired`); after `=` it is one, and
     // so is a password's (`password: letmein for bob`: people choose words).
-    let name = &input[ks..ke];
-    let password = name.windows(4).any(|w| w.eq_ignore_ascii_case(b"pass"))
-        || name.windows(3).any(|w| w.eq_ignore_ascii_case(b"pwd"));
-    let message = !password
-        && input[..j].trim_ascii_end().ends_with(b":")
+    let password = |name: &[u8]| {
+        name.windows(4).any(|w| w.eq_ignore_ascii_case(b"pass"))
+            || name.windows(3).any(|w| w.eq_ignore_ascii_case(b"pwd"))
+    };
+    let message = at(ve) == b' '
+        && at(ve + 1).is_ascii_lowercase()
         && value.iter().all(u8::is_ascii_alphabetic)
-        && at(ve) == b' '
-        && at(ve + 1).is_ascii_lowercase();
+        && input[..j].trim_ascii_end().ends_with(b":")
+        && !password(&input[ks..ke]);
     if message {
         return Err(ve);
     }
