@@ -1096,10 +1096,23 @@ struct Try {
     /// byte decides most of the rest (`12-31 09:15` is not `dd-dd-dddd`).
     last: u8,
     last_want: u8,
+    /// The same for the layout's first punctuation after the run's next byte (its last byte when
+    /// it has none there): a month's name is a word of a given length (`d Aaaaaa dddd` wants a
+    /// space after six letters), and the words after most short runs in a log are not
+    /// (`0 Safari/537.36`, `50 HTTP/1.1`), whose last byte fits the layout's.
+    mid: u8,
+    mid_want: u8,
 }
 
 impl Try {
     fn new(entry: usize, e: &Entry, after: Option<u8>) -> Option<Try> {
+        let run = e.pattern[e.lead..]
+            .iter()
+            .take_while(|&&b| b == b'd')
+            .count();
+        let mid = (e.lead + run + 2..e.pattern.len())
+            .find(|&i| !matches!(e.pattern[i], b'd' | b'A' | b'a' | b'x' | b'K' | b'k'))
+            .unwrap_or(e.pattern.len().checked_sub(1)?);
         Some(Try {
             entry: u16::try_from(entry).ok()?,
             after: After::wanted(after),
@@ -1107,6 +1120,8 @@ impl Try {
             lead: u8::try_from(e.lead).ok()?,
             last: u8::try_from(e.pattern.len().checked_sub(1)?).ok()?,
             last_want: *e.pattern.last()?,
+            mid: u8::try_from(mid).ok()?,
+            mid_want: *e.pattern.get(mid)?,
         })
     }
 }
@@ -1515,6 +1530,9 @@ impl NationalIds {
             if !input
                 .get(start + usize::from(t.last))
                 .is_some_and(|&b| fits(t.last_want, b))
+                || !input
+                    .get(start + usize::from(t.mid))
+                    .is_some_and(|&b| fits(t.mid_want, b))
             {
                 continue;
             }
@@ -1570,18 +1588,48 @@ fn second_group(input: &[u8], run_end: usize) -> usize {
         .count()
 }
 
-/// Whether byte `b` fits the layout character `want`.
+/// Whether byte `b` fits the layout character `want`: one load for the classes (`d`, `A`, `a`,
+/// `x`, `K`, `k`), a comparison for a layout's own punctuation. Tried on most short runs of a log
+/// (each slot's layouts are filtered by their last byte), so a table instead of a call.
+#[inline]
 fn fits(want: u8, b: u8) -> bool {
-    match want {
-        b'd' => b.is_ascii_digit(),
-        b'A' => b.is_ascii_uppercase(),
-        b'a' => b.is_ascii_lowercase(),
-        b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
-        b'K' => b.is_ascii_digit() || b == b'X',
-        b'k' => b.is_ascii_digit() || b == b'K' || b == b'k',
-        _ => b == want,
+    match FIT_CLASS[usize::from(want)] {
+        0 => b == want,
+        class => FIT_BYTE[usize::from(b)] & class != 0,
     }
 }
+
+/// The bit each layout class character stands for (0: the character is literal).
+static FIT_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'd' as usize] = 1;
+    t[b'A' as usize] = 2;
+    t[b'a' as usize] = 4;
+    t[b'x' as usize] = 8;
+    t[b'K' as usize] = 16;
+    t[b'k' as usize] = 32;
+    t
+};
+
+/// The classes (`FIT_CLASS` bits) each byte fits.
+static FIT_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let digit = c.is_ascii_digit();
+        let upper = c.is_ascii_uppercase();
+        let lower = c.is_ascii_lowercase();
+        t[b] = (digit as u8)
+            | (upper as u8) << 1
+            | (lower as u8) << 2
+            | ((upper || digit) as u8) << 3
+            | ((digit || c == b'X') as u8) << 4
+            | ((digit || c == b'K' || c == b'k') as u8) << 5;
+        b += 1;
+    }
+    t
+};
 
 /// Matches `pattern` at `start`; returns the end and the captured characters, letters in capitals
 /// (the checks know the issuers' alphabets, which are upper case).
@@ -1943,6 +1991,31 @@ mod tests {
         assert_eq!(second("dddddddddd"), Some(0));
         assert_eq!(second("d dd dd xx ddd ddd dd"), Some(2));
         assert_eq!(second("dddddxxdddddddd"), Some(0));
+    }
+
+    #[test]
+    fn fits_table_agrees_with_the_classes_on_every_byte() {
+        let reference = |want: u8, b: u8| match want {
+            b'd' => b.is_ascii_digit(),
+            b'A' => b.is_ascii_uppercase(),
+            b'a' => b.is_ascii_lowercase(),
+            b'x' => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            b'K' => b.is_ascii_digit() || b == b'X',
+            b'k' => b.is_ascii_digit() || b == b'K' || b == b'k',
+            _ => b == want,
+        };
+        let mut checked = 0;
+        for want in 0..=255u8 {
+            for b in 0..=255u8 {
+                assert_eq!(
+                    fits(want, b),
+                    reference(want, b),
+                    "want {want:#04x}, byte {b:#04x}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 65_536);
     }
 
     #[test]
