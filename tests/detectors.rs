@@ -984,3 +984,50 @@ fn credentials_followed_by_brackets_or_stars_are_still_caught() {
         ("password=\"[EMAIL]hunter2\"", "password=\"[SECRET]\""),
     ]);
 }
+
+#[test]
+fn identifiers_of_australian_companies_thailand_india_italy_and_the_dea() {
+    // presidio-analyzer's recognizers for these (AU_ACN, TH_TNIN, MEDICAL_LICENSE, IN_VOTER,
+    // IN_VEHICLE_REGISTRATION, IT_DRIVER_LICENSE, IT_IDENTITY_CARD) had no rule here.
+    check(&[
+        (
+            "WARN validation failed for ACN 005 499 981 (retry 1/3)",
+            "WARN validation failed for ACN [AU_ACN] (retry 1/3)",
+        ),
+        (
+            r#"{"event":"kyc","tnin":"1234567890121"}"#,
+            r#"{"event":"kyc","tnin":"[TH_TNIN]"}"#,
+        ),
+        (
+            "Thai National ID 3102001968756 ok",
+            "Thai National ID [TH_TNIN] ok",
+        ),
+        (
+            "prescriber dea_number=BE1234563 ok",
+            "prescriber dea_number=[US_DEA] ok",
+        ),
+        ("voter id: KSD1287349", "voter id: [IN_VOTER]"),
+        (
+            "vehicle_registration=KA-53-ME-3456 ok",
+            "vehicle_registration=[IN_VEHICLE_REGISTRATION] ok",
+        ),
+        (
+            "driving licence: U1K711J11M",
+            "driving licence: [IT_DRIVER_LICENSE]",
+        ),
+        (
+            "carta di identita: 1234567AA",
+            "carta di identita: [IT_IDENTITY_CARD]",
+        ),
+    ]);
+    untouched(&[
+        // Failed checks, an unknown state code, and the same values without a keyword.
+        "acn 005 499 982",
+        "thai_id=3102001968757",
+        "dea_number=BE1234564",
+        "vehicle number QQ53ME3456",
+        "lookup result KSD1287349 status=ok",
+        "build AA0123456B done",
+        "ts_ms=1761798361059 score=0.04",
+    ]);
+}

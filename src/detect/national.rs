@@ -60,6 +60,21 @@ pub enum IdFormat {
     ArCuit,
     JpMyNumber,
     BeNn,
+    /// Australian company numbers (ASIC: nine digits, the last a weighted check).
+    AuAcn,
+    /// Thai national identification numbers (13 digits, mod 11).
+    ThTnin,
+    /// US DEA registration numbers (two letters, or a letter and 9, and seven digits with a check).
+    UsDea,
+    /// India's voter identity cards (EPIC: three letters, seven digits).
+    InVoter,
+    /// India's vehicle registration marks (`KA 53 ME 3456`: a state's code, a district, a series,
+    /// four digits).
+    InVehicle,
+    /// Italian driving licences (`AA0123456B`, and the `U1` series since 2013).
+    ItDriverLicense,
+    /// Italian identity cards (paper `AA1234567`, electronic `CA12345AA` and `1234567AA`).
+    ItIdentityCard,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -125,6 +140,13 @@ impl IdFormat {
         ("ar_cuit", IdFormat::ArCuit),
         ("jp_my_number", IdFormat::JpMyNumber),
         ("be_nn", IdFormat::BeNn),
+        ("au_acn", IdFormat::AuAcn),
+        ("th_tnin", IdFormat::ThTnin),
+        ("us_dea", IdFormat::UsDea),
+        ("in_voter", IdFormat::InVoter),
+        ("in_vehicle", IdFormat::InVehicle),
+        ("it_driver_license", IdFormat::ItDriverLicense),
+        ("it_identity_card", IdFormat::ItIdentityCard),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -147,6 +169,10 @@ impl IdFormat {
                 | IdFormat::UsDriverLicense
                 | IdFormat::UsMbi
                 | IdFormat::MxRfc
+                | IdFormat::InVoter
+                | IdFormat::InVehicle
+                | IdFormat::ItDriverLicense
+                | IdFormat::ItIdentityCard
         )
     }
 
@@ -311,6 +337,31 @@ impl IdFormat {
             ],
             // YY.MM.DD-SSS.CC, mod 97 (with a 2 in front from 2000): the print form stands
             // alone.
+            IdFormat::AuAcn => &[("ddd ddd ddd", KEYWORD), ("ddddddddd", KEYWORD)],
+            // Written whole, or grouped as the card prints it (1-2345-67890-12-1): grouped, the
+            // layout and its check stand alone.
+            IdFormat::ThTnin => &[
+                ("d-dddd-ddddd-dd-d", ALONE),
+                ("d dddd ddddd dd d", KEYWORD),
+                ("ddddddddddddd", KEYWORD),
+            ],
+            IdFormat::UsDea => &[("AAddddddd", KEYWORD), ("Adddddddd", KEYWORD)],
+            IdFormat::InVoter => &[("AAAddddddd", KEYWORD)],
+            IdFormat::InVehicle => &[
+                ("AAddAAdddd", KEYWORD),
+                ("AAddAdddd", KEYWORD),
+                ("AAddAAAdddd", KEYWORD),
+                ("AA dd AA dddd", KEYWORD),
+                ("AA dd A dddd", KEYWORD),
+                ("AA-dd-AA-dddd", KEYWORD),
+                ("AA-dd-A-dddd", KEYWORD),
+            ],
+            IdFormat::ItDriverLicense => &[("AAdddddddA", KEYWORD), ("AdAxxxxxxA", KEYWORD)],
+            IdFormat::ItIdentityCard => &[
+                ("AAddddddd", KEYWORD),
+                ("AAdddddAA", KEYWORD),
+                ("dddddddAA", KEYWORD),
+            ],
             IdFormat::BeNn => &[
                 ("dd.dd.dd-ddd.dd", ALONE),
                 ("dd.dd.dd-ddd dd", ALONE),
@@ -747,6 +798,34 @@ impl IdFormat {
                     && c.iter().any(|&b| b != b'0')
                     && (97 - first % 97 == check || 97 - (2_000_000_000 + first) % 97 == check)
             }
+            IdFormat::AuAcn => {
+                let sum: u32 = (0..8).map(|i| d(i) * (8 - i as u32)).sum();
+                (10 - sum % 10) % 10 == d(8) && !one_digit_repeated(c)
+            }
+            IdFormat::ThTnin => {
+                let sum: u32 = (0..12).map(|i| d(i) * (13 - i as u32)).sum();
+                (b'1'..=b'8').contains(&c[0]) && (11 - sum % 11) % 10 == d(12)
+            }
+            IdFormat::UsDea => {
+                // A registrant type, then the registrant's initial (or 9 for a business); the
+                // check is the last digit of the odd digits plus twice the even ones.
+                let n = |i: usize| d(c.len() - 7 + i);
+                let sum = n(0) + n(2) + n(4) + 2 * (n(1) + n(3) + n(5));
+                b"ABCDEFGHJKLMNPRSTUX".contains(&c[0])
+                    && (c.len() == 9 && c[1].is_ascii_uppercase() || c[1] == b'9')
+                    && sum % 10 == n(6)
+            }
+            IdFormat::InVoter => !one_digit_repeated(c),
+            IdFormat::InVehicle => IN_STATES.chunks(2).any(|code| code == &c[..2]),
+            IdFormat::ItDriverLicense => {
+                c[1].is_ascii_uppercase()
+                    || c.starts_with(b"U1") && b"BCDEFGHLJKMNPRSTUWYXZ".contains(&c[2])
+            }
+            IdFormat::ItIdentityCard => {
+                // The electronic card's letters-digits-letters series start with `CA`.
+                !one_digit_repeated(c)
+                    && (c[0].is_ascii_digit() || c[8].is_ascii_digit() || c.starts_with(b"CA"))
+            }
             IdFormat::MxRfc => {
                 // About 1.5% of RFCs in use fail their check character (catalog.md), so only the
                 // structure and the date are checked; the rule needs its keyword.
@@ -761,7 +840,6 @@ impl IdFormat {
     }
 }
 
-/// The decimal value of a run of ASCII digits (at most nine, so it fits).
 /// Whether the digits among `c` are one digit repeated (`AA000000`): a placeholder, not a number.
 fn one_digit_repeated(c: &[u8]) -> bool {
     let mut digits = c.iter().filter(|b| b.is_ascii_digit());
@@ -828,6 +906,12 @@ fn month_name(word: &[u8]) -> bool {
     })
 }
 
+/// The state and union-territory codes that open India's registration marks (the Motor Vehicles
+/// Act's list, with the codes since renamed: OR and OD, UA and UK, DD and DN).
+const IN_STATES: &[u8] =
+    b"ANAPARASBRCHCGDDDLDNGAGJHRHPJKJHKAKLLALDMPMHMNMLMZNLODORPYPBRJSKTNTSTRUPUKUAWB";
+
+/// The decimal value of a run of ASCII digits (at most nine, so it fits).
 fn number(digits: &[u8]) -> u32 {
     digits
         .iter()
@@ -1921,6 +2005,16 @@ mod tests {
             (IdFormat::MxCurp, "XEXX850203HDFXXX05", "XEXX850203HDFXXX06"),
             (IdFormat::UsItin, "912-70-1234", "912-49-1234"),
             (IdFormat::UkNino, "AB123456C", "QD123456C"),
+            // ASIC's own examples; the TNIN of a public OCR sample; DEA's published check.
+            (IdFormat::AuAcn, "000 000 019", "000 000 018"),
+            (IdFormat::AuAcn, "005499981", "005499982"),
+            (IdFormat::ThTnin, "3102001968756", "3102001968757"),
+            (IdFormat::ThTnin, "1-1017-00203-41-7", "1-1017-00203-41-8"),
+            (IdFormat::UsDea, "BE1234563", "BE1234564"),
+            (IdFormat::UsDea, "F91234563", "F91234562"),
+            (IdFormat::InVehicle, "KA53ME3456", "QQ53ME3456"),
+            (IdFormat::ItDriverLicense, "U1H00B000C", "U1A00B000C"),
+            (IdFormat::ItIdentityCard, "CA12345AA", "XY12345AA"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),
