@@ -152,6 +152,9 @@ fn main() -> ExitCode {
         ("url passwords with at signs", b"mysql://u:p@", b""),
         ("typed declarations", b"var apiToken string = ", b""),
         ("birth dates", b"dob 4/1/", b""),
+        // Password hashes: each `$` reads at most five fields or 256 bytes.
+        ("crypt fields", b"$6$saltsalt$", b""),
+        ("crypt hashes", b"$2b$12$K3yD7Ef9qZ1bX2cV4nM6p.uW8rT0sY5aH3jL9kG7fD1eS2wQ4zX6C$", b""),
     ];
     for (name, unit, tail) in floods {
         if wanted(name) {

@@ -609,6 +609,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     Detector::Cashtag => Some((&mut ids.cashtag, gate::CASHTAG)),
                     Detector::UrlPassword => Some((&mut ids.url_password, 0)),
                     Detector::Ip => Some((&mut ids.ip, 0)),
+                    Detector::PasswordHash => Some((&mut ids.password_hash, 0)),
                     Detector::KeyValue => {
                         key_values.push((id, spec.key_names.as_slice()));
                         None

@@ -1031,3 +1031,26 @@ fn identifiers_of_australian_companies_thailand_india_italy_and_the_dea() {
         "ts_ms=1761798361059 score=0.04",
     ]);
 }
+
+#[test]
+fn password_hashes_in_shadow_files_htpasswd_and_debug_lines() {
+    check(&[
+        (
+            "root:$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/:19000:0:99999:7:::",
+            "root:[PASSWORD_HASH]:19000:0:99999:7:::",
+        ),
+        (
+            "DEBUG $2b$12$K3yD7Ef9qZ1bX2cV4nM6p.uW8rT0sY5aH3jL9kG7fD1eS2wQ4zX6C stored for user 42",
+            "DEBUG [PASSWORD_HASH] stored for user 42",
+        ),
+        (
+            "jdoe:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7:19500::::::",
+            "jdoe:[PASSWORD_HASH]:19500::::::",
+        ),
+    ]);
+    untouched(&[
+        "START RequestId: 52254069-7917-f6c7-b931-9a9ca7024785 Version: $LATEST",
+        "total $5$ discount",
+        "root:*:19000:0:99999:7:::",
+    ]);
+}

@@ -9,6 +9,7 @@
 
 pub(crate) mod anchors;
 pub(crate) mod at_sign;
+pub(crate) mod crypt;
 pub(crate) mod custom;
 pub(crate) mod iban;
 pub(crate) mod keywords;
@@ -44,6 +45,8 @@ pub enum Detector {
     GithubToken,
     SlackToken,
     PrivateKey,
+    /// Password hashes in the modular crypt format (`$2b$12$…`, `$6$salt$…`).
+    PasswordHash,
     KeyValue,
     Ip,
     /// Matches nothing in text: the rule acts only through its `json_keys` and `json_paths`.
@@ -72,6 +75,7 @@ impl Detector {
         ("github_token", Detector::GithubToken),
         ("slack_token", Detector::SlackToken),
         ("private_key", Detector::PrivateKey),
+        ("password_hash", Detector::PasswordHash),
         ("key_value", Detector::KeyValue),
         ("ip", Detector::Ip),
         ("json_key", Detector::JsonKey),
@@ -129,6 +133,7 @@ pub(crate) struct Builtins {
     pub cashtag: Option<RuleId>,
     pub url_password: Option<RuleId>,
     pub ip: Option<RuleId>,
+    pub password_hash: Option<RuleId>,
 }
 
 /// Everything detection needs, compiled once and shared by all threads.
@@ -315,7 +320,11 @@ impl Detectors {
             let resume = match input[pos] {
                 b'@' => at_sign::at(self, &mut sink, pos),
                 b'%' => at_sign::percent(self, &mut sink, pos),
-                b'$' => at_sign::cashtag(self, &mut sink, pos),
+                b'$' => self
+                    .ids
+                    .password_hash
+                    .and_then(|rule| crypt::at(&mut sink, pos, rule))
+                    .unwrap_or_else(|| at_sign::cashtag(self, &mut sink, pos)),
                 _ => numeric::at_digit(self, &mut sink, pos),
             };
             triggers.skip_to(resume);
