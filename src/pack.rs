@@ -383,6 +383,7 @@ struct RuleFile {
     checksum: Option<Spanned<String>>,
     extra: Option<Spanned<String>>,
     keep_prefix: Option<Spanned<bool>>,
+    generated: Option<Spanned<bool>>,
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
@@ -888,6 +889,7 @@ fn token_fields_only_for_tokens(
         rule.checksum.as_ref().map(|p| p.span().start),
         rule.extra.as_ref().map(|p| p.span().start),
         rule.keep_prefix.as_ref().map(|p| p.span().start),
+        rule.generated.as_ref().map(|p| p.span().start),
     ]
     .into_iter()
     .flatten()
@@ -895,8 +897,8 @@ fn token_fields_only_for_tokens(
     match at {
         Some(at) => Err(err(
             at,
-            "`prefixes`, `alphabet`, `extra`, `min_len`, `max_len`, `checksum` and `keep_prefix` \
-             belong to a new `detector = \"token\"` rule"
+            "`prefixes`, `alphabet`, `extra`, `min_len`, `max_len`, `checksum`, `keep_prefix` and \
+             `generated` belong to a new `detector = \"token\"` rule"
                 .into(),
         )),
         None => Ok(()),
@@ -1005,6 +1007,7 @@ fn compile_token(
             max_len,
             checksum,
             keep_prefix: rule.keep_prefix.as_ref().is_some_and(|k| *k.get_ref()),
+            generated: rule.generated.as_ref().is_some_and(|g| *g.get_ref()),
         },
     })
 }
@@ -1069,8 +1072,9 @@ fn compile_matcher(rule: &RuleFile, src: &str, file: &str) -> Result<Option<Matc
                     err(
                         v.span().start,
                         format!(
-                            "unknown validator {:?} (known: luhn, card, aba, iban, nanp, ssn, ein, basic_auth)",
-                            v.get_ref()
+                            "unknown validator {:?} (known: {})",
+                            v.get_ref(),
+                            Validator::names().join(", ")
                         ),
                     )
                 })?),

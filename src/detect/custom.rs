@@ -6,7 +6,7 @@
 //! input and may match across lines (the regex crate guarantees linear time). When the regex has a capture group named `value`, only
 //! that group is redacted (`employee_id=(?P<value>\d{6})`). An optional validator checks the
 //! redacted text: Luhn, ABA, IBAN and the like its digits (for IBAN its alphanumerics), `basic_auth`
-//! the base64 text itself.
+//! the base64 text itself, `generated` whether the text looks generated rather than chosen.
 
 use super::Candidates;
 use super::secrets::Fired;
@@ -27,21 +27,31 @@ pub enum Validator {
     /// Base64 of `user:password`, as HTTP Basic, Docker's `config.json` `auth` and npm's `_auth`
     /// hold it.
     BasicAuth,
+    /// Generated rather than chosen: 16 bytes or more of token bytes with letters and digits, as
+    /// a value under a weak key name must be (`auth=q8Zr2LmX…`, not `auth=ok`).
+    Generated,
 }
 
 impl Validator {
+    const ALL: &'static [(&'static str, Validator)] = &[
+        ("luhn", Validator::Luhn),
+        ("card", Validator::Card),
+        ("aba", Validator::Aba),
+        ("iban", Validator::Iban),
+        ("nanp", Validator::Nanp),
+        ("ssn", Validator::Ssn),
+        ("ein", Validator::Ein),
+        ("basic_auth", Validator::BasicAuth),
+        ("generated", Validator::Generated),
+    ];
+
     pub(crate) fn parse(name: &str) -> Option<Validator> {
-        Some(match name {
-            "luhn" => Validator::Luhn,
-            "card" => Validator::Card,
-            "aba" => Validator::Aba,
-            "iban" => Validator::Iban,
-            "nanp" => Validator::Nanp,
-            "ssn" => Validator::Ssn,
-            "ein" => Validator::Ein,
-            "basic_auth" => Validator::BasicAuth,
-            _ => return None,
-        })
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
+
+    /// The names a pack may use, for error messages.
+    pub(crate) fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|(n, _)| *n).collect()
     }
 }
 
@@ -133,6 +143,7 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
     match validator {
         None => true,
         Some(Validator::BasicAuth) => validate::basic_auth(text),
+        Some(Validator::Generated) => super::secrets::generated(text),
         Some(v) => digits_pass(v, text),
     }
 }
@@ -171,8 +182,8 @@ fn digits_pass(v: Validator, text: &[u8]) -> bool {
         }
         Validator::Ssn => validate::ssn(digits),
         Validator::Ein => validate::ein(digits),
-        // Not a check on digits: `passes` asks `basic_auth` itself.
-        Validator::BasicAuth => false,
+        // Not checks on digits: `passes` asks these itself.
+        Validator::BasicAuth | Validator::Generated => false,
     }
 }
 

@@ -36,6 +36,7 @@ struct Groups {
 }
 
 /// Handles the digit run starting at `p`; returns the position scanning resumes from.
+#[inline(always)]
 pub(crate) fn at_digit(d: &Detectors, sink: &mut Candidates<'_>, p: usize) -> usize {
     let input = sink.input;
     if p > 0 {

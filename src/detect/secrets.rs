@@ -227,11 +227,14 @@ impl Anywhere {
         if prefixes.is_empty() && triggers.is_empty() {
             return None;
         }
-        let patterns = prefixes
-            .iter()
-            .map(|(p, _)| &p[..])
-            .chain(triggers.iter().map(|(t, _)| t.as_bytes()));
-        let patterns: Vec<&[u8]> = patterns.collect();
+        let mut patterns: Vec<&[u8]> = prefixes.iter().map(|(p, _)| &p[..]).collect();
+        // A trigger that several rules share (`auth`) is searched for once: the index below
+        // finds its rules by its text, and Teddy has room for 64 patterns.
+        for (t, _) in triggers {
+            if !patterns[prefixes.len()..].contains(&t.as_bytes()) {
+                patterns.push(t.as_bytes());
+            }
+        }
         let search = match aho_corasick::packed::Config::new()
             .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
             .only_teddy_fat(Some(true))
@@ -1372,6 +1375,12 @@ fn looks_generated(value: &[u8], strength: Strength) -> bool {
         && (upper && lower || !value.contains(&b'/'))
         // Dots in a long token (`t1.UUg5….ZRuB…`), not in a dotted name (`orders.created.v1`).
         && (value.len() >= 32 || value.iter().filter(|&&b| b == b'.').count() < 2)
+}
+
+/// Whether `value` looks generated as a value under a bare weak name must ([`looks_generated`]):
+/// the `generated` validator of pack rules.
+pub(crate) fn generated(value: &[u8]) -> bool {
+    looks_generated(value, Strength::Bare)
 }
 
 /// The most bytes a value under a weak name ([`Strength::Vendor`], [`Strength::Bare`]) may have.

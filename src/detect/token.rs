@@ -324,6 +324,9 @@ pub struct TokenShape {
     /// The prefix is a field name or a URL (`AccountKey=`, `api.telegram.org/bot`), not part of the
     /// secret: only the body is replaced.
     pub keep_prefix: bool,
+    /// The prefix is a name that also holds ordinary values (`?session=new`): the body counts
+    /// only when it looks generated (16 bytes or more, letters and digits).
+    pub generated: bool,
 }
 
 impl TokenShape {
@@ -366,6 +369,7 @@ pub(crate) fn at_prefix(
     // The checksum last: it is the costly test (two SHA-256 for Base58Check).
     if (shape.min_len..=shape.max_len).contains(&len)
         && ends
+        && (!shape.generated || super::secrets::generated(&input[body..end]))
         && shape
             .checksum
             .is_none_or(|c| c.verify(&input[start..body], &input[body..end]))
