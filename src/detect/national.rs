@@ -1131,9 +1131,10 @@ pub(crate) struct NationalIds {
 /// no layout at all for their length and next byte, and that is two loads to find out.
 #[derive(Clone, Debug, Default)]
 struct LayoutIndex {
-    /// Where each (length, next byte) slot's layouts start in `tries`; slot 256 of a length is
-    /// "the input ends after the run".
-    offsets: Vec<u32>,
+    /// Where each (length, next byte) slot's layouts are in `tries` (start, end); slot 256 of a
+    /// length is "the input ends after the run". Slots whose next bytes take the same buckets
+    /// (every byte a bare layout may end before) share one range, built once.
+    ranges: Vec<(u32, u32)>,
     tries: Vec<Try>,
     /// What each slot's layouts ask of the bytes after the run, summed up (`Slot`).
     slots: Vec<Slot>,
@@ -1300,60 +1301,84 @@ impl LayoutIndex {
     /// From buckets per run length.
     fn new(by_len: &[Vec<Bucket>], entries: &[Entry]) -> LayoutIndex {
         let mut index = LayoutIndex {
-            offsets: Vec::with_capacity(by_len.len() * Self::SLOTS + 1),
+            ranges: Vec::with_capacity(by_len.len() * Self::SLOTS),
             tries: Vec::new(),
             slots: Vec::with_capacity(by_len.len() * Self::SLOTS),
             afters: Vec::with_capacity(by_len.len() * Self::SLOTS),
         };
         for buckets in by_len {
+            // The slots built for this length, by the buckets their next byte takes.
+            let mut built: Vec<(Vec<usize>, (u32, u32), Slot)> = Vec::new();
             for next in (0..=255u8).map(Some).chain([None]) {
-                index.offsets.push(index.tries.len() as u32);
-                let mut slot = Slot {
-                    after: 0,
-                    second: 0,
-                    third: 0,
-                    keyword_only: Gates::MAX,
-                };
-                for (n, after, list) in buckets {
-                    if n.accepts(next) {
-                        slot.after |= After::wanted(*after);
-                        for e in list.iter().map(|&i| &entries[i]) {
-                            slot.second |= match e.second {
-                                1..=31 => 1 << e.second,
-                                _ => u32::MAX,
-                            };
-                            slot.third |= match e.second {
-                                1..=31 => e.third,
-                                _ => Third::ANY,
-                            };
-                            slot.keyword_only = match e.bare && !e.alone {
-                                true => slot.keyword_only,
-                                false => 0,
-                            };
-                        }
-                        // In bucket order, each bucket's layouts in the order the rules gave
-                        // them: the first layout that matches is the one recorded.
-                        index.tries.extend(
-                            list.iter()
-                                .filter_map(|&i| Try::new(i, &entries[i], *after)),
-                        );
+                let taken: Vec<usize> = (0..buckets.len())
+                    .filter(|&b| buckets[b].0.accepts(next))
+                    .collect();
+                let (range, slot) = match built.iter().find(|(t, _, _)| *t == taken) {
+                    Some(&(_, range, slot)) => (range, slot),
+                    None => {
+                        let start = index.tries.len() as u32;
+                        let slot = Self::build_slot(buckets, &taken, entries, &mut index.tries);
+                        let range = (start, index.tries.len() as u32);
+                        built.push((taken, range, slot));
+                        (range, slot)
                     }
-                }
-                if slot.after == 0 {
-                    slot = Slot::default();
-                } else if slot.keyword_only != 0 {
-                    slot.keyword_only = buckets
-                        .iter()
-                        .filter(|(n, _, _)| n.accepts(next))
-                        .flat_map(|(_, _, list)| list.iter())
-                        .fold(0, |g, &i| g | entries[i].gate);
-                }
+                };
+                index.ranges.push(range);
                 index.afters.push(slot.after);
                 index.slots.push(slot);
             }
         }
-        index.offsets.push(index.tries.len() as u32);
         index
+    }
+
+    /// The summary of a slot whose next byte takes the buckets `taken`, and its layouts, appended
+    /// to `tries`.
+    fn build_slot(
+        buckets: &[Bucket],
+        taken: &[usize],
+        entries: &[Entry],
+        tries: &mut Vec<Try>,
+    ) -> Slot {
+        let mut slot = Slot {
+            after: 0,
+            second: 0,
+            third: 0,
+            keyword_only: Gates::MAX,
+        };
+        for (_, after, list) in taken.iter().map(|&b| &buckets[b]) {
+            slot.after |= After::wanted(*after);
+            for e in list.iter().map(|&i| &entries[i]) {
+                slot.second |= match e.second {
+                    1..=31 => 1 << e.second,
+                    _ => u32::MAX,
+                };
+                slot.third |= match e.second {
+                    1..=31 => e.third,
+                    _ => Third::ANY,
+                };
+                slot.keyword_only = match e.bare && !e.alone {
+                    true => slot.keyword_only,
+                    false => 0,
+                };
+            }
+            // In bucket order, each bucket's layouts in the order the rules gave them: the first
+            // layout that matches is the one recorded.
+            tries.extend(
+                list.iter()
+                    .filter_map(|&i| Try::new(i, &entries[i], *after)),
+            );
+        }
+        if slot.after == 0 {
+            Slot::default()
+        } else {
+            if slot.keyword_only != 0 {
+                slot.keyword_only = taken
+                    .iter()
+                    .flat_map(|&b| buckets[b].2.iter())
+                    .fold(0, |g, &i| g | entries[i].gate);
+            }
+            slot
+        }
     }
 
     /// The slot of a run of `len` digits followed by `next`, when some layout takes that length
@@ -1368,9 +1393,9 @@ impl LayoutIndex {
     }
 
     fn tries(&self, slot: usize) -> &[Try] {
-        match (self.offsets.get(slot), self.offsets.get(slot + 1)) {
-            (Some(&from), Some(&to)) => self.tries.get(from as usize..to as usize).unwrap_or(&[]),
-            _ => &[],
+        match self.ranges.get(slot) {
+            Some(&(from, to)) => self.tries.get(from as usize..to as usize).unwrap_or(&[]),
+            None => &[],
         }
     }
 }
