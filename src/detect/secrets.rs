@@ -1440,9 +1440,10 @@ fn prose_byte(b: u8) -> bool {
 
 /// In a list of name/value records — Kubernetes and ECS environments (`{"name":"DB_PASSWORD",
 /// "value":"…"}`), HAR headers, CloudFormation's `ParameterKey`/`ParameterValue` as CloudTrail logs
-/// them — a key name written as the string of a `name` (or `key`, `ParameterKey`) member, whose
-/// record's next member is `value` (or `ParameterValue`): where that value starts, after its colon.
-/// `None` for anything else. `ks..ke` is the key name; the string may hold more of the name
+/// them, and their XML form, .NET's `<add key="DbPassword" value="…"/>` and Ant's and Spring's
+/// `<property name="password" value="…"/>` — a key name written as the string of a `name` (or
+/// `key`, `ParameterKey`) member or attribute, whose record's next member is `value` (or
+/// `ParameterValue`): where that value starts, after its colon or `=`. `None` for anything else. `ks..ke` is the key name; the string may hold more of the name
 /// before it (`DB_` of `DB_PASSWORD`). Out of line: it is reached only for a quoted key name.
 #[inline(never)]
 fn record_value(input: &[u8], ks: usize, ke: usize) -> Option<usize> {
@@ -1460,6 +1461,9 @@ fn record_value(input: &[u8], ks: usize, ke: usize) -> Option<usize> {
         is_ident_byte(b) || b == b'.' || b == b' '
     });
     let before = input[..open].strip_suffix(b"\"")?;
+    if let Some(attribute) = before.strip_suffix(b"=") {
+        return attribute_value(input, attribute, ke);
+    }
     // `"name"` and a colon before it, blanks on either side of the colon.
     let before = &before[..run_start(before, before.len(), before.len(), blank)];
     let before = before.strip_suffix(b":")?;
@@ -1486,6 +1490,24 @@ fn record_value(input: &[u8], ks: usize, ke: usize) -> Option<usize> {
     }
     i = skip(name_end + 1);
     (input.get(i) == Some(&b':')).then_some(i + 1)
+}
+
+/// [`record_value`] in XML: the key name is the value of a `name` or `key` attribute (`before` ends
+/// with its name), and the element's next attribute is `value`: where its quoted value starts.
+fn attribute_value(input: &[u8], before: &[u8], ke: usize) -> Option<usize> {
+    let named = [b"name".as_slice(), b"key"].iter().any(|name| {
+        before.len() > name.len()
+            && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
+            && before[before.len() - name.len() - 1].is_ascii_whitespace()
+    });
+    let blanks = run_end(input, ke + 1, 16, |b| b == b' ' || b == b'\t') - (ke + 1);
+    let at = ke + 1 + blanks;
+    let value = input.get(at..at + 6)?;
+    (named
+        && blanks > 0
+        && value.eq_ignore_ascii_case(b"value=")
+        && input.get(at + 6) == Some(&b'"'))
+    .then_some(at + 6)
 }
 
 fn is_ident_byte(b: u8) -> bool {
