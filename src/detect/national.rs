@@ -1307,19 +1307,24 @@ impl LayoutIndex {
             afters: Vec::with_capacity(by_len.len() * Self::SLOTS),
         };
         for buckets in by_len {
-            // The slots built for this length, by the buckets their next byte takes.
-            let mut built: Vec<(Vec<usize>, (u32, u32), Slot)> = Vec::new();
+            // The slots built for this length, by the buckets their next byte takes (one bit a
+            // bucket; a length with more than 64 buckets builds each slot).
+            let mut built: Vec<(u64, (u32, u32), Slot)> = Vec::new();
             for next in (0..=255u8).map(Some).chain([None]) {
-                let taken: Vec<usize> = (0..buckets.len())
-                    .filter(|&b| buckets[b].0.accepts(next))
-                    .collect();
-                let (range, slot) = match built.iter().find(|(t, _, _)| *t == taken) {
+                let takes = |b: usize| buckets[b].0.accepts(next);
+                let key = (buckets.len() <= 64)
+                    .then(|| (0..buckets.len()).fold(0u64, |k, b| k | u64::from(takes(b)) << b));
+                let found = key.and_then(|k| built.iter().find(|(t, _, _)| *t == k));
+                let (range, slot) = match found {
                     Some(&(_, range, slot)) => (range, slot),
                     None => {
+                        let taken: Vec<usize> = (0..buckets.len()).filter(|&b| takes(b)).collect();
                         let start = index.tries.len() as u32;
                         let slot = Self::build_slot(buckets, &taken, entries, &mut index.tries);
                         let range = (start, index.tries.len() as u32);
-                        built.push((taken, range, slot));
+                        if let Some(k) = key {
+                            built.push((k, range, slot));
+                        }
                         (range, slot)
                     }
                 };
