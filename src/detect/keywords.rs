@@ -153,8 +153,11 @@ impl KeywordIndex {
         // no keyword would match, which only makes gated detectors stricter.
         let automaton = (!narrow.is_empty())
             .then(|| {
+                // Stepped by hand over short windows: a prefilter would never run, and building
+                // one for every keyword was part of start-up.
                 DFA::builder()
                     .ascii_case_insensitive(true)
+                    .prefilter(false)
                     .byte_classes(true)
                     .start_kind(aho_corasick::StartKind::Unanchored)
                     .match_kind(MatchKind::Standard)
@@ -166,6 +169,7 @@ impl KeywordIndex {
             .then(|| {
                 NFA::builder()
                     .ascii_case_insensitive(true)
+                    .prefilter(false)
                     .match_kind(MatchKind::Standard)
                     .build(texts(&wide))
                     .ok()
