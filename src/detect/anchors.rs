@@ -102,6 +102,7 @@ fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
 /// | 7 | 4, 5, 7 | 0 E | `@ N P ^ p ~` |
 ///
 /// A byte from 0x80 has a high nibble whose entry is 0: no class.
+#[cfg(target_arch = "x86_64")]
 const LOW_NIBBLE: [u8; 16] = {
     let mut t = [0u8; 16];
     let mut lo = 0;
@@ -138,6 +139,7 @@ const LOW_NIBBLE: [u8; 16] = {
 };
 
 /// See [`LOW_NIBBLE`].
+#[cfg(target_arch = "x86_64")]
 const HIGH_NIBBLE: [u8; 16] = {
     let mut t = [0u8; 16];
     t[2] = 16 | 32;
@@ -150,6 +152,7 @@ const HIGH_NIBBLE: [u8; 16] = {
 };
 
 /// Word bytes among the nibble classes (bits 0-4; `]` apart).
+#[cfg(target_arch = "x86_64")]
 const WORD_CLASSES: u8 = 0x1F;
 
 /// The same masks with AVX2: two table lookups (one per nibble) classify 32 bytes at once, where
