@@ -335,8 +335,7 @@ impl IdFormat {
                 ("dddd-dddd-dddd", KEYWORD),
                 ("dddddddddddd", KEYWORD),
             ],
-            // YY.MM.DD-SSS.CC, mod 97 (with a 2 in front from 2000): the print form stands
-            // alone.
+            // Nine digits and ASIC's weighted check, after a keyword in either form.
             IdFormat::AuAcn => &[("ddd ddd ddd", KEYWORD), ("ddddddddd", KEYWORD)],
             // Written whole, or grouped as the card prints it (1-2345-67890-12-1): grouped, the
             // layout and its check stand alone.
@@ -345,8 +344,13 @@ impl IdFormat {
                 ("d dddd ddddd dd d", KEYWORD),
                 ("ddddddddddddd", KEYWORD),
             ],
+            // A registrant type and the registrant's initial (or 9 for a business), six digits
+            // and a check digit.
             IdFormat::UsDea => &[("AAddddddd", KEYWORD), ("Adddddddd", KEYWORD)],
+            // No check digit: the keyword (and a placeholder's repeated digit) decide.
             IdFormat::InVoter => &[("AAAddddddd", KEYWORD)],
+            // A state's code (checked), a district, a series of one to three letters, four digits,
+            // written glued, spaced or dashed.
             IdFormat::InVehicle => &[
                 ("AAddAAdddd", KEYWORD),
                 ("AAddAdddd", KEYWORD),
@@ -362,6 +366,8 @@ impl IdFormat {
                 ("AAdddddAA", KEYWORD),
                 ("dddddddAA", KEYWORD),
             ],
+            // YY.MM.DD-SSS.CC, mod 97 (with a 2 in front from 2000): the print form stands
+            // alone.
             IdFormat::BeNn => &[
                 ("dd.dd.dd-ddd.dd", ALONE),
                 ("dd.dd.dd-ddd dd", ALONE),
@@ -1196,7 +1202,7 @@ impl Try {
             .take_while(|&&b| b == b'd')
             .count();
         let mid = (e.lead + run + 2..e.pattern.len())
-            .find(|&i| !matches!(e.pattern[i], b'd' | b'A' | b'a' | b'x' | b'K' | b'k'))
+            .find(|&i| !is_class(e.pattern[i]))
             .unwrap_or(e.pattern.len().checked_sub(1)?);
         Some(Try {
             entry: u16::try_from(entry).ok()?,
@@ -1713,6 +1719,12 @@ fn fits(want: u8, b: u8) -> bool {
     }
 }
 
+/// Whether a layout character is a class (`d`, `A`, `a`, `x`, `K`, `k`) rather than a byte the
+/// layout names itself.
+fn is_class(ch: u8) -> bool {
+    FIT_CLASS[usize::from(ch)] != 0
+}
+
 /// The bit each layout class character stands for (0: the character is literal).
 static FIT_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -1755,7 +1767,7 @@ fn match_layout(input: &[u8], start: usize, pattern: &[u8]) -> Option<(usize, [u
         if !fits(p, b) {
             return None;
         }
-        if matches!(p, b'd' | b'A' | b'a' | b'x' | b'K' | b'k') {
+        if is_class(p) {
             if n == chars.len() {
                 return None;
             }
@@ -2035,7 +2047,8 @@ mod tests {
             (IdFormat::MxCurp, "XEXX850203HDFXXX05", "XEXX850203HDFXXX06"),
             (IdFormat::UsItin, "912-70-1234", "912-49-1234"),
             (IdFormat::UkNino, "AB123456C", "QD123456C"),
-            // ASIC's own examples; the TNIN of a public OCR sample; DEA's published check.
+            // ASIC's example (000 000 019); the others computed with the issuers' published
+            // checks (ASIC's weights, the TNIN's mod 11, DEA's odd-plus-twice-even digit).
             (IdFormat::AuAcn, "000 000 019", "000 000 018"),
             (IdFormat::AuAcn, "005499981", "005499982"),
             (IdFormat::ThTnin, "3102001968756", "3102001968757"),

@@ -230,11 +230,13 @@ impl Anywhere {
         let mut patterns: Vec<&[u8]> = prefixes.iter().map(|(p, _)| &p[..]).collect();
         // A trigger that several rules share (`auth`) is searched for once: the index below
         // finds its rules by its text, and Teddy has room for 64 patterns.
-        for (t, _) in triggers {
-            if !patterns[prefixes.len()..].contains(&t.as_bytes()) {
-                patterns.push(t.as_bytes());
-            }
-        }
+        let mut seen = std::collections::HashSet::new();
+        patterns.extend(
+            triggers
+                .iter()
+                .map(|(t, _)| t.as_bytes())
+                .filter(|t| seen.insert(*t)),
+        );
         let search = match aho_corasick::packed::Config::new()
             .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
             .only_teddy_fat(Some(true))
