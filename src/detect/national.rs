@@ -2141,7 +2141,6 @@ mod tests {
             b'k' => b.is_ascii_digit() || b == b'K' || b == b'k',
             _ => b == want,
         };
-        let mut checked = 0;
         for want in 0..=255u8 {
             for b in 0..=255u8 {
                 assert_eq!(
@@ -2149,10 +2148,8 @@ mod tests {
                     reference(want, b),
                     "want {want:#04x}, byte {b:#04x}"
                 );
-                checked += 1;
             }
         }
-        assert_eq!(checked, 65_536);
     }
 
     #[test]
