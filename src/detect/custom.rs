@@ -30,6 +30,8 @@ pub enum Validator {
     /// Generated rather than chosen: 16 bytes or more of token bytes with letters and digits, as
     /// a value under a weak key name must be (`auth=q8Zr2LmX…`, not `auth=ok`).
     Generated,
+    /// A vehicle identification number (ISO 3779), checked on the text.
+    Vin,
 }
 
 impl Validator {
@@ -43,6 +45,7 @@ impl Validator {
         ("ein", Validator::Ein),
         ("basic_auth", Validator::BasicAuth),
         ("generated", Validator::Generated),
+        ("vin", Validator::Vin),
     ];
 
     pub(crate) fn parse(name: &str) -> Option<Validator> {
@@ -144,6 +147,7 @@ fn passes(validator: Option<Validator>, text: &[u8]) -> bool {
         None => true,
         Some(Validator::BasicAuth) => validate::basic_auth(text),
         Some(Validator::Generated) => super::secrets::generated(text),
+        Some(Validator::Vin) => validate::vin(text),
         Some(v) => digits_pass(v, text),
     }
 }
@@ -183,7 +187,7 @@ fn digits_pass(v: Validator, text: &[u8]) -> bool {
         Validator::Ssn => validate::ssn(digits),
         Validator::Ein => validate::ein(digits),
         // Not checks on digits: `passes` asks these itself.
-        Validator::BasicAuth | Validator::Generated => false,
+        Validator::BasicAuth | Validator::Generated | Validator::Vin => false,
     }
 }
 

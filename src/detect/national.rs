@@ -75,6 +75,13 @@ pub enum IdFormat {
     ItDriverLicense,
     /// Italian identity cards (paper `AA1234567`, electronic `CA12345AA` and `1234567AA`).
     ItIdentityCard,
+    /// Italian VAT numbers (partita IVA: eleven digits, an office code and a Luhn digit).
+    ItVat,
+    /// UK driving licence numbers (DVLA: surname, the birth date coded, initials, two check
+    /// characters).
+    UkDrivingLicence,
+    /// UK Unique Taxpayer References (HMRC: ten digits, the first a weighted check).
+    UkUtr,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -147,6 +154,9 @@ impl IdFormat {
         ("in_vehicle", IdFormat::InVehicle),
         ("it_driver_license", IdFormat::ItDriverLicense),
         ("it_identity_card", IdFormat::ItIdentityCard),
+        ("it_vat", IdFormat::ItVat),
+        ("uk_driving_licence", IdFormat::UkDrivingLicence),
+        ("uk_utr", IdFormat::UkUtr),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -366,6 +376,22 @@ impl IdFormat {
                 ("AAdddddAA", KEYWORD),
                 ("dddddddAA", KEYWORD),
             ],
+            // Eleven digits, alone or after the `IT` of the EU VAT number.
+            // (`AA`: a layout's own letters would file it with the runs that start a word; the
+            // check asks for `IT`.)
+            IdFormat::ItVat => &[("ddddddddddd", KEYWORD), ("AAddddddddddd", KEYWORD)],
+            // Five characters of the surname (padded with 9: `LEE99`), the birth decade, month
+            // (plus 50 for a woman), day and year, two initials (9 for none), a digit and two
+            // check characters. The full surname form is distinctive once its date holds; a
+            // padded one starts a digit run earlier and stands for less, so it needs a keyword.
+            IdFormat::UkDrivingLicence => &[
+                ("AAAAAddddddxxdAA", ALONE),
+                ("AAAAdddddddxxdAA", KEYWORD),
+                ("AAAddddddddxxdAA", KEYWORD),
+                ("AAdddddddddxxdAA", KEYWORD),
+            ],
+            // Ten digits, written whole or as HMRC's letters group them (`12345 67890`).
+            IdFormat::UkUtr => &[("dddddddddd", KEYWORD), ("ddddd ddddd", KEYWORD)],
             // YY.MM.DD-SSS.CC, mod 97 (with a 2 in front from 2000): the print form stands
             // alone.
             IdFormat::BeNn => &[
@@ -641,6 +667,26 @@ impl IdFormat {
                 dni_letter(lead * 10_000_000 + number(&c[1..8])) == c[8]
             }
             IdFormat::ItCodiceFiscale => codice_fiscale(c),
+            IdFormat::ItVat => {
+                // The digits after `IT`; an office code of 001-100 or one of the four special
+                // ones (python-stdnum's `it.iva`), a company number that is not all zeros.
+                let (country, c) = c.split_at(c.len() - 11);
+                if !matches!(country, b"" | b"IT") {
+                    return false;
+                }
+                let office = number(&c[7..10]);
+                c[..7].iter().any(|&b| b != b'0')
+                    && ((1..=100).contains(&office) || matches!(office, 120 | 121 | 888 | 999))
+                    && super::validate::luhn(c)
+            }
+            IdFormat::UkDrivingLicence => uk_driving_licence(c),
+            IdFormat::UkUtr => {
+                // HMRC's check: the first digit from the weighted sum of the other nine
+                // (the OECD's UK TIN sheet; python-stdnum's `gb.utr`).
+                const W: [u32; 9] = [6, 7, 8, 9, 10, 5, 4, 3, 2];
+                let sum: u32 = (0..9).map(|i| d(i + 1) * W[i]).sum();
+                b"21987654321"[(sum % 11) as usize] == c[0] && c.iter().any(|&b| b != c[0])
+            }
             IdFormat::PlPesel => {
                 const W: [u32; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
                 let sum: u32 = (0..10).map(|i| d(i) * W[i]).sum();
@@ -916,6 +962,28 @@ fn month_name(word: &[u8]) -> bool {
 /// Act's list, with the codes since renamed: OR and OD, UA and UK, DD and DN).
 const IN_STATES: &[u8] =
     b"ANAPARASBRCHCGDDDLDNGAGJHRHPJKJHKAKLLALDMPMHMNMLMZNLODORPYPBRJSKTNTSTRUPUKUAWB";
+
+/// A DVLA driving licence number (as captured: all sixteen characters): the surname's letters
+/// padded with 9s, a birth month of 01-12 (51-62 for a woman) and a day of 01-31, initials that are
+/// letters or 9s (a second only after a first).
+fn uk_driving_licence(c: &[u8]) -> bool {
+    let (surname, rest) = c.split_at(5);
+    let letters = surname
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase())
+        .count();
+    if letters < 2 || !surname[letters..].iter().all(|&b| b == b'9') {
+        return false;
+    }
+    let month = number(&rest[1..3]);
+    let day = number(&rest[3..5]);
+    let initial = |b: u8| b.is_ascii_uppercase() || b == b'9';
+    ((1..=12).contains(&month) || (51..=62).contains(&month))
+        && (1..=31).contains(&day)
+        && initial(rest[6])
+        && initial(rest[7])
+        && !(rest[6] == b'9' && rest[7] != b'9')
+}
 
 /// The decimal value of a run of ASCII digits (at most nine, so it fits).
 fn number(digits: &[u8]) -> u32 {
@@ -2058,6 +2126,20 @@ mod tests {
             (IdFormat::InVehicle, "KA53ME3456", "QQ53ME3456"),
             (IdFormat::ItDriverLicense, "U1H00B000C", "U1A00B000C"),
             (IdFormat::ItIdentityCard, "CA12345AA", "XY12345AA"),
+            // python-stdnum's `it.iva` example; DVLA's specimen licence; HMRC's check computed.
+            (IdFormat::ItVat, "00743110157", "00743110158"),
+            (IdFormat::ItVat, "IT00743110157", "IT00743110156"),
+            (
+                IdFormat::UkDrivingLicence,
+                "MORGA753116SM9IJ",
+                "MORGA713116SM9IJ",
+            ),
+            (
+                IdFormat::UkDrivingLicence,
+                "LEE99657059J99AB",
+                "LEE99657359J99AB",
+            ),
+            (IdFormat::UkUtr, "1955839661", "1955839662"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),

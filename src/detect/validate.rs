@@ -51,6 +51,19 @@ pub fn basic_auth(text: &[u8]) -> bool {
     colon.is_some_and(|c| c > 0 && c + 1 < len)
 }
 
+/// Whether `text` is a vehicle identification number (ISO 3779): seventeen characters without
+/// `I`, `O` and `Q`, a letter among them, and a serial whose last four characters are digits. The
+/// check digit in position nine is North America's and China's only (European VINs have none),
+/// so it is not asked for.
+pub fn vin(text: &[u8]) -> bool {
+    let vin_char =
+        |b: u8| b.is_ascii_digit() || b.is_ascii_uppercase() && !matches!(b, b'I' | b'O' | b'Q');
+    text.len() == 17
+        && text.iter().all(|&b| vin_char(b))
+        && text.iter().any(u8::is_ascii_uppercase)
+        && text[13..].iter().all(u8::is_ascii_digit)
+}
+
 /// Luhn (mod 10) checksum, as used by every payment card brand.
 pub fn luhn(digits: &[u8]) -> bool {
     let mut sum = 0u32;
@@ -308,6 +321,25 @@ pub fn ipv4_parts(parts: &[&[u8]]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vehicle_identification_numbers() {
+        // Wikipedia's North American example and a European one without a check digit.
+        assert!(vin(b"1M8GDM9AXKP042788"));
+        assert!(vin(b"WVWZZZ1JZXW000001"));
+        // I, O and Q are never used; the serial ends in four digits; digits alone are no VIN;
+        // seventeen characters exactly.
+        for no in [
+            &b"1M8GDM9AXKP04278O"[..],
+            b"1M8GDM9AXKPQ42788",
+            b"1M8GDM9AXKP0427AB",
+            b"12345678901234567",
+            b"1M8GDM9AXKP04278",
+            b"1m8gdm9axkp042788",
+        ] {
+            assert!(!vin(no), "{}", String::from_utf8_lossy(no));
+        }
+    }
 
     #[test]
     fn basic_auth_is_base64_of_user_colon_password() {
