@@ -1054,3 +1054,51 @@ fn password_hashes_in_shadow_files_htpasswd_and_debug_lines() {
         "root:*:19000:0:99999:7:::",
     ]);
 }
+
+/// Formats added on 2026-12-06, each whole: the identifiers' check digits and layouts, a
+/// bearer token with a `:` inside (Asana's `2/<user>/<token>:<secret>`, whose secret followed the
+/// colon out), a card code after its name and a space.
+#[test]
+fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
+    check(&[
+        (
+            "claim opened VIN: 1M8GDM9AXKP042788 policy active",
+            "claim opened VIN: [VIN] policy active",
+        ),
+        (
+            "Vehicle Identification Number (VIN): WVWZZZ1JZXW000001",
+            "Vehicle Identification Number (VIN): [VIN]",
+        ),
+        (
+            "kyc ok, driving licence MORGA753116SM9IJ 35",
+            "kyc ok, driving licence [UK_DRIVING_LICENCE] 35",
+        ),
+        ("P.IVA: IT07643520567", "P.IVA: [IT_VAT]"),
+        (
+            "HMRC return for UTR 1955839661",
+            "HMRC return for UTR [UK_UTR]",
+        ),
+        (
+            "asana call Authorization: Bearer 2/1204567890123456/1209876543210987:4f2a9c8e7b6d5a4f3e2d1c0b9a8f7e6d",
+            "asana call Authorization: Bearer [AUTH_HEADER]",
+        ),
+        (
+            "Authorization: Bearer abcdefgh12345: rejected",
+            "Authorization: Bearer [AUTH_HEADER]: rejected",
+        ),
+        (
+            "charge failed card 4111 1111 1111 1111 exp 12/28 cvv 123",
+            "charge failed card [CARD] exp 12/28 cvv [CVV]",
+        ),
+        ("CVV2: 4567 mismatch", "CVV2: [CVV] mismatch"),
+    ]);
+    untouched(&[
+        "VIN 12345678901234567 placeholder",
+        "vin=1M8GDM9AXKP04278O rejected",
+        "sku MORGA713116SM9IJ restocked",
+        "partita iva 07643520568",
+        "utr 1955839662 rejected",
+        "POST /v1/cvv 200 12ms",
+        "cvv 3 retries left",
+    ]);
+}

@@ -913,11 +913,20 @@ fn auth_value(sink: &mut Candidates<'_>, from: usize, rule: RuleId, basic: bool)
         })
     } else {
         // RFC 6750's b64token, and `%`: Twitter's app-only bearer tokens are percent-encoded
-        // (`AAAA…%2BuSeid%2B…%3D…`).
-        run_end(input, from, 8192, |b| {
+        // (`AAAA…%2BuSeid%2B…%3D…`); and `:` inside the token, which Asana's personal access
+        // tokens hold before their secret (`2/<user>/<token>:<32 hex>`), not at its end
+        // (`Bearer abc123def456: rejected`).
+        let end = run_end(input, from, 8192, |b| {
             b.is_ascii_alphanumeric()
-                || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%')
-        })
+                || matches!(
+                    b,
+                    b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%' | b':'
+                )
+        });
+        from + input[from..end]
+            .iter()
+            .rposition(|&b| b != b':')
+            .map_or(0, |i| i + 1)
     };
     let len = end - from;
     // A field after the scheme's name is no credential (`token_type=Bearer expires_in=3600`): an
@@ -1265,6 +1274,34 @@ fn copula_end(input: &[u8], i: usize) -> Option<usize> {
 /// with a letter and a digit. The word runs to white space or a double quote ([`prose_byte`]), and
 /// is what is redacted: in `"msg":"token expired","user_id":42` it is `expired`, not the rest of the
 /// JSON line up to the next space; `password Ab1&Tr0ub4dor` is redacted whole.
+/// After a card code's name `input[ks..ke]` (`cvv`, `cvc`, `cvv2`, `cvc2`, any case) and a space,
+/// optionally `is`, the code: three or four digits followed by nothing that continues a number, a
+/// word, a path or a version (`cvv 3 retries`, `/cvv 200`, `cvc 1.2.3` are not codes).
+fn card_code_after(input: &[u8], ks: usize, ke: usize) -> Option<std::ops::Range<usize>> {
+    let name = &input[ks..ke];
+    let card_code = [&b"cvv"[..], b"cvc", b"cvv2", b"cvc2"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n));
+    if !card_code || ks > 0 && matches!(input[ks - 1], b'/' | b'.' | b'-') {
+        return None;
+    }
+    let mut start = run_end(input, ke, 8, |b| b == b' ' || b == b'\t');
+    if input
+        .get(start..start + 3)
+        .is_some_and(|w| w[..2].eq_ignore_ascii_case(b"is") && w[2] == b' ')
+    {
+        start = run_end(input, start + 3, 8, |b| b == b' ' || b == b'\t');
+    }
+    let end = run_end(input, start, 5, |b| b.is_ascii_digit());
+    let next = input.get(end).copied();
+    let continues = next.is_some_and(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(b, b'_' | b'/' | b':' | b'-')
+            || b == b'.' && input.get(end + 1).is_some_and(u8::is_ascii_digit)
+    });
+    ((3..=4).contains(&(end - start)) && !continues).then_some(start..end)
+}
+
 fn secret_word(input: &[u8], i: usize) -> bool {
     let word = &input[i..run_end(input, i, 256, prose_byte)];
     word.len() >= 8
@@ -1661,6 +1698,14 @@ fn key_value(
         // rejected`) when the next word looks like a secret, not like prose (`password reset`).
         j = ke + 1;
         prose = !(ks >= 2 && &input[ks - 2..ks] == b"--");
+    } else if !quoted_key
+        && at(ke) == b' '
+        && let Some(code) = card_code_after(input, ks, ke)
+    {
+        // A card's security code after its name and a space (`exp 12/28 cvv 123`): three or four
+        // digits that end there.
+        sink.push(code.start, code.end, rule);
+        return Ok(code);
     } else if !quoted_key
         && strength == Strength::Named
         && at(ke) == b' '
