@@ -12,6 +12,7 @@ pub(crate) mod at_sign;
 pub(crate) mod crypt;
 pub(crate) mod custom;
 pub(crate) mod iban;
+pub(crate) mod ipv6;
 pub(crate) mod keywords;
 pub(crate) mod national;
 pub(crate) mod numeric;
@@ -328,6 +329,9 @@ impl Detectors {
                 _ => numeric::at_digit(self, &mut sink, pos),
             };
             triggers.skip_to(resume);
+        }
+        if let Some(rule) = self.ids.ip {
+            ipv6::find(&mut sink, rule);
         }
         self.custom.find(&mut sink, &fired);
     }
