@@ -82,6 +82,10 @@ pub enum IdFormat {
     UkDrivingLicence,
     /// UK Unique Taxpayer References (HMRC: ten digits, the first a weighted check).
     UkUtr,
+    /// Mexican CLABE bank account numbers (18 digits: bank, branch, account, a weighted check).
+    MxClabe,
+    /// Argentine CBU and CVU bank account codes (22 digits in two blocks, each with its check).
+    ArCbu,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -157,6 +161,8 @@ impl IdFormat {
         ("it_vat", IdFormat::ItVat),
         ("uk_driving_licence", IdFormat::UkDrivingLicence),
         ("uk_utr", IdFormat::UkUtr),
+        ("mx_clabe", IdFormat::MxClabe),
+        ("ar_cbu", IdFormat::ArCbu),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -392,6 +398,19 @@ impl IdFormat {
             ],
             // Ten digits, written whole or as HMRC's letters group them (`12345 67890`).
             IdFormat::UkUtr => &[("dddddddddd", KEYWORD), ("ddddd ddddd", KEYWORD)],
+            // Banxico's CLABE: bank (3), branch plaza (3), account (11), check; written whole or
+            // in those groups.
+            IdFormat::MxClabe => &[
+                ("dddddddddddddddddd", KEYWORD),
+                ("ddd ddd ddddddddddd d", KEYWORD),
+            ],
+            // BCRA's CBU (and the CVU of payment providers, the same layout): a first block of
+            // bank, branch and check (8), a second of account and check (14).
+            IdFormat::ArCbu => &[
+                ("dddddddddddddddddddddd", KEYWORD),
+                ("dddddddd dddddddddddddd", KEYWORD),
+                ("dddddddd-dddddddddddddd", KEYWORD),
+            ],
             // YY.MM.DD-SSS.CC, mod 97 (with a 2 in front from 2000): the print form stands
             // alone.
             IdFormat::BeNn => &[
@@ -680,6 +699,22 @@ impl IdFormat {
                     && super::validate::luhn(c)
             }
             IdFormat::UkDrivingLicence => uk_driving_licence(c),
+            IdFormat::MxClabe => {
+                // Weights 3, 7, 1 over the first seventeen digits, each product taken mod 10.
+                let sum: u32 = (0..17).map(|i| d(i) * [3, 7, 1][i % 3] % 10).sum();
+                (10 - sum % 10) % 10 == d(17) && c[..17].iter().any(|&b| b != b'0')
+            }
+            IdFormat::ArCbu => {
+                // Each block's last digit: 10 minus its weighted sum mod 10 (BCRA's weights
+                // 3, 1, 7, 9 repeating, from the digit before the check leftwards).
+                let check = |from: usize, len: usize| {
+                    let sum: u32 = (0..len)
+                        .map(|i| d(from + i) * [3, 1, 7, 9][(len - 1 - i) % 4])
+                        .sum();
+                    (10 - sum % 10) % 10 == d(from + len)
+                };
+                check(0, 7) && check(8, 13) && c[8..21].iter().any(|&b| b != b'0')
+            }
             IdFormat::UkUtr => {
                 // HMRC's check: the first digit from the weighted sum of the other nine
                 // (the OECD's UK TIN sheet; python-stdnum's `gb.utr`).
@@ -1479,7 +1514,8 @@ impl LayoutIndex {
     }
 }
 
-const MAX_RUN: usize = 20;
+/// The longest first digit group of any layout: an Argentine CBU written whole (22 digits).
+const MAX_RUN: usize = 22;
 
 /// Layouts (entry indices) that expect the same byte after the run and the same layout character
 /// one byte further (`None`: the layout ends before), as the index is built: a slot takes the
@@ -2140,6 +2176,27 @@ mod tests {
                 "LEE99657359J99AB",
             ),
             (IdFormat::UkUtr, "1955839661", "1955839662"),
+            // Banxico's and BCRA's published examples (as Wikipedia gives them).
+            (
+                IdFormat::MxClabe,
+                "032180000118359719",
+                "032180000118359718",
+            ),
+            (
+                IdFormat::MxClabe,
+                "002010077777777771",
+                "002010077777777772",
+            ),
+            (
+                IdFormat::ArCbu,
+                "2850590940090418135201",
+                "2850590940090418135202",
+            ),
+            (
+                IdFormat::ArCbu,
+                "0110599520000001235579",
+                "0110599520000001235578",
+            ),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),
