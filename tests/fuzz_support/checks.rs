@@ -24,22 +24,35 @@ use std::sync::OnceLock;
 
 use logscrub::{Findings, JsonMode, Options, Pack, Scrubber, Style};
 
-/// The built-in engine in JSON mode (the default) and in text mode.
+/// The built-in engine in JSON mode (the default), in text mode with every rule on (the rules off
+/// by default, `IP`, are checked there), and in forced JSON mode.
 fn scrubbers() -> &'static [Scrubber; 3] {
     static S: OnceLock<[Scrubber; 3]> = OnceLock::new();
     S.get_or_init(|| {
         let pack = Pack::builtin().expect("built-in pack loads");
-        let build = |json| {
+        let mut all = pack.clone();
+        let off: String = pack
+            .rules()
+            .iter()
+            .filter(|r| !r.enabled)
+            .map(|r| format!("[[rule]]\nid = \"{}\"\nenabled = true\n", r.id))
+            .collect();
+        assert!(
+            !off.is_empty(),
+            "the built-in pack has rules off by default"
+        );
+        all.merge_str(&off, "all.toml").expect("every rule on");
+        let build = |pack: &Pack, json| {
             let options = Options {
                 json,
                 ..Options::default()
             };
-            Scrubber::new(&pack, &options).expect("built-in pack compiles")
+            Scrubber::new(pack, &options).expect("built-in pack compiles")
         };
         [
-            build(JsonMode::Auto),
-            build(JsonMode::Off),
-            build(JsonMode::On),
+            build(&pack, JsonMode::Auto),
+            build(&all, JsonMode::Off),
+            build(&pack, JsonMode::On),
         ]
     })
 }
