@@ -220,7 +220,9 @@ impl IdFormat {
                 ("ddAAddddd", KEYWORD),
                 ("AddddddAd", KEYWORD),
             ],
-            IdFormat::UsMbi => &[("dAxd-Axd-AAdd", KEYWORD), ("dAxdAxdAAdd", KEYWORD)],
+            // CMS's dashed print form, with its letters in their places and none of S, L, O, I, B
+            // and Z, stands alone.
+            IdFormat::UsMbi => &[("dAxd-Axd-AAdd", ALONE), ("dAxdAxdAAdd", KEYWORD)],
             // Each state has its own: a letter and 6 to 12 digits (California's A1234567,
             // Florida's, Maryland's, Michigan's and Minnesota's letter and 12, Illinois' and
             // Florida's printed with dashes), or 7 to 9 digits (Alabama, Texas, New York); no
@@ -281,7 +283,9 @@ impl IdFormat {
                 // establishment number, the first group that is always digits.
                 ("xx.xxx.xxx/dddd-dd", ALONE),
             ],
-            IdFormat::EsDni => &[("ddddddddA", KEYWORD), ("dddddddd-A", KEYWORD)],
+            // The dashed form and its mod-23 letter stand alone; eight digits and a letter glued
+            // are also a compact date and a zone (`20231107Z`).
+            IdFormat::EsDni => &[("ddddddddA", KEYWORD), ("dddddddd-A", ALONE)],
             IdFormat::EsNie => &[
                 ("AdddddddA", ALONE),
                 ("A-ddddddd-A", ALONE),
@@ -293,13 +297,19 @@ impl IdFormat {
                 ("d dd dd xx ddd ddd dd", ALONE),
                 ("dddddxxdddddddd", KEYWORD),
             ],
-            IdFormat::DeSteuerId => &[("dd ddd ddd ddd", KEYWORD), ("ddddddddddd", KEYWORD)],
+            // Spaced as the BZSt prints it, the check and the rule that one digit repeats (a random
+            // number passes about one time in five hundred) stand alone; eleven digits whole are
+            // phone numbers and ids as often.
+            IdFormat::DeSteuerId => &[("dd ddd ddd ddd", ALONE), ("ddddddddddd", KEYWORD)],
             IdFormat::NlBsn => &[("ddddddddd", KEYWORD), ("dddd.dd.ddd", KEYWORD)],
             IdFormat::AuTfn => &[("ddd ddd ddd", KEYWORD), ("ddddddddd", KEYWORD)],
-            IdFormat::AuAbn => &[("dd ddd ddd ddd", KEYWORD), ("ddddddddddd", KEYWORD)],
+            // Spaced as the ABR prints it, the mod-89 check (one in 89) stands alone.
+            IdFormat::AuAbn => &[("dd ddd ddd ddd", ALONE), ("ddddddddddd", KEYWORD)],
+            // The card's grouping (4-5-1, and the person's number after a dash) with its check and
+            // first digit stands alone; ten or eleven digits whole need the keyword.
             IdFormat::AuMedicare => &[
-                ("dddd ddddd d", KEYWORD),
-                ("dddd ddddd d-d", KEYWORD),
+                ("dddd ddddd d", ALONE),
+                ("dddd ddddd d-d", ALONE),
                 ("dddddddddd", KEYWORD),
                 ("ddddddddddd", KEYWORD),
             ],
@@ -333,7 +343,9 @@ impl IdFormat {
             IdFormat::FiHetu => &[
                 ("dddddd-dddx", KEYWORD),
                 ("dddddd+dddx", KEYWORD),
-                ("ddddddAdddx", KEYWORD),
+                // The century letters of 2023 (A-F, U-Y) with the date and the mod-31 character
+                // stand alone: no other number is written so.
+                ("ddddddAdddx", ALONE),
             ],
             // DDMMYY III KK: two mod-11 check digits.
             IdFormat::NoFodselsnummer => &[("ddddddddddd", KEYWORD), ("dddddd ddddd", KEYWORD)],
@@ -388,13 +400,13 @@ impl IdFormat {
             IdFormat::ItVat => &[("ddddddddddd", KEYWORD), ("AAddddddddddd", KEYWORD)],
             // Five characters of the surname (padded with 9: `LEE99`), the birth decade, month
             // (plus 50 for a woman), day and year, two initials (9 for none), a digit and two
-            // check characters. The full surname form is distinctive once its date holds; a
-            // padded one starts a digit run earlier and stands for less, so it needs a keyword.
+            // check characters: sixteen characters in that order, with a date that holds, are
+            // distinctive alone (presidio's tests write them bare: `SMIT9801015JK2CD`).
             IdFormat::UkDrivingLicence => &[
                 ("AAAAAddddddxxdAA", ALONE),
-                ("AAAAdddddddxxdAA", KEYWORD),
-                ("AAAddddddddxxdAA", KEYWORD),
-                ("AAdddddddddxxdAA", KEYWORD),
+                ("AAAAdddddddxxdAA", ALONE),
+                ("AAAddddddddxxdAA", ALONE),
+                ("AAdddddddddxxdAA", ALONE),
             ],
             // Ten digits, written whole or as HMRC's letters group them (`12345 67890`).
             IdFormat::UkUtr => &[("dddddddddd", KEYWORD), ("ddddd ddddd", KEYWORD)],
