@@ -211,9 +211,11 @@ impl IdFormat {
             ],
             IdFormat::UsPassport => &[("ddddddddd", KEYWORD), ("Adddddddd", KEYWORD)],
             // India (J8369854), Canada (AB123456), Italy and Australia (YA1234567, PA1234567),
-            // Spain (XDA123456), France (12AB34567), ICAO's specimen (L898902C3).
+            // Spain (XDA123456), France (12AB34567), ICAO's specimen (L898902C3), Germany's
+            // digits-only books (L12345678; those with letters inside, C01X00T47, are not here).
             IdFormat::Passport => &[
                 ("Addddddd", KEYWORD),
+                ("Adddddddd", KEYWORD),
                 ("AAdddddd", KEYWORD),
                 ("AAddddddd", KEYWORD),
                 ("AAAdddddd", KEYWORD),
