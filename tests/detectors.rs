@@ -1057,7 +1057,8 @@ fn password_hashes_in_shadow_files_htpasswd_and_debug_lines() {
 
 /// Formats added on 2026-12-06, each whole: the identifiers' check digits and layouts, a
 /// bearer token with a `:` inside (Asana's `2/<user>/<token>:<secret>`, whose secret followed the
-/// colon out), a card code after its name and a space.
+/// colon out), a card code after its name and a space; and a working directory (`PWD=/home/bob`,
+/// on every sudo line of auth.log) that is no password.
 #[test]
 fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
     check(&[
@@ -1091,6 +1092,16 @@ fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
             "charge failed card [CARD] exp 12/28 cvv [CVV]",
         ),
         ("CVV2: 4567 mismatch", "CVV2: [CVV] mismatch"),
+        // sudo's auth.log line: the working directory stays, the password of a command run by
+        // its full path goes.
+        (
+            "sudo: bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/mysql -u root -pS3cretPass!",
+            "sudo: bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/mysql -u root -p[SECRET]",
+        ),
+        (
+            "db_pwd=/weird/Pass1 pwd=Xy7kLp2Q9",
+            "db_pwd=[SECRET] pwd=[SECRET]",
+        ),
     ]);
     untouched(&[
         "VIN 12345678901234567 placeholder",
@@ -1100,5 +1111,6 @@ fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
         "utr 1955839662 rejected",
         "POST /v1/cvv 200 12ms",
         "cvv 3 retries left",
+        "OLDPWD=/srv/app PWD=~/code",
     ]);
 }

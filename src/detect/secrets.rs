@@ -1839,7 +1839,12 @@ fn key_value(
                 .iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'))
     });
-    if class_name || identity {
+    // `PWD=/home/bob` is the shell's working directory, not a password: sudo logs it on every
+    // command and `env` dumps print it. A path under that bare name (also `OLDPWD`) is left.
+    let word = &input[run_start(input, ks, 8, |b| b.is_ascii_alphanumeric() || b == b'_')..ke];
+    let directory = (word.eq_ignore_ascii_case(b"pwd") || word.eq_ignore_ascii_case(b"oldpwd"))
+        && matches!(value.first(), Some(b'/' | b'~'));
+    if class_name || identity || directory {
         return Err(ve);
     }
     // After a colon, a word of letters and then more words is a message, not a value (`Invalid
