@@ -607,6 +607,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     Detector::Ein => Some((&mut ids.ein, gate::EIN)),
                     Detector::Venmo => Some((&mut ids.venmo, gate::VENMO)),
                     Detector::Cashtag => Some((&mut ids.cashtag, gate::CASHTAG)),
+                    Detector::Upi => Some((&mut ids.upi, 0)),
                     Detector::UrlPassword => Some((&mut ids.url_password, 0)),
                     Detector::Ip => Some((&mut ids.ip, 0)),
                     Detector::PasswordHash => Some((&mut ids.password_hash, 0)),

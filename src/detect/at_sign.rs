@@ -1,5 +1,5 @@
 //! Values found from a trigger byte: emails and URL credentials (`@`, `%40`, `%2540`, `\u0040`), Venmo
-//! handles (`@`), `%2B`-encoded phones (`%`) and Cash App cashtags (`$`).
+//! handles and UPI payment addresses (`@`), `%2B`-encoded phones (`%`) and Cash App cashtags (`$`).
 //!
 //! An email is read outwards from its `@`: the local part backwards (at most 64 bytes, RFC 5321), the
 //! domain forwards (labels joined by dots, at most 253 bytes, ending in an alphabetic TLD so
@@ -64,6 +64,7 @@ pub(crate) fn at(d: &Detectors, sink: &mut Candidates<'_>, a: usize) -> usize {
         }
         None => email(d, sink, a, 1)
             .or_else(|| venmo(d, sink, a))
+            .or_else(|| upi(d, sink, a))
             .unwrap_or(a + 1),
     }
 }
@@ -293,6 +294,93 @@ fn venmo(d: &Detectors, sink: &mut Candidates<'_>, a: usize) -> Option<usize> {
         return None;
     }
     sink.push(a, end, rule);
+    Some(end)
+}
+
+/// The handles of UPI's payment apps and banks (NPCI's list of PSP handles): the part after the `@`
+/// of a virtual payment address. An address is an account to pay (`9876543210@paytm` is a phone
+/// number too), and needs no keyword: no other `word@word` ends in one of these.
+const UPI_HANDLES: &[&[u8]] = &[
+    // PhonePe, Google Pay, Paytm, Amazon Pay, BHIM, WhatsApp, CRED, MobiKwik, Freecharge.
+    b"ybl",
+    b"ibl",
+    b"axl",
+    b"okaxis",
+    b"okhdfcbank",
+    b"okicici",
+    b"oksbi",
+    b"paytm",
+    b"ptyes",
+    b"ptaxis",
+    b"pthdfc",
+    b"ptsbi",
+    b"apl",
+    b"yapl",
+    b"rapl",
+    b"upi",
+    b"waaxis",
+    b"wahdfcbank",
+    b"wasbi",
+    b"waicici",
+    b"axisb",
+    b"yescred",
+    b"ikwik",
+    b"freecharge",
+    // Banks' own apps.
+    b"sbi",
+    b"icici",
+    b"hdfcbank",
+    b"axisbank",
+    b"kotak",
+    b"kbl",
+    b"idfcbank",
+    b"idfcfirst",
+    b"federal",
+    b"indus",
+    b"pnb",
+    b"boi",
+    b"cnrb",
+    b"barodampay",
+    b"unionbank",
+    b"aubank",
+    b"yesbank",
+    b"rbl",
+    b"dbs",
+    b"hsbc",
+    b"citi",
+    b"jupiteraxis",
+    b"equitas",
+    b"fbl",
+];
+
+/// A UPI virtual payment address whose `@` is at `a`: a local part of letters, digits, `.`, `_`
+/// and `-` (two to 64 bytes), and a handle of [`UPI_HANDLES`] that ends the word (a handle with a
+/// dot after it is an email's domain, found before this).
+fn upi(d: &Detectors, sink: &mut Candidates<'_>, a: usize) -> Option<usize> {
+    let rule = d.ids.upi?;
+    let input = sink.input;
+    let vpa_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    let mut start = a;
+    while start > 0 && a - start <= LOCAL_MAX && vpa_byte(input[start - 1]) {
+        start -= 1;
+    }
+    if a - start < 2 || a - start > LOCAL_MAX || start > 0 && word_before(input[start - 1]) {
+        return None;
+    }
+    let mut end = a + 1;
+    while end < input.len() && end - a <= 16 && input[end].is_ascii_alphabetic() {
+        end += 1;
+    }
+    let handle = &input[a + 1..end];
+    // A dot that a letter or digit follows continues a domain; one that ends a sentence does not.
+    let next = input.get(end).copied();
+    let continues = next
+        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'@'))
+        || next == Some(b'.') && input.get(end + 1).is_some_and(u8::is_ascii_alphanumeric);
+    if continues || !UPI_HANDLES.iter().any(|h| h.eq_ignore_ascii_case(handle)) {
+        return None;
+    }
+    sink.push(start, end, rule);
     Some(end)
 }
 
