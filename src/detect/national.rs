@@ -529,6 +529,12 @@ impl IdFormat {
                 ("d (ddd) ddd-dd-dd", KEYWORD),
                 ("d ddd ddd-dd-dd", KEYWORD),
                 ("ddddddddd", KEYWORD),
+                // An MSISDN: the country code and the national number without `+` or `00`, as SMS
+                // gateways write them (`msisdn=447700900123`, Vonage's `to=447700900000`); see
+                // [`msisdn`].
+                ("ddddddddddd", KEYWORD),
+                ("dddddddddddd", KEYWORD),
+                ("ddddddddddddd", KEYWORD),
             ],
             // As forms and people write a birth date: ISO and compact, day and month either way
             // round with or without their zeros and with a two-digit year, a month's name or
@@ -630,6 +636,15 @@ impl IdFormat {
                 // A valid NANP number (`415 555 0132`, `1 415 555 0132`) is the phone rule's.
                 let first = c[0];
                 let nanp = super::validate::nanp;
+                if raw.len() == c.len() && c.len() >= 11 {
+                    // Or China's mobiles written whole; a valid `1` and NANP number is the phone
+                    // rule's.
+                    let china = c.len() == 11
+                        && c[0] == b'1'
+                        && (b'3'..=b'9').contains(&c[1])
+                        && !nanp(&c[1..]);
+                    return msisdn(c) || china;
+                }
                 match c.len() {
                     8 if raw.len() == 9 && raw[4] == b' ' => first >= b'3',
                     8 => first >= b'2',
@@ -1011,6 +1026,75 @@ fn month_name(word: &[u8]) -> bool {
 /// Act's list, with the codes since renamed: OR and OD, UA and UK, DD and DN).
 const IN_STATES: &[u8] =
     b"ANAPARASBRCHCGDDDLDNGAGJHRHPJKJHKAKLLALDMPMHMNMLMZNLODORPYPBRJSKTNTSTRUPUKUAWB";
+
+/// Country calling codes (ITU-T E.164) with the lengths of their national significant numbers,
+/// for the countries whose numbers SMS gateways and messaging platforms log most; NANP's `1` is
+/// the phone rule's.
+const CALLING_CODES: &[(&[u8], u8, u8)] = &[
+    (b"7", 10, 10),
+    (b"20", 10, 10),
+    (b"27", 9, 9),
+    (b"30", 10, 10),
+    (b"31", 9, 9),
+    (b"32", 8, 9),
+    (b"33", 9, 9),
+    (b"34", 9, 9),
+    (b"36", 8, 9),
+    (b"39", 9, 10),
+    (b"40", 9, 9),
+    (b"41", 9, 9),
+    (b"44", 10, 10),
+    (b"45", 8, 8),
+    (b"46", 7, 9),
+    (b"47", 8, 8),
+    (b"48", 9, 9),
+    (b"49", 10, 11),
+    (b"51", 9, 9),
+    (b"52", 10, 10),
+    (b"54", 10, 11),
+    (b"55", 10, 11),
+    (b"56", 9, 9),
+    (b"57", 10, 10),
+    (b"60", 9, 10),
+    (b"61", 9, 9),
+    (b"62", 9, 12),
+    (b"63", 10, 10),
+    (b"64", 8, 10),
+    (b"65", 8, 8),
+    (b"66", 9, 9),
+    (b"81", 10, 10),
+    (b"82", 9, 10),
+    (b"84", 9, 10),
+    (b"86", 11, 11),
+    (b"90", 10, 10),
+    (b"91", 10, 10),
+    (b"92", 10, 10),
+    (b"94", 9, 9),
+    (b"212", 9, 9),
+    (b"233", 9, 9),
+    (b"234", 10, 10),
+    (b"254", 9, 9),
+    (b"255", 9, 9),
+    (b"256", 9, 9),
+    (b"351", 9, 9),
+    (b"353", 9, 9),
+    (b"358", 9, 10),
+    (b"380", 9, 9),
+    (b"880", 10, 10),
+    (b"966", 9, 9),
+    (b"971", 9, 9),
+    (b"972", 9, 9),
+];
+
+/// Whether `c` (all digits) is an MSISDN: a calling code of [`CALLING_CODES`] and a national
+/// number of that country's length that does not open with the trunk `0`.
+fn msisdn(c: &[u8]) -> bool {
+    CALLING_CODES.iter().any(|&(cc, min, max)| {
+        c.starts_with(cc)
+            && (usize::from(min)..=usize::from(max)).contains(&(c.len() - cc.len()))
+            && c.get(cc.len()).is_some_and(|&b| b != b'0')
+    })
+}
 
 /// A DVLA driving licence number (as captured: all sixteen characters): the surname's letters
 /// padded with 9s, a birth month of 01-12 (51-62 for a woman) and a day of 01-31, initials that are
