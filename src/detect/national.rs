@@ -86,6 +86,8 @@ pub enum IdFormat {
     MxClabe,
     /// Argentine CBU and CVU bank account codes (22 digits in two blocks, each with its check).
     ArCbu,
+    /// Mobile equipment identities (IMEI, 3GPP TS 23.003: 14 digits and a Luhn digit).
+    Imei,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -163,6 +165,7 @@ impl IdFormat {
         ("uk_utr", IdFormat::UkUtr),
         ("mx_clabe", IdFormat::MxClabe),
         ("ar_cbu", IdFormat::ArCbu),
+        ("imei", IdFormat::Imei),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -417,6 +420,13 @@ impl IdFormat {
             IdFormat::MxClabe => &[
                 ("dddddddddddddddddd", KEYWORD),
                 ("ddd ddd ddddddddddd d", KEYWORD),
+            ],
+            // The type allocation code (8), the serial (6) and the Luhn digit, written whole or as
+            // GSMA prints it (`35-209900-176148-1`, distinctive alone).
+            IdFormat::Imei => &[
+                ("ddddddddddddddd", KEYWORD),
+                ("dd-dddddd-dddddd-d", ALONE),
+                ("dd dddddd dddddd d", KEYWORD),
             ],
             // BCRA's CBU (and the CVU of payment providers, the same layout): a first block of
             // bank, branch and check (8), a second of account and check (14).
@@ -728,6 +738,7 @@ impl IdFormat {
                     && super::validate::luhn(c)
             }
             IdFormat::UkDrivingLicence => uk_driving_licence(c),
+            IdFormat::Imei => super::validate::luhn(c) && c.iter().any(|&b| b != c[0]),
             IdFormat::MxClabe => {
                 // Weights 3, 7, 1 over the first seventeen digits, each product taken mod 10.
                 let sum: u32 = (0..17).map(|i| d(i) * [3, 7, 1][i % 3] % 10).sum();
@@ -2295,6 +2306,9 @@ mod tests {
                 "0110599520000001235579",
                 "0110599520000001235578",
             ),
+            // 3GPP TS 23.003's example IMEI, and GSMA's print form of another.
+            (IdFormat::Imei, "490154203237518", "490154203237519"),
+            (IdFormat::Imei, "35-209900-176148-1", "35-209900-176148-2"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),
