@@ -77,6 +77,7 @@ struct Scratch {
     added: Vec<Span>,
     added_quoted: Vec<usize>,
     unsettled: Vec<Span>,
+    unsettled_quoted: Vec<usize>,
     regions: Vec<Region>,
     /// The rewritten regions of a round, searched as one (see `crate::joined`).
     joined: Joined,
@@ -138,6 +139,7 @@ fn settle_with(
         scratch.added.clear();
         scratch.added_quoted.clear();
         scratch.unsettled.clear();
+        scratch.unsettled_quoted.clear();
         scratch.regions.clear();
         let mut i = 0;
         while i < findings.spans.len() {
@@ -177,11 +179,14 @@ fn settle_with(
                     .get(k + 1)
                     .map_or(scratch.added.len(), |next| next.added);
                 if let Some(first) = scratch.added.get(region.added..end).and_then(|a| a.first()) {
-                    let rule = first.rule;
-                    scratch.unsettled.push(Span {
-                        rule,
-                        ..region.lines
-                    });
+                    unsettled_spans(
+                        input,
+                        region.lines,
+                        first.rule,
+                        &findings.spans,
+                        &mut scratch.unsettled,
+                        &mut scratch.unsettled_quoted,
+                    );
                 }
             }
         }
@@ -195,6 +200,7 @@ fn settle_with(
             findings
                 .whole
                 .extend(scratch.unsettled.iter().map(|s| s.start));
+            findings.quoted.extend_from_slice(&scratch.unsettled_quoted);
         } else {
             findings.spans.extend_from_slice(&scratch.added);
             findings.quoted.extend_from_slice(&scratch.added_quoted);
@@ -216,6 +222,83 @@ fn settle_with(
             return;
         }
     }
+}
+
+/// Appends to `out` the spans that replace a region that never settled (`lines`, whose `spans` are
+/// those found so far), each written as `rule`'s label: the whole region; or, when the region is one
+/// line holding one JSON document, the document's inside, so that the line stays a document of the
+/// same kind (the promise every JSON mode keeps): an array's as one quoted span (`["[SECRET]"]`), an
+/// object's as its first key and all after that key's colon, each quoted
+/// (`{"[SECRET]":"[SECRET]"}`). Starts of quoted spans go to `quoted`. A span found so far that
+/// reaches a bracket or that colon would merge the pieces: then the whole region.
+fn unsettled_spans(
+    input: &[u8],
+    lines: Span,
+    rule: crate::findings::RuleId,
+    spans: &[Span],
+    out: &mut Vec<Span>,
+    quoted: &mut Vec<usize>,
+) {
+    let line = &input[lines.start..lines.end()];
+    let lead = line.len() - line.trim_ascii_start().len();
+    let body = line.trim_ascii();
+    let (open, close) = (
+        lines.start + lead,
+        lines.start + lead + body.len().saturating_sub(1),
+    );
+    let kind = match (body.first(), body.last()) {
+        _ if body.len() < 3 || memchr::memchr2(b'\n', b'\r', body).is_some() => None,
+        (Some(b'['), Some(b']')) => Some(None),
+        (Some(b'{'), Some(b'}')) => object_colon(input, open, close).map(Some),
+        _ => None,
+    };
+    // Bytes a found span may not cover, or the pieces would merge into one.
+    let free = |at: usize| {
+        let after = spans.partition_point(|s| s.end() <= at);
+        spans.get(after).is_none_or(|s| s.start > at)
+    };
+    let piece = |start: usize, end: usize| Span {
+        start,
+        len: end - start,
+        rule,
+    };
+    match kind {
+        Some(None) if free(open) && free(close) => {
+            quoted.push(open + 1);
+            out.push(piece(open + 1, close));
+        }
+        Some(Some(colon)) if free(open) && free(close) && free(colon) && colon + 1 < close => {
+            quoted.extend([open + 1, colon + 1]);
+            out.extend([piece(open + 1, colon), piece(colon + 1, close)]);
+        }
+        _ => out.push(Span { rule, ..lines }),
+    }
+}
+
+/// Where the colon after the first key of the object that opens at `open` (a `{`) is, when the
+/// object starts with a key string: blanks, the key (its escapes skipped), blanks, `:`.
+fn object_colon(input: &[u8], open: usize, close: usize) -> Option<usize> {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    let mut i = open + 1;
+    while i < close && blank(&input[i]) {
+        i += 1;
+    }
+    if input.get(i) != Some(&b'"') {
+        return None;
+    }
+    i += 1;
+    while i < close {
+        match input[i] {
+            b'\\' => i += 2,
+            b'"' => break,
+            _ => i += 1,
+        }
+    }
+    i += 1;
+    while i < close && blank(&input[i]) {
+        i += 1;
+    }
+    (i < close && input[i] == b':').then_some(i)
 }
 
 /// The whole lines touched by the spans from `first` on that overlap one another's lines, as a span
@@ -491,6 +574,35 @@ mod tests {
         s.scrub(&once, &mut twice);
         assert_eq!(String::from_utf8_lossy(&once), "[EMAIL] x\nfoo\n[TAIL]");
         assert_eq!(once, twice);
+    }
+
+    /// A line that never settles is replaced whole; a JSON document line by its inside, so that it
+    /// stays a document of its kind (arrays, objects, escaped quotes in the first key), unless a
+    /// span found so far covers a bracket or the first key's colon.
+    #[test]
+    fn an_unsettled_json_line_stays_a_document() {
+        use crate::findings::RuleId;
+        let rule = RuleId(0);
+        let shapes = |line: &str, found: &[Span]| {
+            let (mut out, mut quoted) = (Vec::new(), Vec::new());
+            let lines = Span::at(0, line.len());
+            unsettled_spans(line.as_bytes(), lines, rule, found, &mut out, &mut quoted);
+            let pieces: Vec<&str> = out.iter().map(|s| &line[s.start..s.end()]).collect();
+            (pieces.join("|"), quoted.len())
+        };
+        assert_eq!(shapes(" [1, \"a\"] ", &[]), ("1, \"a\"".into(), 1));
+        assert_eq!(
+            shapes(r#"{"k\"ey" : "v", "w": 2}"#, &[]),
+            (r#""k\"ey" | "v", "w": 2"#.into(), 2)
+        );
+        // A span over the colon, or over the closing bracket: the whole line.
+        let line = r#"{"k":"v"}"#;
+        assert_eq!(shapes(line, &[s(4, 1)]), (line.into(), 0));
+        assert_eq!(shapes(line, &[s(5, 4)]), (line.into(), 0));
+        // Not a document, or more than one line: the whole region.
+        assert_eq!(shapes("text {x}", &[]), ("text {x}".into(), 0));
+        assert_eq!(shapes("[1,\n2]", &[]), ("[1,\n2]".into(), 0));
+        assert_eq!(shapes("{x}", &[]), ("{x}".into(), 0));
     }
 
     #[test]
