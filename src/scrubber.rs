@@ -589,6 +589,8 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
         .collect();
     let mut tokens = Vec::new();
     let mut national = Vec::new();
+    // National rules given a keyword gate bit so far.
+    let mut keyed: u32 = 0;
     for (i, spec) in pack.rules().iter().enumerate() {
         if !rules[i].enabled {
             continue;
@@ -616,16 +618,26 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                         None
                     }
                     Detector::National(format) => {
-                        // One gate bit per national rule; past the 57 bits left, rules share the
-                        // last one (each then also accepts the others' keywords).
-                        let bit = (gate::FIRST_FREE + national.len() as u32).min(Gates::BITS - 1);
-                        let g: Gates = 1 << bit;
+                        // One gate bit per national rule with a layout that needs a keyword (a
+                        // rule whose layouts all stand alone asks for none); past the 55 bits
+                        // left, rules share the last one (each then also accepts the others'
+                        // keywords).
+                        let (alone, layouts) = format.layouts_alone();
+                        let g: Gates = if alone == layouts {
+                            0
+                        } else {
+                            let bit = (gate::FIRST_FREE + keyed).min(Gates::BITS - 1);
+                            keyed += 1;
+                            1 << bit
+                        };
                         national.push((*format, id, g));
-                        gated.push((
-                            g,
-                            spec.keywords.as_slice(),
-                            spec.adjacent_keywords.as_slice(),
-                        ));
+                        if g != 0 {
+                            gated.push((
+                                g,
+                                spec.keywords.as_slice(),
+                                spec.adjacent_keywords.as_slice(),
+                            ));
+                        }
                         None
                     }
                     _ => {

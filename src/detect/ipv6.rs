@@ -5,13 +5,14 @@
 //! so when the rule is on they get a pass of their own over the colons: each run of hex digits,
 //! colons and dots around a colon is read once, and the address parser of the standard library
 //! (RFC 4291's text forms, an IPv4 tail included) decides. Clock times (`12:30:45`), MAC addresses
-//! (six groups) and key fingerprints (16 or 20 groups) are not addresses; a path (`Foo::Bar`) is
-//! glued to the word before it. The zone (`%eth0`), a prefix length (`/64`) and brackets
-//! (`[2001:db8::1]:443`) stay outside the span.
+//! (six groups), key fingerprints (16 or 20 groups) and other ids written byte by byte in eight
+//! groups are not addresses; a path (`Foo::Bar`) is glued to the word before it; a label glued on by
+//! a colon (`ip:2001:db8::1`, `[IPv6:…]`) is read past. The zone (`%eth0`), a prefix length (`/64`)
+//! and brackets (`[2001:db8::1]:443`) stay outside the span.
 
 use std::net::Ipv6Addr;
 
-use super::Candidates;
+use super::{Candidates, word_after, word_before};
 use crate::findings::RuleId;
 
 /// The longest text form of an address: eight groups of four and seven colons, or six groups and
@@ -48,22 +49,58 @@ pub(crate) fn find(sink: &mut Candidates<'_>, rule: RuleId) {
         if last > start + 1 && input[last - 1] == b':' && input[last - 2] != b':' {
             last -= 1;
         }
-        if let Some(span) = address(input, start, last) {
-            sink.push(span.0, span.1, rule);
+        // A label glued on by a colon (`ip:2001:db8::1`, SMTP's `[IPv6:2001:db8::1]`) or an IPv4
+        // address and its port's colon before one (`10.0.0.1:fe80::1`): the run read again from
+        // after its first single colon.
+        let after_label = || {
+            let colon = (start..last).find(|&i| {
+                input[i] == b':'
+                    && input.get(i + 1) != Some(&b':')
+                    && (i == 0 || input[i - 1] != b':')
+            })?;
+            label_before(input, colon).then(|| address(input, colon + 1, last))?
+        };
+        if let Some((from, to)) = address(input, start, last).or_else(after_label) {
+            sink.push(from, to, rule);
         }
     }
 }
 
+/// Whether what ends at the colon at `colon` labels the address after it: a word of letters
+/// (`ip`, `client`), `IPv6` (SMTP's address literal), or an IPv4 address (its port's colon). Not
+/// digits or a word ending in them (`12345:db8::1`, `text2001:db8::1`), which run into the address.
+fn label_before(input: &[u8], colon: usize) -> bool {
+    // A label or an IPv4 address is short: 64 bytes back is plenty, and bounds the look.
+    let floor = colon.saturating_sub(64);
+    let word_start = input[floor..colon]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphanumeric())
+        .map_or(floor, |i| floor + i + 1);
+    let word = &input[word_start..colon];
+    if !word.is_empty() && word.iter().all(u8::is_ascii_alphabetic)
+        || word.eq_ignore_ascii_case(b"ipv6")
+    {
+        return true;
+    }
+    let quad_start = input[floor..colon]
+        .iter()
+        .rposition(|b| !(b.is_ascii_digit() || *b == b'.'))
+        .map_or(floor, |i| floor + i + 1);
+    let quad = &input[quad_start..colon];
+    quad.iter().filter(|&&b| b == b'.').count() == 3 && quad.first().is_some_and(u8::is_ascii_digit)
+}
+
 /// `input[start..end]` as an address worth redacting: standing alone (no letter, digit or `_`
 /// glued to it on either side), parsed by the standard library, not the unspecified or loopback
-/// address, and with more to it than two words of hex letters (`A::B`, `dead::beef`) or two
-/// pairs of digits (a time zone's `+12::34`, `09:00::`): three groups or more, two that hold a
-/// digit with one of three or four characters (`fe80::1`), or an IPv4 tail.
+/// address, and with more to it than two words of hex letters (`A::B`, `dead::beef`), two pairs of
+/// digits (a time zone's `+12::34`, `09:00::`) or bytes written one by one: three groups or more,
+/// two that hold a digit with one of three or four characters (`fe80::1`), or an IPv4 tail.
 fn address(input: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
-    let glued = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    // As every detector judges a boundary (`]` and `*` end logscrub's own replacements, so an
+    // address read after one on a second pass is not), and `_`.
     if end - start > MAX_LEN
-        || start > 0 && glued(input[start - 1])
-        || input.get(end).is_some_and(|&b| glued(b))
+        || start > 0 && (word_before(input[start - 1]) || input[start - 1] == b'_')
+        || input.get(end).is_some_and(|b| word_after(b) || *b == b'_')
     {
         return None;
     }
@@ -80,7 +117,11 @@ fn address(input: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
         long |= g.len() >= 3;
     }
     let ipv4_tail = text.contains(&b'.');
-    (n >= 3 || n == 2 && with_digit == 2 && long || ipv4_tail).then_some((start, end))
+    // Eight groups of one or two hex digits without `::` are a hardware id written byte by byte
+    // (a Fibre Channel port name, an EUI-64, a key id), as a MAC address is.
+    let bytewise = !long && !ipv4_tail && !text.windows(2).any(|w| w == b"::");
+    (!bytewise && (n >= 3 || n == 2 && with_digit == 2 && long || ipv4_tail))
+        .then_some((start, end))
 }
 
 #[cfg(test)]
@@ -114,6 +155,9 @@ mod tests {
             ),
             ("x-forwarded-for: 2600:1f18::7b, 10.0.0.1", "2600:1f18::7b"),
             ("link fe80::1:", "fe80::1"),
+            ("ip:2001:db8::1 ok", "2001:db8::1"),
+            ("from <mail> [IPv6:2001:db8::1]", "2001:db8::1"),
+            ("peer 10.0.0.1:fe80::1", "fe80::1"),
         ] {
             assert_eq!(found(line), [want], "{line}");
         }
@@ -132,6 +176,11 @@ mod tests {
             "ratio 1:2",
             "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
             "offset +12::34 and -09:00:: parsed",
+            "wwpn 50:06:01:60:3b:20:19:5c eui 02:00:5e:10:00:00:00:01",
+            // Read again after a replacement: glued to its `]`.
+            "[IP]::ab:cd:12",
+            // Digits before the colon run into what follows: no label.
+            "text2001:db8::1 12345:db8::1",
         ] {
             assert!(found(line).is_empty(), "{line}: {:?}", found(line));
         }

@@ -540,8 +540,8 @@ impl IdFormat {
                 ("d ddd ddd-dd-dd", KEYWORD),
                 ("ddddddddd", KEYWORD),
                 // An MSISDN: the country code and the national number without `+` or `00`, as SMS
-                // gateways write them (`msisdn=447700900123`, Vonage's `to=447700900000`); see
-                // [`msisdn`].
+                // gateways log them (`msisdn=447700900123`); see [`msisdn`]. (Not after `to`, as
+                // Vonage's API writes its recipient: a weak keyword, not this rule's.)
                 ("ddddddddddd", KEYWORD),
                 ("dddddddddddd", KEYWORD),
                 ("ddddddddddddd", KEYWORD),

@@ -1270,10 +1270,6 @@ fn copula_end(input: &[u8], i: usize) -> Option<usize> {
     Some(i + verb.len())
 }
 
-/// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
-/// with a letter and a digit. The word runs to white space or a double quote ([`prose_byte`]), and
-/// is what is redacted: in `"msg":"token expired","user_id":42` it is `expired`, not the rest of the
-/// JSON line up to the next space; `password Ab1&Tr0ub4dor` is redacted whole.
 /// After a card code's name `input[ks..ke]` (`cvv`, `cvc`, `cvv2`, `cvc2`, any case) and a space,
 /// optionally `is`, the code: three or four digits followed by nothing that continues a number, a
 /// word, a path or a version (`cvv 3 retries`, `/cvv 200`, `cvc 1.2.3` are not codes).
@@ -1302,6 +1298,10 @@ fn card_code_after(input: &[u8], ks: usize, ke: usize) -> Option<std::ops::Range
     ((3..=4).contains(&(end - start)) && !continues).then_some(start..end)
 }
 
+/// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
+/// with a letter and a digit. The word runs to white space or a double quote ([`prose_byte`]), and
+/// is what is redacted: in `"msg":"token expired","user_id":42` it is `expired`, not the rest of the
+/// JSON line up to the next space; `password Ab1&Tr0ub4dor` is redacted whole.
 fn secret_word(input: &[u8], i: usize) -> bool {
     let word = &input[i..run_end(input, i, 256, prose_byte)];
     word.len() >= 8

@@ -7,7 +7,8 @@
 //!
 //! * [`engine`]: no panic; bytes outside the reported spans unchanged (the output is rebuilt from the
 //!   input and the spans and compared); one output line per input line; scrubbing the output again
-//!   changes nothing and finds nothing; valid UTF-8 stays valid UTF-8. In JSON mode and in text mode.
+//!   changes nothing and finds nothing; valid UTF-8 stays valid UTF-8. In JSON mode and in text mode,
+//!   and in text mode with every rule on.
 //! * [`json_line`]: all of the above, plus every line that is a JSON object or array (serde_json parses
 //!   it) is still one after scrubbing.
 //! * [`pack`]: a user pack merged on the built-in one loads or is refused with its file and a line
@@ -24,10 +25,10 @@ use std::sync::OnceLock;
 
 use logscrub::{Findings, JsonMode, Options, Pack, Scrubber, Style};
 
-/// The built-in engine in JSON mode (the default), in text mode with every rule on (the rules off
-/// by default, `IP`, are checked there), and in forced JSON mode.
-fn scrubbers() -> &'static [Scrubber; 3] {
-    static S: OnceLock<[Scrubber; 3]> = OnceLock::new();
+/// The built-in engine in JSON mode (the default), in text mode, in forced JSON mode, and in text
+/// mode with every rule on (the rules off by default, `IP`, are checked there).
+fn scrubbers() -> &'static [Scrubber; 4] {
+    static S: OnceLock<[Scrubber; 4]> = OnceLock::new();
     S.get_or_init(|| {
         let pack = Pack::builtin().expect("built-in pack loads");
         let mut all = pack.clone();
@@ -51,8 +52,9 @@ fn scrubbers() -> &'static [Scrubber; 3] {
         };
         [
             build(&pack, JsonMode::Auto),
-            build(&all, JsonMode::Off),
+            build(&pack, JsonMode::Off),
             build(&pack, JsonMode::On),
+            build(&all, JsonMode::Off),
         ]
     })
 }
@@ -143,9 +145,10 @@ fn invariants(s: &Scrubber, input: &[u8], mode: &str) -> Vec<u8> {
 /// Arbitrary bytes through the built-in engine, in JSON mode, in text mode and in forced JSON mode
 /// (which must scrub exactly as JSON mode does: it only counts the lines that are not JSON).
 pub fn engine(input: &[u8]) {
-    let [json, text, forced] = scrubbers();
+    let [json, text, forced, every_rule] = scrubbers();
     let out = invariants(json, input, "json mode");
     invariants(text, input, "text mode");
+    invariants(every_rule, input, "text mode, every rule on");
     let (forced_out, _) = scrub(forced, input);
     assert!(
         forced_out == out,
