@@ -155,10 +155,34 @@ fn main() -> ExitCode {
         // Password hashes: each `$` reads at most five fields or 256 bytes.
         ("crypt fields", b"$6$saltsalt$", b""),
         ("crypt hashes", b"$2b$12$K3yD7Ef9qZ1bX2cV4nM6p.uW8rT0sY5aH3jL9kG7fD1eS2wQ4zX6C$", b""),
+        // UPI addresses read back from their `@`, MSISDNs and card codes after their keywords.
+        ("upi addresses", b"a.b-c_9@okaxis ", b""),
+        ("msisdns", b"msisdn=447700900123 ", b""),
+        ("card codes", b"cvv 123 ", b""),
     ];
     for (name, unit, tail) in floods {
         if wanted(name) {
             report.scrub(&scrubber, name, unit, tail);
+        }
+    }
+
+    // The IP rule is off by default; with it on, its IPv6 pass reads each run of hex digits, colons
+    // and dots once, however many colons it holds, and a label glued on by a colon once more.
+    let ip_floods: &[(&str, &[u8], &[u8])] = &[
+        ("ipv6: colons", b":", b""),
+        ("ipv6: hex and colons", b"ab:", b""),
+        ("ipv6: addresses", b"2001:db8::1 ", b""),
+        ("ipv6: labelled addresses", b"ip:fe80::1:", b""),
+    ];
+    if ip_floods.iter().any(|(name, ..)| wanted(name)) {
+        let mut pack = Pack::builtin().expect("the built-in pack loads");
+        pack.merge_str("[[rule]]\nid = \"IP\"\nenabled = true\n", "ip.toml")
+            .expect("IP on");
+        let s = Scrubber::new(&pack, &Options::default()).expect("compiles");
+        for (name, unit, tail) in ip_floods {
+            if wanted(name) {
+                report.scrub(&s, name, unit, tail);
+            }
         }
     }
 

@@ -186,8 +186,10 @@ mod tests {
         }
     }
 
+    /// Hostile runs find nothing and return (that each run is read once, the linear time, is
+    /// `cargo bench --bench linearity`'s `ipv6:` cases).
     #[test]
-    fn a_long_run_of_colons_is_read_once() {
+    fn long_runs_of_colons_and_hex_are_no_address() {
         let text = ":".repeat(1 << 16) + &"a:".repeat(1 << 15);
         assert!(found(&text).is_empty());
     }
