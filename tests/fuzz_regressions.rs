@@ -61,7 +61,7 @@ fn engine_regressions() {
 
 #[test]
 fn json_regressions() {
-    replay("json", 9, checks::json_line);
+    replay("json", 10, checks::json_line);
 }
 
 #[test]

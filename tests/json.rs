@@ -497,6 +497,16 @@ fn whitespace_and_escaped_keys_are_kept_as_written() {
             "{\t\"user\": {  \"phone\":\t\"[PHONE]\"  }\t}\r",
         ),
         (r#"{"e\u006dail":"x"}"#, r#"{"e\u006dail":"[EMAIL]"}"#),
+        // A carriage return is JSON whitespace: a line that starts with one (a stray `\r` before
+        // the next `\n`, or `\n\r` breaks) is still a document, its keys claimed.
+        ("\r{\"password\":\"x\"}", "\r{\"password\":\"[SECRET]\"}"),
+        ("\r [\"jane@example.com\"]", "\r [\"[EMAIL]\"]"),
+        // A key block with no END line takes the lines after it (fail closed); one of them that
+        // is a document keeps its brackets, as after blanks.
+        (
+            "k: -----BEGIN RSA PRIVATE KEY----- x\n\r[ 0]\n[ 0]",
+            "k: [PRIVATE_KEY]\n\r[ \"[PRIVATE_KEY]\"]\n[ \"[PRIVATE_KEY]\"]",
+        ),
     ]);
 }
 

@@ -91,10 +91,7 @@ fn parse_from_some_start(
     keys: &KeyRules,
     parsed: &mut Parsed,
 ) -> Result<usize, NotJson> {
-    let first = line
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t'))
-        .ok_or(NotJson)?;
+    let first = line.iter().position(|&b| !is_blank(b)).ok_or(NotJson)?;
     if line[first] == b'[' && parse::parse(line, quotes, first, keys, parsed).is_ok() {
         return Ok(first);
     }
@@ -108,8 +105,13 @@ fn parse_from_some_start(
 
 /// Whether `line` may be scrubbed as JSON: cheap, so text lines skip the JSON path.
 pub(crate) fn may_be_json(line: &[u8]) -> bool {
-    memchr::memchr(b'{', line).is_some()
-        || line.iter().find(|b| !matches!(b, b' ' | b'\t')) == Some(&b'[')
+    memchr::memchr(b'{', line).is_some() || line.iter().find(|&&b| !is_blank(b)) == Some(&b'[')
+}
+
+/// JSON's whitespace within a line: a line that starts with a carriage return (the `\r` of a CRLF
+/// break split after the `\n`) is still a document.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r')
 }
 
 /// The lines of an input, each with whether it [may be JSON](may_be_json): every line, or only
@@ -179,10 +181,10 @@ impl Iterator for Lines<'_> {
             }
             self.pos = at + 1;
             let start = self.line;
-            // A `{` anywhere; a `[` only as the line's first byte that is not a space or tab
+            // A `{` anywhere; a `[` only as the line's first byte that is not blank
             // (checked once per line: a `[` that is not first makes every later one not first,
             // and the search above no longer stops at them).
-            if input[at] == b'[' && !input[start..at].iter().all(|b| matches!(b, b' ' | b'\t')) {
+            if input[at] == b'[' && !input[start..at].iter().all(|&b| is_blank(b)) {
                 self.bracket_ruled_out = Some(start);
                 continue;
             }
