@@ -1114,3 +1114,63 @@ fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
         "OLDPWD=/srv/app PWD=~/code",
     ]);
 }
+
+#[test]
+fn german_documents_and_insurance_numbers_korean_foreigners_and_npis() {
+    check(&[
+        // The Bundesdruckerei's specimen numbers (the passport's, and with the zone's check
+        // digit), a card with letters inside, after German and English keywords.
+        (
+            "Reisepass: C01X00T47 geprueft",
+            "Reisepass: [DE_ID_DOCUMENT] geprueft",
+        ),
+        (
+            "My ID number is CF0HK0K08 here",
+            "My ID number is [DE_ID_DOCUMENT] here",
+        ),
+        (
+            "personalausweis=T22000129 ok",
+            "personalausweis=[DE_ID_DOCUMENT] ok",
+        ),
+        (
+            "mrz document number C01X00T478",
+            "mrz document number [DE_ID_DOCUMENT]",
+        ),
+        (
+            "Krankenkasse KVNR: A123456780",
+            "Krankenkasse KVNR: [DE_KVNR]",
+        ),
+        (
+            "Versichertennummer A 123 456 780 gelesen",
+            "Versichertennummer [DE_KVNR] gelesen",
+        ),
+        // A pension insurance number stands alone, whole or grouped.
+        (
+            "Sozialversicherungsnummer: 65170590A003",
+            "Sozialversicherungsnummer: [DE_SVNR]",
+        ),
+        ("neu angemeldet 12 150485 M 004", "neu angemeldet [DE_SVNR]"),
+        // A foreigner's registration number has its own check digit (13 minus the sum).
+        (
+            "His Korean FRN is 911124-5678906",
+            "His Korean FRN is [KR_RRN]",
+        ),
+        ("member 911124-5678906 verified", "member [KR_RRN] verified"),
+        ("NPI 1234567893 billed", "NPI [US_NPI] billed"),
+        (
+            "provider identifier: 1245-319-599",
+            "provider identifier: [US_NPI]",
+        ),
+    ]);
+    untouched(&[
+        "build C01X00T47 done",
+        "ausweis C01X00T479 scanned",
+        "ausweis ABCDEFGH1 other letters",
+        "order A123456780 shipped",
+        "sku 12150485M005 restocked",
+        "part 12991385M004 no date",
+        "member 911124-5678905 rejected",
+        "npi 1234567894 invalid",
+        "order 1234567893 shipped",
+    ]);
+}

@@ -88,6 +88,19 @@ pub enum IdFormat {
     ArCbu,
     /// Mobile equipment identities (IMEI, 3GPP TS 23.003: 14 digits and a Luhn digit).
     Imei,
+    /// German passport and identity card numbers (nine characters of the Bundesdruckerei's
+    /// alphabet, digits and the consonants C F G H J K L M N P R T V W X Y Z; the machine-readable
+    /// zone adds an ICAO 9303 check digit).
+    DeIdDocument,
+    /// German health insurance numbers (Krankenversichertennummer: a letter and nine digits, the
+    /// last a check over the letter's number and the eight before it).
+    DeKvnr,
+    /// German pension insurance numbers (Rentenversicherungsnummer, the social insurance number:
+    /// an area, the birth date, the surname's initial, a serial and a check digit).
+    DeSvnr,
+    /// US National Provider Identifiers (CMS: ten digits, a Luhn digit over `80840` and the nine
+    /// before it).
+    UsNpi,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -166,6 +179,10 @@ impl IdFormat {
         ("mx_clabe", IdFormat::MxClabe),
         ("ar_cbu", IdFormat::ArCbu),
         ("imei", IdFormat::Imei),
+        ("de_id_document", IdFormat::DeIdDocument),
+        ("de_kvnr", IdFormat::DeKvnr),
+        ("de_svnr", IdFormat::DeSvnr),
+        ("us_npi", IdFormat::UsNpi),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -192,6 +209,8 @@ impl IdFormat {
                 | IdFormat::InVehicle
                 | IdFormat::ItDriverLicense
                 | IdFormat::ItIdentityCard
+                | IdFormat::DeIdDocument
+                | IdFormat::DeKvnr
         )
     }
 
@@ -427,6 +446,32 @@ impl IdFormat {
                 ("ddddddddddddddd", KEYWORD),
                 ("dd-dddddd-dddddd-d", ALONE),
                 ("dd dddddd dddddd d", KEYWORD),
+            ],
+            // Nine characters, the first a letter (the issuing office's code starts with one),
+            // entered from the first digit run, which starts within the office's code:
+            // `C01X00T47`, `CF0HK0K08`, `T22000129`; with the zone's check digit after them as a
+            // tenth. No check digit of their own: after a keyword only. (Each layout here is
+            // tried on the digit runs inside random ids, `evt_6uFtiZ…`: one per start position
+            // cost 0.5% of a log's scan, these six about 0.1%.)
+            IdFormat::DeIdDocument => &[
+                ("Adxxxxxxx", KEYWORD),
+                ("AAdxxxxxx", KEYWORD),
+                ("AAAdxxxxx", KEYWORD),
+                ("Adxxxxxxxd", KEYWORD),
+                ("AAdxxxxxxd", KEYWORD),
+                ("AAAdxxxxxd", KEYWORD),
+            ],
+            // The insurer's card prints it whole (`A123456780`); some forms group the digits.
+            IdFormat::DeKvnr => &[("Addddddddd", KEYWORD), ("A ddd ddd ddd", KEYWORD)],
+            // Area (2), birth date DDMMYY, the initial, serial (2), check: whole or as the
+            // insurance card groups it (`12 150485 M 004`); the letter amid a date that holds and
+            // the check digit make both distinctive alone.
+            IdFormat::DeSvnr => &[("ddddddddAddd", ALONE), ("dd dddddd A ddd", ALONE)],
+            // Ten digits from 1 or 2, whole or grouped 4-3-3 as some claim forms print them.
+            IdFormat::UsNpi => &[
+                ("dddddddddd", KEYWORD),
+                ("dddd-ddd-ddd", KEYWORD),
+                ("dddd ddd ddd", KEYWORD),
             ],
             // BCRA's CBU (and the CVU of payment providers, the same layout): a first block of
             // bank, branch and check (8), a second of account and check (14).
@@ -739,6 +784,20 @@ impl IdFormat {
             }
             IdFormat::UkDrivingLicence => uk_driving_licence(c),
             IdFormat::Imei => super::validate::luhn(c) && c.iter().any(|&b| b != c[0]),
+            IdFormat::DeIdDocument => de_id_document(c),
+            // The check digit is not asked for: after its keyword a letter and nine digits are
+            // the number as the person wrote it (the check is the issuer's, over the letter's
+            // number 01-26 and the next eight, weights 1 and 2, digit sums, mod 10).
+            IdFormat::DeKvnr => !one_digit_repeated(&c[1..]),
+            IdFormat::DeSvnr => de_svnr(c),
+            IdFormat::UsNpi => {
+                let mut digits = *b"808400000000000";
+                if c.len() != 10 {
+                    return false;
+                }
+                digits[5..].copy_from_slice(c);
+                matches!(c[0], b'1' | b'2') && super::validate::luhn(&digits)
+            }
             IdFormat::MxClabe => {
                 // Weights 3, 7, 1 over the first seventeen digits, each product taken mod 10.
                 let sum: u32 = (0..17).map(|i| d(i) * [3, 7, 1][i % 3] % 10).sum();
@@ -818,7 +877,14 @@ impl IdFormat {
                 let sum: u32 = (0..12).map(|i| d(i) * W[i]).sum();
                 let month = d(2) * 10 + d(3);
                 let day = d(4) * 10 + d(5);
-                ((11 - sum % 11) % 10 == d(12) || gated && (1..=8).contains(&d(6)))
+                // A foreigner's registration number (sex and century 5-8) has its own check:
+                // 13 minus the sum, mod 11, mod 10.
+                let check = if (5..=8).contains(&d(6)) {
+                    (13 - sum % 11) % 10
+                } else {
+                    (11 - sum % 11) % 10
+                };
+                (check == d(12) || gated && (1..=8).contains(&d(6)))
                     && (1..=12).contains(&month)
                     && (1..=31).contains(&day)
             }
@@ -965,6 +1031,75 @@ impl IdFormat {
             }
         }
     }
+}
+
+/// A German passport or identity card number: the document alphabet (digits and consonants without
+/// B, D and Q: C F G H J K L M N P R T V W X Y Z) in all nine characters, a digit among them, not a
+/// placeholder, and the ICAO 9303 check digit (weights 7, 3, 1; letters A = 10 to Z = 35) when a
+/// tenth character follows.
+fn de_id_document(c: &[u8]) -> bool {
+    let alphabet = |b: u8| b.is_ascii_digit() || b"CFGHJKLMNPRTVWXYZ".contains(&b);
+    let (number, check) = c.split_at(9.min(c.len()));
+    if number.len() != 9 || !number.iter().all(|&b| alphabet(b)) || one_digit_repeated(number) {
+        return false;
+    }
+    match check {
+        [] => true,
+        [digit] => {
+            let value = |b: u8| {
+                u32::from(if b.is_ascii_digit() {
+                    b - b'0'
+                } else {
+                    b - b'A' + 10
+                })
+            };
+            let sum: u32 = number
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| value(b) * [7, 3, 1][i % 3])
+                .sum();
+            u32::from(digit.wrapping_sub(b'0')) == sum % 10
+        }
+        _ => false,
+    }
+}
+
+/// A German pension insurance number (`c`: eleven digits and the letter, as written): an area
+/// 02-89, a birth date DDMMYY that holds, and the check digit (the letter as its number 01-26
+/// between the date and the serial; weights 2 1 2 5 7 1 2 1 2 1 2 1; digit sums; mod 10).
+fn de_svnr(c: &[u8]) -> bool {
+    let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
+    let letter = u32::from(c[8].wrapping_sub(b'A')) + 1;
+    let area = d(0) * 10 + d(1);
+    let (day, month) = (d(2) * 10 + d(3), d(4) * 10 + d(5));
+    let digits = [
+        d(0),
+        d(1),
+        d(2),
+        d(3),
+        d(4),
+        d(5),
+        d(6),
+        d(7),
+        letter / 10,
+        letter % 10,
+        d(9),
+        d(10),
+    ];
+    const W: [u32; 12] = [2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1];
+    let sum: u32 = digits
+        .iter()
+        .zip(W)
+        .map(|(&x, w)| {
+            let p = x * w;
+            p / 10 + p % 10
+        })
+        .sum();
+    c[8].is_ascii_uppercase()
+        && (2..=89).contains(&area)
+        && (1..=31).contains(&day)
+        && (1..=12).contains(&month)
+        && sum % 10 == d(11)
 }
 
 /// Whether the digits among `c` are one digit repeated (`AA000000`): a placeholder, not a number.
@@ -2309,6 +2444,11 @@ mod tests {
             // 3GPP TS 23.003's example IMEI, and GSMA's print form of another.
             (IdFormat::Imei, "490154203237518", "490154203237519"),
             (IdFormat::Imei, "35-209900-176148-1", "35-209900-176148-2"),
+            (IdFormat::DeIdDocument, "C01X00T478", "C01X00T479"),
+            (IdFormat::DeSvnr, "12150485M004", "12150485M005"),
+            (IdFormat::DeSvnr, "12 150485 M 004", "12 150485 M 003"),
+            (IdFormat::UsNpi, "1234567893", "1234567894"),
+            (IdFormat::KrRrn, "911124-5678906", "911124-5678905"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),
