@@ -101,6 +101,12 @@ pub enum IdFormat {
     /// US National Provider Identifiers (CMS: ten digits, a Luhn digit over `80840` and the nine
     /// before it).
     UsNpi,
+    /// India's GST identification numbers (GSTIN: a state code, the holder's PAN, an entity
+    /// number, `Z` and a mod-36 check character).
+    InGstin,
+    /// South Korean driving licence numbers (a region code 11-28, the year, a serial, two check
+    /// digits: `13-22-123456-12`).
+    KrDriverLicense,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -183,6 +189,8 @@ impl IdFormat {
         ("de_kvnr", IdFormat::DeKvnr),
         ("de_svnr", IdFormat::DeSvnr),
         ("us_npi", IdFormat::UsNpi),
+        ("in_gstin", IdFormat::InGstin),
+        ("kr_driver_license", IdFormat::KrDriverLicense),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -243,6 +251,8 @@ impl IdFormat {
                 ("AAAdddddd", KEYWORD),
                 ("ddAAddddd", KEYWORD),
                 ("AddddddAd", KEYWORD),
+                // South Korea's since 2021 (`M123A4567`).
+                ("AdddAdddd", KEYWORD),
             ],
             // CMS's dashed print form, with its letters in their places and none of S, L, O, I, B
             // and Z, stands alone.
@@ -467,6 +477,11 @@ impl IdFormat {
             // insurance card groups it (`12 150485 M 004`); the letter amid a date that holds and
             // the check digit make both distinctive alone.
             IdFormat::DeSvnr => &[("ddddddddAddd", ALONE), ("dd dddddd A ddd", ALONE)],
+            // Fifteen characters in a layout of their own: with the check character alone; after a
+            // keyword as written (a number typed with a wrong check is still the holder's PAN).
+            IdFormat::InGstin => &[("ddAAAAAddddAxZx", ALONE), ("ddAAAAAddddAxZx", KEYWORD)],
+            // Dashed 2-2-6-2 as the licence prints it, with a region code that exists.
+            IdFormat::KrDriverLicense => &[("dd-dd-dddddd-dd", ALONE)],
             // Ten digits from 1 or 2, whole or grouped 4-3-3 as some claim forms print them.
             IdFormat::UsNpi => &[
                 ("dddddddddd", KEYWORD),
@@ -790,6 +805,11 @@ impl IdFormat {
             // number 01-26 and the next eight, weights 1 and 2, digit sums, mod 10).
             IdFormat::DeKvnr => !one_digit_repeated(&c[1..]),
             IdFormat::DeSvnr => de_svnr(c),
+            IdFormat::InGstin => {
+                let state = d(0) * 10 + d(1);
+                (1..=38).contains(&state) && (gated || gstin_check(raw))
+            }
+            IdFormat::KrDriverLicense => (11..=28).contains(&(d(0) * 10 + d(1))),
             IdFormat::UsNpi => {
                 let mut digits = *b"808400000000000";
                 if c.len() != 10 {
@@ -1100,6 +1120,31 @@ fn de_svnr(c: &[u8]) -> bool {
         && (1..=31).contains(&day)
         && (1..=12).contains(&month)
         && sum % 10 == d(11)
+}
+
+/// A GSTIN's check character (the last of `c`, the fifteen as written): the first fourteen characters' values (0-9, A-Z as
+/// 10-35), each odd position's doubled, the two base-36 digits of each product summed; the check
+/// brings the sum to a multiple of 36. The holder's PAN (characters 3-12) must name a holder type
+/// at its fourth letter.
+fn gstin_check(c: &[u8]) -> bool {
+    let value = |b: u8| match b {
+        b'0'..=b'9' => u32::from(b - b'0'),
+        b'A'..=b'Z' => u32::from(b - b'A') + 10,
+        _ => 99,
+    };
+    if c.len() != 15 || !b"ABCFGHJLPT".contains(&c[5]) {
+        return false;
+    }
+    let mut sum = 0;
+    for (i, &b) in c[..14].iter().enumerate() {
+        let v = value(b);
+        if v > 35 {
+            return false;
+        }
+        let p = v * if i % 2 == 1 { 2 } else { 1 };
+        sum += p / 36 + p % 36;
+    }
+    (36 - sum % 36) % 36 == value(c[14])
 }
 
 /// Whether the digits among `c` are one digit repeated (`AA000000`): a placeholder, not a number.
@@ -2448,6 +2493,12 @@ mod tests {
             (IdFormat::DeSvnr, "12150485M004", "12150485M005"),
             (IdFormat::DeSvnr, "12 150485 M 004", "12 150485 M 003"),
             (IdFormat::UsNpi, "1234567893", "1234567894"),
+            (IdFormat::InGstin, "27AAPFU0939F1ZV", "27AAPFU0939F1ZW"),
+            (
+                IdFormat::KrDriverLicense,
+                "13-22-123456-12",
+                "31-22-123456-12",
+            ),
             (IdFormat::KrRrn, "911124-5678906", "911124-5678905"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
