@@ -1116,7 +1116,7 @@ fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
 }
 
 #[test]
-fn german_documents_and_insurance_numbers_korean_foreigners_and_npis() {
+fn german_documents_and_insurance_numbers_korean_ids_gstins_and_npis() {
     check(&[
         // The Bundesdruckerei's specimen numbers (the passport's, and with the zone's check
         // digit), a card with letters inside, after German and English keywords.
@@ -1161,6 +1161,22 @@ fn german_documents_and_insurance_numbers_korean_foreigners_and_npis() {
             "provider identifier: 1245-319-599",
             "provider identifier: [US_NPI]",
         ),
+        // Korea's passports since 2021, after Korean keywords too; its driving licences.
+        ("Korean passport: M456B7890", "Korean passport: [PASSPORT]"),
+        ("여권번호는 M789C1234입니다", "여권번호는 [PASSPORT]입니다"),
+        (
+            "My license is 13-22-123456-12",
+            "My license is [KR_DRIVER_LICENSE]",
+        ),
+        // A GSTIN with its check alone; as written after its keyword.
+        (
+            "vendor 27AAPFU0939F1ZV onboarded",
+            "vendor [IN_GSTIN] onboarded",
+        ),
+        (
+            "GST registration: 07PQRST6789K1Z2",
+            "GST registration: [IN_GSTIN]",
+        ),
     ]);
     untouched(&[
         "build C01X00T47 done",
@@ -1172,5 +1188,8 @@ fn german_documents_and_insurance_numbers_korean_foreigners_and_npis() {
         "member 911124-5678905 rejected",
         "npi 1234567894 invalid",
         "order 1234567893 shipped",
+        "build M456B7890 done",
+        "range 31-22-123456-12 other",
+        "vendor 27AAPFU0939F1ZW onboarded",
     ]);
 }
