@@ -1193,3 +1193,23 @@ fn german_documents_and_insurance_numbers_korean_ids_gstins_and_npis() {
         "vendor 27AAPFU0939F1ZW onboarded",
     ]);
 }
+
+#[test]
+fn weak_key_names_qualified_in_prose() {
+    check(&[
+        (
+            "my amazon s3 key is 73eTQ4IuhniBk=I38hjoD7J6G/4GBsAqw36DTqOA",
+            "my amazon s3 key is [SECRET]",
+        ),
+        (
+            "support: my api key is abcdefghijklmnopqrst0123456789 thanks",
+            "support: my api key is [SECRET] thanks",
+        ),
+    ]);
+    untouched(&[
+        "the cache key is user42abcdefghijklmnop",
+        "the api key is missing",
+        "the primary key is a1b2c3d4e5f6g7h8i9j0",
+        "the api key is invalid for user 1234567890123456",
+    ]);
+}

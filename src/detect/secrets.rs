@@ -1261,6 +1261,42 @@ fn typed_assignment(input: &[u8], i: usize) -> Option<usize> {
     (input.get(value) != Some(&b'=')).then(|| run_end(input, value, 8, blank))
 }
 
+/// Whether the weak key name starting at `ks` follows, one space apart, a word that makes it a
+/// credential's name in prose (`secret key`, `api key`, `s3 key`), as its compound names do in
+/// fields (`secret_key`, `api_key`); not `cache key` or `primary key`.
+fn qualified_in_prose(input: &[u8], ks: usize) -> bool {
+    const QUALIFIERS: &[&[u8]] = &[
+        b"secret",
+        b"api",
+        b"access",
+        b"private",
+        b"signing",
+        b"encryption",
+        b"master",
+        b"license",
+        b"licence",
+        b"auth",
+        b"app",
+        b"service",
+        b"account",
+        b"storage",
+        b"shared",
+        b"s3",
+        b"aws",
+        b"ssh",
+        b"client",
+        b"developer",
+        b"subscription",
+    ];
+    if ks < 2 || input[ks - 1] != b' ' {
+        return false;
+    }
+    let start = run_start(input, ks - 1, 16, |b| b.is_ascii_alphanumeric());
+    let word = &input[start..ks - 1];
+    (start == 0 || !input[start - 1].is_ascii_alphanumeric())
+        && QUALIFIERS.iter().any(|q| word.eq_ignore_ascii_case(q))
+}
+
 /// After `is ` or `was ` (any case) at `i`, where the next word starts; `None` for anything else.
 fn copula_end(input: &[u8], i: usize) -> Option<usize> {
     let rest = input.get(i..)?;
@@ -1707,13 +1743,15 @@ fn key_value(
         sink.push(code.start, code.end, rule);
         return Ok(code);
     } else if !quoted_key
-        && strength == Strength::Named
         && at(ke) == b' '
         && let Some(value) = copula_end(input, ke + 1)
-        && secret_word(input, value)
+        && (strength == Strength::Named && secret_word(input, value)
+            || strength != Strength::Named && qualified_in_prose(input, ks))
     {
         // A sentence that gives the value (`your password is Zx8#pLq2wE`, `password was
-        // Maple552$q89`): the word after the verb, when it looks like a secret.
+        // Maple552$q89`): the word after the verb, when it looks like a secret. A weak name
+        // qualified by a word before it (`my secret key is …`, `my amazon s3 key is …`) takes
+        // a generated value, as weak names do (checked below).
         j = value;
         prose = true;
     } else {
