@@ -9,6 +9,7 @@
 
 pub(crate) mod anchors;
 pub(crate) mod at_sign;
+mod buckets;
 pub(crate) mod crypt;
 pub(crate) mod custom;
 pub(crate) mod iban;

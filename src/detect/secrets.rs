@@ -231,12 +231,14 @@ impl Anywhere {
         // A trigger that several rules share (`auth`) is searched for once: the index below
         // finds its rules by its text, and Teddy has room for 64 patterns.
         let mut seen = std::collections::HashSet::new();
-        patterns.extend(
-            triggers
-                .iter()
-                .map(|(t, _)| t.as_bytes())
-                .filter(|t| seen.insert(*t)),
-        );
+        let triggers_once: Vec<&[u8]> = triggers
+            .iter()
+            .map(|(t, _)| t.as_bytes())
+            .filter(|t| seen.insert(*t))
+            .collect();
+        // The triggers' order does not matter here (every trigger at a position is looked up by
+        // its text, below), so it is chosen for Teddy's buckets.
+        patterns.extend(super::buckets::teddy_order(&patterns, triggers_once));
         let search = match aho_corasick::packed::Config::new()
             .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
             .only_teddy_fat(Some(true))
