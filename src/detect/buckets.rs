@@ -1,24 +1,25 @@
 //! An order for the literals of a Teddy search that keeps its false candidates few.
 //!
-//! Teddy (aho-corasick's packed searcher) files each literal in one of 16 buckets and tests the
-//! first few bytes of every position against each bucket's masks: a position is a candidate for a
-//! bucket when each of those bytes has its low nybble among the low nybbles the bucket's literals
-//! have there, and its high nybble among their high nybbles. A bucket that holds unlike literals
-//! (`re_`, ` -p`, `AzCa`) accepts the cross products of their nybbles, most of them ordinary log
-//! text, and every candidate is verified by hand. Which bucket a literal lands in is not ours to
-//! say directly: aho-corasick 1.1 gives a literal the bucket of an earlier one with the same low
-//! nybbles, else bucket `15 - id % 16` by its position in the list. So the order of the list is
-//! the lever. The built-in pack's triggers in pack order made 1.5 to 4.7 times the candidate
-//! positions of the order chosen here (300 KB each of generated text, JSON and mixed logs and of
-//! system logs: 1815, 478, 1694, 525 against 584, 102, 689, 345), and three more triggers
-//! appended in pack order cost 6.7% of a whole scan.
+//! Teddy (aho-corasick's packed searcher, also the prefilter of its automata) files each literal
+//! in one of 16 buckets and tests the first few bytes of every position against each bucket's
+//! masks: a position is a candidate for a bucket when each of those bytes has its low nybble
+//! among the low nybbles the bucket's literals have there, and its high nybble among their high
+//! nybbles; each candidate is then verified against every literal of the bucket. A bucket that
+//! holds unlike literals (`re_`, ` -p`, `AzCa`) accepts the cross products of their nybbles,
+//! much of it ordinary log text. Which bucket a literal lands in is not ours to say directly:
+//! aho-corasick 1.1 gives a literal the bucket of an earlier one with the same low nybbles, else
+//! bucket `15 - id % 16` by its position in the list. So the order of the list is the lever. In
+//! pack order, the two literal searches of `secrets` made 1.5 to 4 times the candidate positions
+//! of the orders chosen here on generated text, JSON and mixed logs and on system logs, and three
+//! triggers appended to the pack cost 6.7% of a whole scan.
 //!
-//! The order is chosen greedily from a model of log text (the most frequent trigrams of generated
+//! The order is chosen from a model of log text (the most frequent trigrams of generated
 //! CloudWatch-style corpora, and byte frequencies for the rest: digits and lower-case letters
-//! common, capitals and most punctuation rare): literals that share low nybbles stay together, and
-//! each group goes to the bucket where it adds the least expected candidates. It only ever reorders
-//! literals whose order the caller says does not matter; a different bucket rule in a later
-//! aho-corasick makes the order unhelpful, never wrong.
+//! common, capitals and most punctuation rare), a bucket weighed by the positions it accepts
+//! times the literals it holds: greedily, then by swaps out of the costliest bucket. Literals
+//! that share their first bytes share a bucket and keep their relative order, which is all a
+//! leftmost-first search's preferences depend on (a literal before its extensions); a different
+//! bucket rule in a later aho-corasick makes the order unhelpful, never wrong.
 
 /// Teddy's bucket count in its fat (AVX2) form, the one the searches here ask for.
 const BUCKETS: usize = 16;
@@ -161,30 +162,39 @@ fn each_bit64(bits: u64, mut f: impl FnMut(usize)) {
     }
 }
 
-/// Free literals with one signature (low nybbles): Teddy files them in one bucket.
-struct Group<'a> {
+/// Free literals with one signature (low nybbles), as indexes into the list: Teddy files them in
+/// one bucket.
+struct Group {
     signature: [u8; 4],
-    literals: Vec<&'a [u8]>,
+    literals: Vec<usize>,
     masks: Masks,
 }
 
-/// The literals `free` in an order that Teddy, searching `fixed` first and then them, files into
-/// buckets that accept little log text besides them (see the module doc). `free` holds distinct
-/// literals; its order must not matter to the caller. Returns `free` unchanged when there is
-/// nothing to choose (fewer than two literals, or one of no bytes).
-pub(crate) fn teddy_order<'a>(fixed: &[&[u8]], free: Vec<&'a [u8]>) -> Vec<&'a [u8]> {
-    let ordered = choose(fixed, &free);
+/// An order of the literals `free` (indexes into it) in which Teddy, searching `fixed` first and
+/// then them, files them into buckets that accept little log text besides them (see the module
+/// doc). Literals that share their first bytes keep their relative order (they share a bucket),
+/// so a literal stays before its extensions (`cvv` before `cvv2`) and a leftmost-first search
+/// prefers what it preferred in list order. The identity when there is nothing to choose (fewer
+/// than two literals, or one of no bytes).
+pub(crate) fn teddy_order(fixed: &[&[u8]], free: &[&[u8]]) -> Vec<usize> {
+    let ordered = choose(fixed, free);
     // Every literal must still be searched for: an order that lost one (it cannot, there are
     // as many places as groups) is not used.
-    if ordered.len() == free.len() {
+    let mut seen = vec![false; free.len()];
+    for &i in &ordered {
+        if let Some(s) = seen.get_mut(i) {
+            *s = true;
+        }
+    }
+    if ordered.len() == free.len() && seen.iter().all(|&s| s) {
         ordered
     } else {
-        free
+        (0..free.len()).collect()
     }
 }
 
 /// [`teddy_order`]'s choice.
-fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
+fn choose(fixed: &[&[u8]], free: &[&[u8]]) -> Vec<usize> {
     let len = fixed
         .iter()
         .chain(free.iter())
@@ -193,7 +203,7 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
         .unwrap_or(0)
         .min(4);
     if len == 0 || free.len() < 2 {
-        return free.to_vec();
+        return (0..free.len()).collect();
     }
     let model = Model::logs();
     let signature = |l: &[u8]| -> [u8; 4] {
@@ -205,6 +215,7 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
     };
     // The buckets as the fixed literals leave them, and which signature went where.
     let mut base = [Masks::default(); BUCKETS];
+    let mut base_size = [0usize; BUCKETS];
     let mut placed: Vec<([u8; 4], usize)> = Vec::new();
     for (id, l) in fixed.iter().enumerate() {
         let sig = signature(l);
@@ -217,23 +228,25 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
             }
         };
         base[bucket] = base[bucket].union(Masks::of(l, len));
+        base_size[bucket] += 1;
     }
     // The free literals by signature: those of a fixed literal's signature follow it into its
     // bucket wherever they stand; each other group's first literal picks its bucket by its id.
-    let mut groups: Vec<Group<'a>> = Vec::new();
-    let mut follow: Vec<&'a [u8]> = Vec::new();
-    for &l in free {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut follow: Vec<usize> = Vec::new();
+    for (i, &l) in free.iter().enumerate() {
         let sig = signature(l);
         if let Some(&(_, b)) = placed.iter().find(|(s, _)| *s == sig) {
             base[b] = base[b].union(Masks::of(l, len));
-            follow.push(l);
+            base_size[b] += 1;
+            follow.push(i);
         } else if let Some(g) = groups.iter_mut().find(|g| g.signature == sig) {
             g.masks = g.masks.union(Masks::of(l, len));
-            g.literals.push(l);
+            g.literals.push(i);
         } else {
             groups.push(Group {
                 signature: sig,
-                literals: vec![l],
+                literals: vec![i],
                 masks: Masks::of(l, len),
             });
         }
@@ -245,21 +258,30 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
     for id in first_id..first_id + groups.len() {
         places[BUCKETS - 1 - id % BUCKETS] += 1;
     }
-    let masks_of = |bucket: usize, members: &[usize], groups: &[Group<'_>]| {
-        members
-            .iter()
-            .fold(base[bucket], |m, &g| m.union(groups[g].masks))
+    // What a bucket costs: the positions it accepts times the literals each is verified
+    // against (a bucket that a common word's prefix hits, `cre` of `created` for `cred`, is
+    // best left small).
+    let weigh = |bucket: usize, members: &mut dyn Iterator<Item = usize>| {
+        let (masks, size) = members.fold((base[bucket], base_size[bucket]), |(m, n), g| {
+            let group: &Group = &groups[g];
+            (m.union(group.masks), n + group.literals.len())
+        });
+        model.cost(masks, len) * size as f64
     };
     // Greedily, the groups that accept the most text alone first: each to the bucket with room
     // where it adds the least.
     let mut by_cost: Vec<(f64, usize)> = (0..groups.len())
-        .map(|g| (model.cost(groups[g].masks, len), g))
+        .map(|g| {
+            let group = &groups[g];
+            let alone = model.cost(group.masks, len) * group.literals.len() as f64;
+            (alone, g)
+        })
         .collect();
     by_cost.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut members: [Vec<usize>; BUCKETS] = Default::default();
     let mut cost = [0.0f64; BUCKETS];
-    for b in 0..BUCKETS {
-        cost[b] = model.cost(base[b], len);
+    for (b, c) in cost.iter_mut().enumerate() {
+        *c = weigh(b, &mut std::iter::empty());
     }
     for (_, g) in by_cost {
         let mut best: Option<(f64, usize)> = None;
@@ -267,10 +289,7 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
             if members[b].len() >= places[b] {
                 continue;
             }
-            let added = model.cost(
-                masks_of(b, &members[b], &groups).union(groups[g].masks),
-                len,
-            ) - cost[b];
+            let added = weigh(b, &mut members[b].iter().copied().chain([g])) - cost[b];
             if best.is_none_or(|(c, _)| added < c) {
                 best = Some((added, b));
             }
@@ -290,22 +309,22 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
             break;
         };
         let mut best: Option<(f64, usize, usize, usize)> = None;
-        // A bucket's masks with its member at `at` replaced by group `with`.
+        // A bucket's cost with its member at `at` replaced by group `with`.
         let swapped = |bucket: usize, at: usize, with: usize| {
-            members[bucket]
-                .iter()
-                .enumerate()
-                .fold(base[bucket], |m, (k, &g)| {
-                    m.union(groups[if k == at { with } else { g }].masks)
-                })
+            weigh(
+                bucket,
+                &mut members[bucket]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &g)| if k == at { with } else { g }),
+            )
         };
         for i in 0..members[worst].len() {
             for other in (0..BUCKETS).filter(|&b| b != worst) {
                 for j in 0..members[other].len() {
                     let (g, h) = (members[worst][i], members[other][j]);
-                    let gain = cost[worst] + cost[other]
-                        - model.cost(swapped(worst, i, h), len)
-                        - model.cost(swapped(other, j, g), len);
+                    let gain =
+                        cost[worst] + cost[other] - swapped(worst, i, h) - swapped(other, j, g);
                     if gain > best.map_or(1e-12, |(g, ..)| g) {
                         best = Some((gain, i, other, j));
                     }
@@ -318,8 +337,8 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
         let (g, h) = (members[worst][i], members[other][j]);
         members[worst][i] = h;
         members[other][j] = g;
-        cost[worst] = model.cost(masks_of(worst, &members[worst], &groups), len);
-        cost[other] = model.cost(masks_of(other, &members[other], &groups), len);
+        cost[worst] = weigh(worst, &mut members[worst].iter().copied());
+        cost[other] = weigh(other, &mut members[other].iter().copied());
     }
     // Each group's first literal at an id of its bucket; the rest (same signatures) after.
     let mut at_id: Vec<Option<usize>> = vec![None; groups.len()];
@@ -331,8 +350,8 @@ fn choose<'a>(fixed: &[&[u8]], free: &[&'a [u8]]) -> Vec<&'a [u8]> {
             }
         }
     }
-    let mut order: Vec<&'a [u8]> = Vec::new();
-    let mut rest: Vec<&'a [u8]> = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
+    let mut rest: Vec<usize> = Vec::new();
     for g in at_id.into_iter().flatten() {
         let (first, others) = groups[g].literals.split_at(1);
         order.extend_from_slice(first);
@@ -609,16 +628,23 @@ mod tests {
         b" -w",
         b"htpasswd",
         b" -U",
+        b"cvv",
+        b"cvv2",
+        b"cvc",
+        b"cvc2",
     ];
 
     #[test]
     fn the_order_is_a_permutation_that_accepts_less_text() {
-        let ordered = teddy_order(FIXED, FREE.to_vec());
+        let ordered: Vec<&[u8]> = teddy_order(FIXED, FREE).iter().map(|&i| FREE[i]).collect();
         let mut a = ordered.clone();
         let mut b = FREE.to_vec();
         a.sort();
         b.sort();
         assert_eq!(a, b, "the same literals");
+        // A literal stays before its extensions.
+        let at = |l: &[u8]| ordered.iter().position(|&o| o == l);
+        assert!(at(b"cvv") < at(b"cvv2") && at(b"cvc") < at(b"cvc2"));
         let with = |free: &[&[u8]]| {
             let mut all = FIXED.to_vec();
             all.extend_from_slice(free);
@@ -633,13 +659,10 @@ mod tests {
 
     #[test]
     fn nothing_to_choose() {
-        assert_eq!(teddy_order(FIXED, vec![b"abc"]), vec![b"abc" as &[u8]]);
-        assert!(teddy_order(FIXED, Vec::new()).is_empty());
+        assert_eq!(teddy_order(FIXED, &[b"abc"]), vec![0]);
+        assert!(teddy_order(FIXED, &[]).is_empty());
         // A literal of no bytes leaves the list as it is.
-        assert_eq!(
-            teddy_order(&[b""], vec![b"xy", b"ab"]),
-            vec![b"xy" as &[u8], b"ab"]
-        );
+        assert_eq!(teddy_order(&[b""], &[b"xy", b"ab"]), vec![0, 1]);
     }
 
     #[test]

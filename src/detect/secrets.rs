@@ -238,7 +238,8 @@ impl Anywhere {
             .collect();
         // The triggers' order does not matter here (every trigger at a position is looked up by
         // its text, below), so it is chosen for Teddy's buckets.
-        patterns.extend(super::buckets::teddy_order(&patterns, triggers_once));
+        let order = super::buckets::teddy_order(&patterns, &triggers_once);
+        patterns.extend(order.iter().map(|&i| triggers_once[i]));
         let search = match aho_corasick::packed::Config::new()
             .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
             .only_teddy_fat(Some(true))
@@ -604,6 +605,18 @@ impl SecretScanner {
             (p.as_str(), tokens.len() + k, p.len() + body)
         }));
         let prefix_table = PrefixTable::new(&word_prefixes);
+        // In the order that keeps Teddy's false candidates few: it keeps a literal before its
+        // extensions (`cvv`, `cvv2`), the only literals a leftmost-first search finds at one
+        // position, so what the search prefers is unchanged.
+        let order = super::buckets::teddy_order(
+            &[],
+            &pats.iter().map(|(p, _)| p.as_bytes()).collect::<Vec<_>>(),
+        );
+        let mut slots: Vec<Option<(String, Kind)>> = pats.into_iter().map(Some).collect();
+        let pats: Vec<(String, Kind)> = order
+            .iter()
+            .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+            .collect();
         let automaton = if pats.is_empty() {
             None
         } else {
