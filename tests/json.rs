@@ -499,8 +499,11 @@ fn whitespace_and_escaped_keys_are_kept_as_written() {
         (r#"{"e\u006dail":"x"}"#, r#"{"e\u006dail":"[EMAIL]"}"#),
         // A carriage return is JSON whitespace: a line that starts with one (a stray `\r` before
         // the next `\n`, or `\n\r` breaks) is still a document, its keys claimed.
-        ("\r{\"password\":\"x\"}", "\r{\"password\":\"[SECRET]\"}"),
-        ("\r [\"jane@example.com\"]", "\r [\"[EMAIL]\"]"),
+        // (A name is a key rule's: as text, the line would keep it.)
+        (
+            "\r[{\"customer\":{\"name\":\"Jane Doe\"}}]",
+            "\r[{\"customer\":{\"name\":\"[NAME]\"}}]",
+        ),
         // A key block with no END line takes the lines after it (fail closed); one of them that
         // is a document keeps its brackets, as after blanks.
         (

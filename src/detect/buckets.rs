@@ -21,8 +21,13 @@
 //! leftmost-first search's preferences depend on (a literal before its extensions); a different
 //! bucket rule in a later aho-corasick makes the order unhelpful, never wrong.
 
-/// Teddy's bucket count in its fat (AVX2) form, the one the searches here ask for.
+/// Teddy's bucket count in its fat (AVX2) form: the anywhere search asks for it, and the
+/// automaton's prefilter takes it for more than 32 literals (with fewer, slim Teddy's 8 buckets
+/// make this order unhelpful, not wrong).
 const BUCKETS: usize = 16;
+
+/// The most literals aho-corasick 1.1 gives a Teddy search.
+const TEDDY_MAX: usize = 64;
 
 /// Rounds of swaps after the greedy placement (each improves the worst bucket or stops).
 const SWAP_ROUNDS: usize = 16;
@@ -177,6 +182,11 @@ struct Group {
 /// prefers what it preferred in list order. The identity when there is nothing to choose (fewer
 /// than two literals, or one of no bytes).
 pub(crate) fn teddy_order(fixed: &[&[u8]], free: &[&[u8]]) -> Vec<usize> {
+    // Teddy takes at most 64 literals (more go to an automaton without it), and choosing costs
+    // the square of their number: a user pack with hundreds of triggers keeps its order.
+    if fixed.len() + free.len() > TEDDY_MAX {
+        return (0..free.len()).collect();
+    }
     let ordered = choose(fixed, free);
     // Every literal must still be searched for: an order that lost one (it cannot, there are
     // as many places as groups) is not used.

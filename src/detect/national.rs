@@ -104,8 +104,8 @@ pub enum IdFormat {
     /// India's GST identification numbers (GSTIN: a state code, the holder's PAN, an entity
     /// number, `Z` and a mod-36 check character).
     InGstin,
-    /// South Korean driving licence numbers (a region code 11-28, the year, a serial, two check
-    /// digits: `13-22-123456-12`).
+    /// South Korean driving licence numbers (a region code 11-28, the year, a serial, a check
+    /// digit and a reissue count: `13-22-123456-12`).
     KrDriverLicense,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
@@ -219,6 +219,7 @@ impl IdFormat {
                 | IdFormat::ItIdentityCard
                 | IdFormat::DeIdDocument
                 | IdFormat::DeKvnr
+                | IdFormat::KrDriverLicense
         )
     }
 
@@ -480,7 +481,8 @@ impl IdFormat {
             // Fifteen characters in a layout of their own: with the check character alone; after a
             // keyword as written (a number typed with a wrong check is still the holder's PAN).
             IdFormat::InGstin => &[("ddAAAAAddddAxZx", ALONE), ("ddAAAAAddddAxZx", KEYWORD)],
-            // Dashed 2-2-6-2 as the licence prints it, with a region code that exists.
+            // Dashed 2-2-6-2 as the licence prints it (region, year, serial, a check digit and a
+            // reissue count), with a region code that exists; the check is not computed here.
             IdFormat::KrDriverLicense => &[("dd-dd-dddddd-dd", ALONE)],
             // Ten digits from 1 or 2, whole or grouped 4-3-3 as some claim forms print them.
             IdFormat::UsNpi => &[
@@ -804,10 +806,15 @@ impl IdFormat {
             // the number as the person wrote it (the check is the issuer's, over the letter's
             // number 01-26 and the next eight, weights 1 and 2, digit sums, mod 10).
             IdFormat::DeKvnr => !one_digit_repeated(&c[1..]),
-            IdFormat::DeSvnr => de_svnr(c),
+            // Glued, an id stamped with a date (`20241205A001`: YYYYMMDD, a letter, a serial) reads
+            // as area 20, day 24, month 12 and passes but for the check digit (one in ten): those
+            // are ids, and a real number whose area and date read so (area 19 or 20, a birth
+            // year of 01-31) is given up.
+            IdFormat::DeSvnr => de_svnr(c) && !(raw.len() == 12 && dated_id(c)),
             IdFormat::InGstin => {
                 let state = d(0) * 10 + d(1);
-                (1..=38).contains(&state) && (gated || gstin_check(raw))
+                ((1..=38).contains(&state) || matches!(state, 97 | 99))
+                    && (gated || gstin_check(raw))
             }
             IdFormat::KrDriverLicense => (11..=28).contains(&(d(0) * 10 + d(1))),
             IdFormat::UsNpi => {
@@ -1145,6 +1152,14 @@ fn gstin_check(c: &[u8]) -> bool {
         sum += p / 36 + p % 36;
     }
     (36 - sum % 36) % 36 == value(c[14])
+}
+
+/// Whether the first eight of `c` read as a date YYYYMMDD of 1900-2099.
+fn dated_id(c: &[u8]) -> bool {
+    let d = |i: usize| u32::from(c[i].wrapping_sub(b'0'));
+    let century = d(0) * 10 + d(1);
+    let (month, day) = (d(4) * 10 + d(5), d(6) * 10 + d(7));
+    matches!(century, 19 | 20) && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
 /// Whether the digits among `c` are one digit repeated (`AA000000`): a placeholder, not a number.

@@ -108,8 +108,8 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
     memchr::memchr(b'{', line).is_some() || line.iter().find(|&&b| !is_blank(b)) == Some(&b'[')
 }
 
-/// JSON's whitespace within a line: a line that starts with a carriage return (the `\r` of a CRLF
-/// break split after the `\n`) is still a document.
+/// JSON's whitespace within a line: a line that starts with a carriage return (after a stray CR, or
+/// an LF-CR break) is still a document.
 fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r')
 }
