@@ -159,6 +159,12 @@ fn main() -> ExitCode {
         ("upi addresses", b"a.b-c_9@okaxis ", b""),
         ("msisdns", b"msisdn=447700900123 ", b""),
         ("card codes", b"cvv 123 ", b""),
+        // Document numbers entered from a digit run after letters, ids stamped with a date, and
+        // the command password flags (one regex run per line that holds a trigger).
+        ("german document numbers", b"ausweis C01X00T47 ", b""),
+        ("dated ids", b"20241205A001 ", b""),
+        ("ldap password flags", b"ldapsearch -x -w ", b""),
+        ("htpasswd batch flags", b"htpasswd -b f u ", b""),
     ];
     for (name, unit, tail) in floods {
         if wanted(name) {
