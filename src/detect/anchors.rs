@@ -41,11 +41,12 @@ fn token_byte(b: u8) -> bool {
 
 const BLOCK: usize = 64;
 
-/// Per 64-byte block, one bit per byte: word bytes and token bytes.
+/// Per 64-byte block, one bit per byte: word bytes, token bytes and digits.
 #[derive(Clone, Copy, Default)]
 struct Masks {
     word: u64,
     token: u64,
+    digit: u64,
 }
 
 /// The masks a byte at a time: the portable path and the reference for SSE2.
@@ -55,6 +56,7 @@ fn masks_scalar(block: &[u8; BLOCK]) -> Masks {
     for (i, &b) in block.iter().enumerate() {
         m.word |= u64::from(word_byte(b)) << i;
         m.token |= u64::from(token_byte(b)) << i;
+        m.digit |= u64::from(b.is_ascii_digit()) << i;
     }
     m
 }
@@ -81,6 +83,7 @@ fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
         let token = std::arch::x86_64::_mm_andnot_si128(excluded, in_range(v, 0x21, 94));
         m.word |= bits(word, i);
         m.token |= bits(token, i);
+        m.digit |= bits(digit, i);
     }
     m
 }
@@ -189,9 +192,13 @@ fn masks_avx2(block: &[u8; BLOCK]) -> Masks {
         // Not-zero is the complement of the zero compare: the bits are inverted after moving them.
         let not_word = bits(_mm256_cmpeq_epi8(word, zero), i);
         let not_token = bits(_mm256_cmpeq_epi8(classes, zero), i);
+        // Digits are class 0 alone: its bit moved to each byte's top, where the mask reads it
+        // (a 16-bit shift, but the bit a byte's top receives is its own bit 0).
+        let digit = bits(_mm256_slli_epi16(classes, 7), i);
         let lane_bits = u64::from(u32::MAX) << (i * 32);
         m.word |= (!not_word & lane_bits) | bits(eq(v, b']'), i);
         m.token |= !not_token & lane_bits;
+        m.digit |= digit;
     }
     m
 }
@@ -232,6 +239,7 @@ fn masks_at(hay: &[u8], at: usize, isa: Isa) -> Masks {
             Masks {
                 word: m.word & keep,
                 token: m.token & keep,
+                digit: m.digit & keep,
             }
         }
     }
@@ -296,9 +304,18 @@ enum Run {
 }
 
 /// Calls `f(i, run)` for every `i` in `hay` where a word starts (a word byte after a non-word
-/// byte) and at least `short` token bytes follow from `i`; `run` says whether [`LONG`] or
-/// [`VERY_LONG`] do.
-fn each_candidate(hay: &[u8], short: usize, mut f: impl FnMut(usize, Run)) {
+/// byte) and at least `short` token bytes follow from `i` — at least `digit_short` when the word
+/// starts with a digit, none when that is `None`; `run` says whether [`LONG`] or [`VERY_LONG`] do.
+///
+/// Half the word starts of a log that have the token bytes for a prefix are numbers (timestamps,
+/// durations, ids), and the prefixes that start with a digit (a Bitcoin address's `1`, `0x`)
+/// belong to long tokens: a number is looked up only where such a token could be.
+fn each_candidate(
+    hay: &[u8],
+    short: usize,
+    digit_short: Option<usize>,
+    mut f: impl FnMut(usize, Run),
+) {
     let isa = Isa::detect();
     let mut prev_word = false;
     let mut at = 0;
@@ -308,7 +325,8 @@ fn each_candidate(hay: &[u8], short: usize, mut f: impl FnMut(usize, Run)) {
         let starts = cur.word & !(cur.word << 1 | u64::from(prev_word));
         prev_word = cur.word >> 63 != 0;
         let runs = Runs::new(cur.token, next.token);
-        let mut cands = starts & runs.of(short);
+        let digit_ok = digit_short.map_or(0, |n| runs.of(n));
+        let mut cands = starts & runs.of(short) & (!cur.digit | digit_ok);
         if cands != 0 {
             let long_runs = runs.of(LONG);
             let very_long_runs = runs.of(VERY_LONG);
@@ -353,6 +371,8 @@ pub(crate) struct PrefixTable {
     entries: Vec<(Box<[u8]>, usize)>,
     /// The fewest token bytes any prefix needs after its word start.
     short: usize,
+    /// The same for the prefixes that start with a digit; `None` when none does.
+    digit_short: Option<usize>,
     /// Prefixes that do not start with a word byte, or hold a byte that ends a token (a header
     /// name, `X-Auth-Key: `, `SSWS `), with their token rules: the caller searches for them where
     /// they occur (at word starts they would need candidates with only a few token bytes, nearly
@@ -378,6 +398,7 @@ impl PrefixTable {
         let mut keyed: Vec<(u16, Box<[u8]>, usize)> = Vec::new();
         let mut others = Vec::new();
         let mut short = VERY_LONG;
+        let mut digit_short: Option<usize> = None;
         for &(p, token, min_total) in prefixes {
             let bytes = p.as_bytes();
             let Some(&first) = bytes.first() else {
@@ -390,6 +411,9 @@ impl PrefixTable {
             // Token bytes the whole token is made of.
             let run = min_total.clamp(1, VERY_LONG);
             short = short.min(run);
+            if first.is_ascii_digit() {
+                digit_short = Some(digit_short.map_or(run, |d| d.min(run)));
+            }
             let bits = if run >= VERY_LONG {
                 &mut very_long_keys
             } else if run >= LONG {
@@ -428,6 +452,7 @@ impl PrefixTable {
             index,
             entries: keyed.into_iter().map(|(_, p, t)| (p, t)).collect(),
             short,
+            digit_short,
             others,
         }
     }
@@ -456,7 +481,7 @@ impl PrefixTable {
             }
         };
         if !self.entries.is_empty() {
-            each_candidate(input, self.short, |i, run| {
+            each_candidate(input, self.short, self.digit_short, |i, run| {
                 // At the last byte only a one-byte prefix can match; those are filed under every
                 // second byte, 0 included.
                 let k = key(input[i], input.get(i + 1).copied().unwrap_or(0));
@@ -498,6 +523,7 @@ mod tests {
                     let (simd, scalar) = (masks(&block, isa), masks_scalar(&block));
                     assert_eq!(simd.word, scalar.word, "{isa:?} word bytes from {first}");
                     assert_eq!(simd.token, scalar.token, "{isa:?} token bytes from {first}");
+                    assert_eq!(simd.digit, scalar.digit, "{isa:?} digits from {first}");
                 }
             }
         }
@@ -538,8 +564,31 @@ mod tests {
 
     fn candidates(hay: &[u8], short: usize) -> Vec<(usize, bool)> {
         let mut got = Vec::new();
-        each_candidate(hay, short, |i, run| got.push((i, run >= Run::Long)));
+        each_candidate(hay, short, Some(short), |i, run| {
+            got.push((i, run >= Run::Long))
+        });
         got
+    }
+
+    /// Words that start with a digit are candidates only with `digit_short` token bytes, and not
+    /// at all without it; a digit inside a word changes nothing.
+    #[test]
+    fn numbers_need_the_token_bytes_of_a_prefix_that_starts_with_a_digit() {
+        let hay = b"1234567890 a123456789 0x12345678901234567890123456789012345678";
+        let got = |digit_short| {
+            let mut got = Vec::new();
+            each_candidate(hay, 4, digit_short, |i, _| got.push(i));
+            got
+        };
+        assert_eq!(got(Some(4)), vec![0, 11, 22]);
+        assert_eq!(got(Some(32)), vec![11, 22]);
+        assert_eq!(got(None), vec![11]);
+        // A table without a prefix that starts with a digit looks up no number; with `0x`, only
+        // those long enough.
+        let letters = PrefixTable::new(&[("ab", 0, 10)]);
+        assert_eq!(letters.digit_short, None);
+        let eth = PrefixTable::new(&[("ab", 0, 10), ("0x", 1, 42)]);
+        assert_eq!(eth.digit_short, Some(VERY_LONG));
     }
 
     #[test]
