@@ -686,7 +686,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
 
 /// A line holding nothing but whitespace (or a lone `\r`): not counted as a non-JSON line.
 fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    line.iter().all(|&b| crate::json::is_blank(b))
 }
 
 /// Settling's view of the scrubber (see [`settle::Engine`]).

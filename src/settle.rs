@@ -278,7 +278,7 @@ fn unsettled_spans(
 /// Where the colon after the first key of the object that opens at `open` (a `{`) is, when the
 /// object starts with a key string: blanks, the key (its escapes skipped), blanks, `:`.
 fn object_colon(input: &[u8], open: usize, close: usize) -> Option<usize> {
-    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    let blank = |b: &u8| crate::json::is_blank(*b);
     let mut i = open + 1;
     while i < close && blank(&input[i]) {
         i += 1;

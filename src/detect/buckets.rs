@@ -123,8 +123,8 @@ impl Model {
         for k in 0..len {
             let mut set: TrigramSet = [0; 3];
             let mut sum = 0u64;
-            each_bit(m.hi[k], |h| {
-                each_bit(m.lo[k], |l| {
+            each_bit(m.hi[k].into(), |h| {
+                each_bit(m.lo[k].into(), |l| {
                     sum += u64::from(self.weight[h][l]);
                     if k < 3 {
                         let t = &self.at[k][h << 4 | l];
@@ -143,7 +143,7 @@ impl Model {
         }
         let mut share = 0u32;
         for (w, &bits) in frequent.iter().enumerate() {
-            each_bit64(bits, |i| {
+            each_bit(bits, |i| {
                 share += TRIGRAMS.get(w * 64 + i).map_or(0, |&(_, s)| s);
             });
         }
@@ -151,15 +151,8 @@ impl Model {
     }
 }
 
-fn each_bit(bits: u16, mut f: impl FnMut(usize)) {
-    let mut b = bits;
-    while b != 0 {
-        f(b.trailing_zeros() as usize);
-        b &= b - 1;
-    }
-}
-
-fn each_bit64(bits: u64, mut f: impl FnMut(usize)) {
+/// Calls `f` with the index of each set bit of `bits`, lowest first.
+fn each_bit(bits: u64, mut f: impl FnMut(usize)) {
     let mut b = bits;
     while b != 0 {
         f(b.trailing_zeros() as usize);

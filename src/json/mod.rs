@@ -108,9 +108,10 @@ pub(crate) fn may_be_json(line: &[u8]) -> bool {
     memchr::memchr(b'{', line).is_some() || line.iter().find(|&&b| !is_blank(b)) == Some(&b'[')
 }
 
-/// JSON's whitespace within a line: a line that starts with a carriage return (after a stray CR, or
-/// an LF-CR break) is still a document.
-fn is_blank(b: u8) -> bool {
+/// JSON's whitespace within a line (the one test of it here, in settling and in the scrubber): a
+/// line that starts with a carriage return (after a stray CR, or an LF-CR break) is still a
+/// document.
+pub(crate) fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r')
 }
 
@@ -214,7 +215,6 @@ fn keys_claim_nothing(line: &[u8], quotes: &Quotes, keys: &KeyRules) -> bool {
     if quotes.has_backslash() {
         return false;
     }
-    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
     let mut open = None;
     // The quote words walked by hand, and the byte after each quote read before any search for
     // the next one that is not blank: most quotes of a compact line are followed by `,`, `:` or a
@@ -226,7 +226,9 @@ fn keys_claim_nothing(line: &[u8], quotes: &Quotes, keys: &KeyRules) -> bool {
             bits &= bits - 1;
             let key_end = match line.get(q + 1) {
                 Some(b':') => true,
-                Some(&b) if blank(b) => line[q + 1..].iter().find(|&&b| !blank(b)) == Some(&b':'),
+                Some(&b) if is_blank(b) => {
+                    line[q + 1..].iter().find(|&&b| !is_blank(b)) == Some(&b':')
+                }
                 _ => false,
             };
             if key_end
@@ -251,7 +253,7 @@ fn holds_nothing(line: &[u8], quotes: &Quotes, key_end: usize) -> bool {
     let mut blanks_and_colon = line[key_end + 1..]
         .iter()
         .enumerate()
-        .skip_while(|&(_, &b)| matches!(b, b' ' | b'\t' | b'\r' | b':'));
+        .skip_while(|&(_, &b)| is_blank(b) || b == b':');
     let Some((i, b'"')) = blanks_and_colon.next() else {
         return false;
     };
