@@ -712,7 +712,7 @@ def gen_card(kind):
                 lambda: f"charge authorized card={card} amount={amt} currency=USD auth_code={L.k(rs(UP + DIG, 6))}",
                 lambda: f"Payment declined for card number {card}: insufficient funds (order #{order})",
                 lambda: f"tokenizing credit card {card} for merchant {L.k('mid_' + digits(9))}",
-                lambda: f"cc_number: {card} exp={L.k(f'{R.randint(1, 12):02d}/{R.randint(25, 32)}')} order={order}",
+                lambda: f"cc_number: {card} exp={L.p('card_expiry', f'{R.randint(1, 12):02d}/{R.randint(25, 32)}')} order={order}",
                 lambda: f"card {card} failed AVS check, retry {R.randint(1, 3)}/3 order={order}",
                 lambda: f"PAN={card} brand lookup took {L.k(R.randrange(2, 900))}ms",
             )

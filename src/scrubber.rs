@@ -619,7 +619,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     }
                     Detector::National(format) => {
                         // One gate bit per national rule with a layout that needs a keyword (a
-                        // rule whose layouts all stand alone asks for none); past the 55 bits
+                        // rule whose layouts all stand alone asks for none); past the 119 bits
                         // left, rules share the last one (each then also accepts the others'
                         // keywords).
                         let (alone, layouts) = format.layouts_alone();

@@ -1089,7 +1089,7 @@ fn vins_uk_and_italian_ids_colon_bearers_and_spaced_card_codes() {
         ),
         (
             "charge failed card 4111 1111 1111 1111 exp 12/28 cvv 123",
-            "charge failed card [CARD] exp 12/28 cvv [CVV]",
+            "charge failed card [CARD] exp [CARD_EXPIRY] cvv [CVV]",
         ),
         ("CVV2: 4567 mismatch", "CVV2: [CVV] mismatch"),
         // sudo's auth.log line: the working directory stays, the password of a command run by
@@ -1211,5 +1211,79 @@ fn weak_key_names_qualified_in_prose() {
         "the api key is missing",
         "the primary key is a1b2c3d4e5f6g7h8i9j0",
         "the api key is invalid for user 1234567890123456",
+    ]);
+}
+
+/// The kinds CloudWatch Logs' managed data identifiers name (card expiry, other countries' driving
+/// licences, HICNs, EHICs, Spain's NUSS, France's SPI, Germany's Steuernummer, coordinates under
+/// their JSON keys), written as logs write them.
+#[test]
+fn cloudwatch_managed_identifier_kinds() {
+    check(&[
+        (
+            "charge failed card 4111111111111111 exp 12/28 cvv 123",
+            "charge failed card [CARD] exp [CARD_EXPIRY] cvv [CVV]",
+        ),
+        (
+            "card expiry: 09/2027 updated",
+            "card expiry: [CARD_EXPIRY] updated",
+        ),
+        ("Card(expiry=2028-04)", "Card(expiry=[CARD_EXPIRY])"),
+        (
+            "KYC Führerscheinnummer: B072RRE2I55 geprüft",
+            "KYC Führerscheinnummer: [DRIVER_LICENSE] geprüft",
+        ),
+        (
+            "kyc permis de conduire 123456789012 ok",
+            "kyc permis de conduire [DRIVER_LICENSE] ok",
+        ),
+        (
+            "drivers license: A1234-56789-01234",
+            "drivers license: [DRIVER_LICENSE]",
+        ),
+        (
+            "numer prawa jazdy 12345/67/8901",
+            "numer prawa jazdy [DRIVER_LICENSE]",
+        ),
+        (
+            "licence no. 12345678 (NSW)",
+            "licence no. [DRIVER_LICENSE] (NSW)",
+        ),
+        (
+            "eligibility HICN: 123-45-6789A found",
+            "eligibility HICN: [US_HICN] found",
+        ),
+        (
+            "ehic: 80276001234567890123 accepted",
+            "ehic: [EU_EHIC] accepted",
+        ),
+        (
+            "alta NUSS 28 12345678 40 registrada",
+            "alta NUSS [ES_NUSS] registrada",
+        ),
+        (
+            "Numéro fiscal : 30 23 217 600 053",
+            "Numéro fiscal : [FR_SPI]",
+        ),
+        ("St.-Nr. 181/815/08155", "St.-Nr. [DE_STEUERNUMMER]"),
+        ("bday 03-12-1985", "bday [DOB]"),
+        ("Kontonummer 0532013000", "Kontonummer [ACCOUNT]"),
+        ("rekeningnummer 0417164300", "rekeningnummer [ACCOUNT]"),
+        ("card security_code=123 ok", "card security_code=[CVV] ok"),
+        (
+            r#"{"rider":{"latitude":51.5072,"longitude":-0.1276}}"#,
+            r#"{"rider":{"latitude":"[GEO_COORDINATES]","longitude":"[GEO_COORDINATES]"}}"#,
+        ),
+    ]);
+    untouched(&[
+        "exp 12/05/2027 posted",
+        "exp 13/28 rejected",
+        "export 12/28 rows",
+        "licence MIT 2024 12345678 ok",
+        "order 123456789A shipped",
+        "nuss 281234567841 no válido",
+        "numéro fiscal 3023217600054 invalide",
+        "Rechnung 93815/08152 bezahlt",
+        r#"{"latency_ms":51.5072,"long":true}"#,
     ]);
 }

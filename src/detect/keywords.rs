@@ -17,7 +17,7 @@ use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind};
 
 /// A set of gates, one bit per keyword-gated rule.
-pub(crate) type Gates = u64;
+pub(crate) type Gates = u128;
 
 /// One bit per keyword-gated built-in detector; the bits from [`gate::FIRST_FREE`] up go to the
 /// national identifier rules, one each (see `national`).

@@ -107,6 +107,28 @@ pub enum IdFormat {
     /// South Korean driving licence numbers (a region code 11-28, the year, a serial, a check
     /// digit and a reissue count: `13-22-123456-12`).
     KrDriverLicense,
+    /// Other countries' driving licences, as their licensing offices print the number: France's
+    /// twelve digits or `12AB34567`, the Netherlands' and Belgium's ten, Germany's eleven
+    /// characters (`B072RRE2I55`), Poland's `12345/67/8901`, Ontario's `A1234-56789-01234`,
+    /// Quebec's `A1234-123456-12`, Alberta's `123456-789`, eight to ten digits in Australia's
+    /// states, Denmark and Austria. No check digit: after a licence keyword only.
+    DriverLicense,
+    /// Not an identifier either: a payment card's expiry month (`12/28`, `12/2028`, `2028-12`),
+    /// cardholder data that PCI DSS protects with the number, after an expiry keyword.
+    CardExpiry,
+    /// US Medicare health insurance claim numbers (HICN, before the MBI: the holder's SSN and a
+    /// beneficiary code, `123-45-6789A`, `123456789B1`).
+    UsHicn,
+    /// European Health Insurance Card numbers (the card's twenty-digit identification number).
+    EuEhic,
+    /// Spanish social security numbers (NUSS: a province, eight digits, a mod-97 check).
+    EsNuss,
+    /// French tax numbers (numéro fiscal, SPI: thirteen digits from 0-3, the last three the first
+    /// ten mod 511).
+    FrSpi,
+    /// German tax numbers as the states' tax offices issue them (Steuernummer: `93815/08152`,
+    /// `181/815/08155`, `133/8150/8159`).
+    DeSteuernummer,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -191,6 +213,13 @@ impl IdFormat {
         ("us_npi", IdFormat::UsNpi),
         ("in_gstin", IdFormat::InGstin),
         ("kr_driver_license", IdFormat::KrDriverLicense),
+        ("driver_license", IdFormat::DriverLicense),
+        ("card_expiry", IdFormat::CardExpiry),
+        ("us_hicn", IdFormat::UsHicn),
+        ("eu_ehic", IdFormat::EuEhic),
+        ("es_nuss", IdFormat::EsNuss),
+        ("fr_spi", IdFormat::FrSpi),
+        ("de_steuernummer", IdFormat::DeSteuernummer),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -220,6 +249,11 @@ impl IdFormat {
                 | IdFormat::DeIdDocument
                 | IdFormat::DeKvnr
                 | IdFormat::KrDriverLicense
+                | IdFormat::DriverLicense
+                | IdFormat::CardExpiry
+                | IdFormat::UsHicn
+                | IdFormat::EuEhic
+                | IdFormat::DeSteuernummer
         )
     }
 
@@ -484,6 +518,64 @@ impl IdFormat {
             // Dashed 2-2-6-2 as the licence prints it (region, year, serial, a check digit and a
             // reissue count), with a region code that exists; the check is not computed here.
             IdFormat::KrDriverLicense => &[("dd-dd-dddddd-dd", ALONE)],
+            // Most specific first; the digits-only layouts also cover Australia's states (eight
+            // to ten), Denmark and Austria (eight), Belgium and the Netherlands (ten), France
+            // (twelve). Shorter runs of digits after `licence` are counts and versions as often.
+            IdFormat::DriverLicense => &[
+                ("Adddd-ddddd-ddddd", KEYWORD),
+                ("Adddd-dddddd-dd", KEYWORD),
+                ("ddddd/dd/dddd", KEYWORD),
+                ("dddddd-ddd", KEYWORD),
+                ("Adddxxxxxxx", KEYWORD),
+                ("ddAAddddd", KEYWORD),
+                ("dddddddd", KEYWORD),
+                ("ddddddddd", KEYWORD),
+                ("dddddddddd", KEYWORD),
+                ("dddddddddddd", KEYWORD),
+            ],
+            // Month and year as cards print them and checkout forms take them (`12/28`,
+            // `12/2028`, `12-28`), or year first as ISO 8601 writes a month (`2028-12`). Four
+            // digits glued (`1228`) are years and counts too often to look up a keyword behind
+            // each.
+            // The SSN whole or dashed, and the beneficiary identification code after it (a letter
+            // and maybe a digit), glued or after a dash.
+            IdFormat::UsHicn => &[
+                ("dddddddddA", KEYWORD),
+                ("dddddddddAd", KEYWORD),
+                ("ddd-dd-ddddA", KEYWORD),
+                ("ddd-dd-ddddAd", KEYWORD),
+                ("ddd-dd-dddd-A", KEYWORD),
+                ("ddd-dd-dddd-Ad", KEYWORD),
+            ],
+            IdFormat::EuEhic => &[("dddddddddddddddddddd", KEYWORD)],
+            // Province (2), number (8), check (2): whole, or grouped as the card prints it.
+            IdFormat::EsNuss => &[
+                ("dddddddddddd", KEYWORD),
+                ("dd dddddddd dd", KEYWORD),
+                ("dd/dddddddd/dd", KEYWORD),
+                ("dd-dddddddd-dd", KEYWORD),
+            ],
+            // Whole, or as the tax notice prints it (`30 23 217 600 053`).
+            IdFormat::FrSpi => &[("ddddddddddddd", KEYWORD), ("dd dd ddd ddd ddd", KEYWORD)],
+            // The states' layouts, with the tax office's number first: Baden-Württemberg, Berlin,
+            // Hamburg, Niedersachsen, Bremen and Schleswig-Holstein (`93815/08152`), Bavaria,
+            // Brandenburg, Saxony and the others (`181/815/08155`), North Rhine-Westphalia
+            // (`133/8150/8159`), Hesse (`013 815 08153` as `13/815/08153`).
+            IdFormat::DeSteuernummer => &[
+                ("ddddd/ddddd", KEYWORD),
+                ("ddd/ddd/ddddd", KEYWORD),
+                ("ddd/dddd/dddd", KEYWORD),
+                ("dd/ddd/ddddd", KEYWORD),
+            ],
+            IdFormat::CardExpiry => &[
+                ("dd/dd", KEYWORD),
+                ("dd/dddd", KEYWORD),
+                ("dd-dd", KEYWORD),
+                ("dd-dddd", KEYWORD),
+                ("dddd-dd", KEYWORD),
+                ("dddd/dd", KEYWORD),
+                ("d/dd", KEYWORD),
+            ],
             // Ten digits from 1 or 2, whole or grouped 4-3-3 as some claim forms print them.
             IdFormat::UsNpi => &[
                 ("dddddddddd", KEYWORD),
@@ -734,7 +826,52 @@ impl IdFormat {
             }
             IdFormat::UsPassport => c.len() == 9,
             // No check digit: only a placeholder (`AA000000`, `00000000`) is turned away.
-            IdFormat::Passport | IdFormat::UsDriverLicense => !one_digit_repeated(c),
+            IdFormat::Passport | IdFormat::UsDriverLicense | IdFormat::DriverLicense => {
+                !one_digit_repeated(c)
+            }
+            IdFormat::CardExpiry => card_expiry(raw),
+            IdFormat::UsHicn => {
+                // The SSN's own rules (no area 000, 666 or 900-999, no group 00, no serial 0000),
+                // then a beneficiary code's letter.
+                let area = number(&c[..3]);
+                let ssn = area != 0
+                    && area != 666
+                    && area < 900
+                    && number(&c[3..5]) != 0
+                    && number(&c[5..9]) != 0;
+                ssn && matches!(
+                    c[9],
+                    b'A' | b'B'
+                        | b'C'
+                        | b'D'
+                        | b'E'
+                        | b'F'
+                        | b'G'
+                        | b'H'
+                        | b'J'
+                        | b'K'
+                        | b'M'
+                        | b'T'
+                        | b'W'
+                )
+            }
+            IdFormat::EuEhic | IdFormat::DeSteuernummer => !one_digit_repeated(c),
+            IdFormat::EsNuss => {
+                let (province, serial) = (u64::from(number(&c[..2])), u64::from(number(&c[2..10])));
+                let base = if serial < 10_000_000 {
+                    province * 10_000_000 + serial
+                } else {
+                    province * 100_000_000 + serial
+                };
+                (1..=53).contains(&province)
+                    && base % 97 == u64::from(number(&c[10..12]))
+                    && !one_digit_repeated(c)
+            }
+            IdFormat::FrSpi => {
+                c[0] <= b'3'
+                    && u64::from(number(&c[..10])) % 511 == u64::from(number(&c[10..13]))
+                    && !one_digit_repeated(c)
+            }
             IdFormat::UsMbi => {
                 let banned = |b: u8| matches!(b, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z');
                 c[0] != b'0' && !c.iter().any(|&b| banned(b))
@@ -1203,6 +1340,22 @@ fn date_of_birth(raw: &[u8]) -> bool {
         return year(p0) && date(b, number(p2));
     }
     year(p2) && (date(a, b) || date(b, a))
+}
+
+/// A card's expiry as [`IdFormat::CardExpiry`]'s layouts write it: a month from 1 to 12 and a year,
+/// two digits or from 2000 to 2099, either side of the separator (the four-digit year says which).
+fn card_expiry(raw: &[u8]) -> bool {
+    let Some(sep) = raw.iter().position(|&b| b == b'/' || b == b'-') else {
+        return false;
+    };
+    let (left, right) = (&raw[..sep], &raw[sep + 1..]);
+    let (month, year) = if left.len() == 4 {
+        (right, left)
+    } else {
+        (left, right)
+    };
+    (1..=12).contains(&number(month))
+        && (year.len() == 2 || year.len() == 4 && (2000..=2099).contains(&number(year)))
 }
 
 /// A month's English name or its three-letter abbreviation (`Sept` too), any case.
@@ -2515,6 +2668,16 @@ mod tests {
                 "31-22-123456-12",
             ),
             (IdFormat::KrRrn, "911124-5678906", "911124-5678905"),
+            (IdFormat::CardExpiry, "12/28", "13/28"),
+            (IdFormat::CardExpiry, "09/2027", "09/1927"),
+            (IdFormat::CardExpiry, "2027-09", "2027-00"),
+            (IdFormat::DriverLicense, "B072RRE2I55", "B000RRE0I00"),
+            (IdFormat::UsHicn, "123-45-6789A", "666-45-6789A"),
+            (IdFormat::UsHicn, "123456789B1", "123456789Z1"),
+            (IdFormat::EsNuss, "281234567840", "281234567841"),
+            (IdFormat::EsNuss, "08 01234567 74", "08 01234567 75"),
+            (IdFormat::FrSpi, "3023217600053", "3023217600054"),
+            (IdFormat::FrSpi, "30 23 217 600 053", "40 23 217 600 053"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),
