@@ -1215,8 +1215,8 @@ fn weak_key_names_qualified_in_prose() {
 }
 
 /// The kinds CloudWatch Logs' managed data identifiers name (card expiry, other countries' driving
-/// licences, HICNs, EHICs, Spain's NUSS, France's SPI, Germany's Steuernummer, coordinates under
-/// their JSON keys), written as logs write them.
+/// licences, HICNs, EHICs, Spain's NUSS, France's SPI, Germany's Steuernummer, Brazil's CEP,
+/// coordinates under their JSON keys), written as logs write them.
 #[test]
 fn cloudwatch_managed_identifier_kinds() {
     check(&[
@@ -1266,6 +1266,10 @@ fn cloudwatch_managed_identifier_kinds() {
             "Numéro fiscal : [FR_SPI]",
         ),
         ("St.-Nr. 181/815/08155", "St.-Nr. [DE_STEUERNUMMER]"),
+        (
+            "endereço atualizado cep: 01310-100",
+            "endereço atualizado cep: [BR_CEP]",
+        ),
         ("bday 03-12-1985", "bday [DOB]"),
         ("Kontonummer 0532013000", "Kontonummer [ACCOUNT]"),
         ("rekeningnummer 0417164300", "rekeningnummer [ACCOUNT]"),
@@ -1284,6 +1288,7 @@ fn cloudwatch_managed_identifier_kinds() {
         "nuss 281234567841 no válido",
         "numéro fiscal 3023217600054 invalide",
         "Rechnung 93815/08152 bezahlt",
+        "pedido 01310-100 enviado",
         r#"{"latency_ms":51.5072,"long":true}"#,
     ]);
 }

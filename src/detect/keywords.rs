@@ -178,7 +178,10 @@ impl KeywordIndex {
         // Per gate, the minimal letter sets: a keyword whose letters include another keyword's adds
         // nothing to the test (`account number` ⊇ `acct`).
         let mut letter_sets: Vec<(u32, Gates)> = Vec::new();
-        for bit in 0..Gates::BITS {
+        // Only the bits some list uses: most of the 128 are free, and each would read every
+        // keyword at start-up.
+        let used = lists.iter().fold(0, |u: Gates, &(g, _, _)| u | g);
+        for bit in (0..Gates::BITS).filter(|&b| used >> b & 1 != 0) {
             let g: Gates = 1 << bit;
             let sets: Vec<u32> = patterns
                 .iter()

@@ -129,6 +129,9 @@ pub enum IdFormat {
     /// German tax numbers as the states' tax offices issue them (Steuernummer: `93815/08152`,
     /// `181/815/08155`, `133/8150/8159`).
     DeSteuernummer,
+    /// Brazilian postal codes (CEP: eight digits, `01310-100`), which name a street or a building
+    /// in Brazil's cities: an address, after a CEP keyword.
+    BrCep,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -220,6 +223,7 @@ impl IdFormat {
         ("es_nuss", IdFormat::EsNuss),
         ("fr_spi", IdFormat::FrSpi),
         ("de_steuernummer", IdFormat::DeSteuernummer),
+        ("br_cep", IdFormat::BrCep),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -254,6 +258,7 @@ impl IdFormat {
                 | IdFormat::UsHicn
                 | IdFormat::EuEhic
                 | IdFormat::DeSteuernummer
+                | IdFormat::BrCep
         )
     }
 
@@ -567,6 +572,7 @@ impl IdFormat {
                 ("ddd/dddd/dddd", KEYWORD),
                 ("dd/ddd/ddddd", KEYWORD),
             ],
+            IdFormat::BrCep => &[("ddddd-ddd", KEYWORD), ("dddddddd", KEYWORD)],
             IdFormat::CardExpiry => &[
                 ("dd/dd", KEYWORD),
                 ("dd/dddd", KEYWORD),
@@ -855,7 +861,7 @@ impl IdFormat {
                         | b'W'
                 )
             }
-            IdFormat::EuEhic | IdFormat::DeSteuernummer => !one_digit_repeated(c),
+            IdFormat::EuEhic | IdFormat::DeSteuernummer | IdFormat::BrCep => !one_digit_repeated(c),
             IdFormat::EsNuss => {
                 let (province, serial) = (u64::from(number(&c[..2])), u64::from(number(&c[2..10])));
                 let base = if serial < 10_000_000 {
