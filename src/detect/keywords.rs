@@ -75,6 +75,23 @@ pub(crate) struct KeywordIndex {
     within: [usize; 28],
 }
 
+/// Each byte as the keyword automata read it: `_`, `-` and `+` as a space, so that a keyword of
+/// several words is found however they are joined: `date of birth` as `date_of_birth` (a field
+/// name), `date-of-birth` (a header or a slug), `date+of+birth` (a form-encoded body, where `+` is
+/// a space: Twilio's and PayPal's callbacks, `Body=Your+verification+code+is+482913`).
+static SEPARATOR: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'_' | b'-' | b'+' => b' ',
+            byte => byte,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// What a byte is to the stretch before a value: [`STOP`] ends it (a digit, a line break, or `]` or
 /// `*`, which close logscrub's own replacements), a letter is its bit in a letter set (`a` = bit
 /// 0, case-folded), a byte beyond ASCII is [`WIDE`], anything else is 0.
@@ -83,6 +100,10 @@ const STOP: u32 = u32::MAX;
 /// The letter-set bit of the bytes beyond ASCII: a keyword with one (`個人番号`) is possible only
 /// in a stretch with one.
 const WIDE: u32 = 1 << 26;
+
+/// The bit of the bytes [`SEPARATOR`] reads as a space: only a stretch with one needs them
+/// mapped, which keeps that table load out of most walks.
+const SEP: u32 = 1 << 27;
 static STRETCH: [u32; 256] = {
     let mut table = [0u32; 256];
     let mut b = 0;
@@ -94,6 +115,8 @@ static STRETCH: [u32; 256] = {
             1 << ((byte | 0x20) - b'a')
         } else if byte >= 0x80 {
             WIDE
+        } else if matches!(byte, b'_' | b'-' | b'+') {
+            SEP
         } else {
             0
         };
@@ -124,6 +147,13 @@ impl KeywordIndex {
         for &(gate, near, adjacent) in lists {
             for (words, is_adjacent) in [(near, false), (adjacent, true)] {
                 for w in words {
+                    // Walked over separators read as spaces (see [`SEPARATOR`]), so a keyword is
+                    // kept so too: `date_of_birth` and `date of birth` are one pattern.
+                    let w: String = w
+                        .chars()
+                        .map(|c| if c.is_ascii() { char::from(SEPARATOR[c as usize]) } else { c })
+                        .collect();
+                    let w = &w;
                     match patterns.iter().position(|p| p == w) {
                         Some(i) if info[i].adjacent == is_adjacent => info[i].gates |= gate,
                         _ => {
@@ -261,7 +291,7 @@ impl KeywordIndex {
         // it, and testing them costs more than the walk they would save (a JSON line's stretch
         // before a number holds the previous value and the key, `..."po_HUiXT3","amount":`): then
         // every wanted gate is possible, and the walk decides, as it does anyway.
-        let n = self.within[present.count_ones() as usize];
+        let n = self.within[(present & !SEP).count_ones() as usize];
         let mut possible: Gates = if n > walk_instead.saturating_mul(start - lo) {
             Gates::MAX
         } else {
@@ -280,21 +310,27 @@ impl KeywordIndex {
             return 0;
         }
         let mut gates: Gates = 0;
+        let separated = present & SEP != 0;
         if let Some(dfa) = &self.automaton {
-            gates |= walk(dfa, &self.info, input, lo, start);
+            gates |= if separated {
+                walk::<true>(dfa, &self.info, input, lo, start)
+            } else {
+                walk::<false>(dfa, &self.info, input, lo, start)
+            };
         }
         if present & WIDE != 0
             && let Some(nfa) = &self.wide
         {
-            gates |= walk(nfa, &self.wide_info, input, lo, start);
+            gates |= walk::<true>(nfa, &self.wide_info, input, lo, start);
         }
         gates & possible
     }
 }
 
 /// The gates of the keywords `automaton` finds in the stretch `[lo, start)` before a value, each
-/// standing as a word (`info`: per pattern, its gates and whether it must be adjacent).
-fn walk(
+/// standing as a word (`info`: per pattern, its gates and whether it must be adjacent);
+/// `SEPARATED` when the stretch holds a byte that [`SEPARATOR`] maps.
+fn walk<const SEPARATED: bool>(
     automaton: &impl Automaton,
     info: &[(Gates, bool)],
     input: &[u8],
@@ -306,6 +342,8 @@ fn walk(
     };
     let mut gates: Gates = 0;
     for (offset, &b) in input[lo..start].iter().enumerate() {
+        // Without a separator in the stretch every byte reads as itself.
+        let b = if SEPARATED { SEPARATOR[usize::from(b)] } else { b };
         sid = automaton.next_state(Anchored::No, sid, b);
         if !automaton.is_special(sid) || !automaton.is_match(sid) {
             continue;
@@ -354,6 +392,8 @@ mod tests {
         for b in 0..=255u8 {
             let want = if matches!(b, b'0'..=b'9' | b'\n' | b']' | b'*') {
                 STOP
+            } else if SEPARATOR[usize::from(b)] != b {
+                SEP
             } else {
                 letters(&[b])
             };
@@ -374,6 +414,33 @@ mod tests {
     fn gates(s: &str) -> Gates {
         let at = s.find('#').unwrap();
         index().gates_before(s.as_bytes(), at, Gates::MAX)
+    }
+
+    /// The words of a keyword are found joined by a space, `_`, `-` or `+` (a form-encoded body),
+    /// whichever way the pack writes them; the joins are not letters, so a word still has to start
+    /// and end where the keyword does.
+    #[test]
+    fn keyword_words_joined_by_any_separator() {
+        for s in [
+            "account number #",
+            "account_number=#",
+            "account-number: #",
+            "account+number=#",
+            "Account_Number #",
+        ] {
+            assert_eq!(gates(s), gate::ACCOUNT, "{s}");
+        }
+        let dashed = vec!["b-day".to_string(), "date_of_birth".to_string()];
+        let index = KeywordIndex::new(&[(1, &dashed, &[])], 32);
+        let found = |s: &str| index.gates_before(s.as_bytes(), s.find('#').unwrap(), Gates::MAX);
+        assert_eq!(found("b day #"), 1);
+        assert_eq!(found("b_day: #"), 1);
+        assert_eq!(found("date of birth #"), 1);
+        assert_eq!(found("date+of+birth=#"), 1);
+        assert_eq!(found("accountnumber #"), 0);
+        assert_eq!(found("update of birthday #"), 0);
+        assert_eq!(gates("account_numbers #"), 0);
+        assert_eq!(gates("myaccount_number #"), 0);
     }
 
     /// Keywords with bytes beyond ASCII live in an automaton of their own: found in a stretch that

@@ -2354,8 +2354,10 @@ fn bounded(input: &[u8], start: usize, end: usize, spaced_after: bool) -> bool {
     let digit_at = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
     if start > 0 {
         let prev = input[start - 1];
-        // After `+` a number is E.164, the phone rule's.
-        if word_before(prev) || prev == b'_' || prev == b'+' {
+        // After `+` a number is E.164, the phone rule's; but after a word and `+` it is a word of
+        // a form-encoded body (`code+is+482913`, where `+` is a space).
+        let form_space = prev == b'+' && start >= 2 && input[start - 2].is_ascii_alphabetic();
+        if word_before(prev) || prev == b'_' || prev == b'+' && !form_space {
             return false;
         }
         if matches!(prev, b' ' | b'-' | b'.' | b'/') && start >= 2 && digit_at(start - 2) {
