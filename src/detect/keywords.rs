@@ -151,7 +151,13 @@ impl KeywordIndex {
                     // kept so too: `date_of_birth` and `date of birth` are one pattern.
                     let w: String = w
                         .chars()
-                        .map(|c| if c.is_ascii() { char::from(SEPARATOR[c as usize]) } else { c })
+                        .map(|c| {
+                            if c.is_ascii() {
+                                char::from(SEPARATOR[c as usize])
+                            } else {
+                                c
+                            }
+                        })
                         .collect();
                     let w = &w;
                     match patterns.iter().position(|p| p == w) {
@@ -343,7 +349,11 @@ fn walk<const SEPARATED: bool>(
     let mut gates: Gates = 0;
     for (offset, &b) in input[lo..start].iter().enumerate() {
         // Without a separator in the stretch every byte reads as itself.
-        let b = if SEPARATED { SEPARATOR[usize::from(b)] } else { b };
+        let b = if SEPARATED {
+            SEPARATOR[usize::from(b)]
+        } else {
+            b
+        };
         sid = automaton.next_state(Anchored::No, sid, b);
         if !automaton.is_special(sid) || !automaton.is_match(sid) {
             continue;
