@@ -1292,3 +1292,38 @@ fn cloudwatch_managed_identifier_kinds() {
         r#"{"latency_ms":51.5072,"long":true}"#,
     ]);
 }
+
+/// Credentials as other scanners' rule examples write them (noseyparker, kingfisher): a password
+/// quoted in prose, a NuGet key with 8s and 9s, Cisco IOS type 8 and 9 secrets, PsExec's -p.
+#[test]
+fn other_scanners_examples() {
+    check(&[
+        ("The password is 'Secret123'", "The password is '[SECRET]'"),
+        (
+            r#"ensure the password is "centipede" and press"#,
+            r#"ensure the password is "[SECRET]" and press"#,
+        ),
+        (
+            "+ nuget push pkg.nupkg oy2dgb333j35kjjybcf99yzxo7hjyloera4anxn4ivcvle -Source x",
+            "+ nuget push pkg.nupkg [NUGET_KEY] -Source x",
+        ),
+        (
+            " enable secret 8 $8$TnGX/fE4KGHOVU$pEhnEvxrvaynpi8j4f.EMHr6M.FzU8xnZnBr/tJdFWk",
+            " enable secret 8 [PASSWORD_HASH]",
+        ),
+        (
+            "username admin secret 9 $9$mTj4RZG8N9ZDOk$elY/asfm8kD3iDmkBe3hD2r4xcA/0oWS5V3os.O91u.",
+            "username admin secret 9 [PASSWORD_HASH]",
+        ),
+        (
+            r"CommandLine: PsExec.exe \\10.0.94.120 -u Administrator -p dev_admin cmd",
+            r"CommandLine: PsExec.exe \\10.0.94.120 -u Administrator -p [SECRET] cmd",
+        ),
+    ]);
+    untouched(&[
+        "password is 'too short'",
+        "your password is incorrect",
+        r#"password is "null""#,
+        r"PsExec.exe \\host -s cmd.exe",
+    ]);
+}

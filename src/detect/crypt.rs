@@ -8,7 +8,9 @@
 //!
 //! The scheme ids are those of crypt(5) (libxcrypt) and passlib: `1` (MD5), `2a`/`2b`/`2x`/`2y`
 //! (bcrypt), `5`/`6` (SHA-256/512-crypt), `7` (scrypt), `y`/`gy` (yescrypt), `apr1` (Apache MD5),
-//! the Argon2 variants and passlib's PBKDF2.
+//! the Argon2 variants and passlib's PBKDF2; Cisco IOS's type 8 (`$8$`, PBKDF2-SHA256) and type 9
+//! (`$9$`, scrypt) secrets, as `show running-config` prints them; NetBSD's `$sha1$` and Solaris'
+//! `$md5$`.
 
 use super::{Candidates, word_after, word_before};
 use crate::findings::RuleId;
@@ -23,6 +25,10 @@ const SCHEMES: &[&[u8]] = &[
     b"5",
     b"6",
     b"7",
+    b"8",
+    b"9",
+    b"sha1",
+    b"md5",
     b"y",
     b"gy",
     b"apr1",
@@ -64,7 +70,20 @@ pub(crate) fn at(sink: &mut Candidates<'_>, q: usize, rule: RuleId) -> Option<us
     // byte of the scheme id.
     if !matches!(
         input.get(q + 1),
-        Some(b'1' | b'2' | b'5' | b'6' | b'7' | b'y' | b'g' | b'a' | b'p')
+        Some(
+            b'1' | b'2'
+                | b'5'
+                | b'6'
+                | b'7'
+                | b'8'
+                | b'9'
+                | b'y'
+                | b'g'
+                | b'a'
+                | b'p'
+                | b's'
+                | b'm'
+        )
     ) || q > 0 && (word_before(input[q - 1]) || input[q - 1] == b'$')
     {
         return None;
@@ -106,6 +125,10 @@ pub(crate) fn at(sink: &mut Candidates<'_>, q: usize, rule: RuleId) -> Option<us
         fields == 2
             && input[id_end + 1..id_end + 3].iter().all(u8::is_ascii_digit)
             && hash.len() == 53
+    } else if scheme == b"8" || scheme == b"9" {
+        // Cisco's: 14 characters of salt and 43 of hash, nothing else (a `$9$` of another shape is
+        // some other tool's template).
+        fields == 2 && hash_start - id_end - 2 == 14 && hash.len() == 43
     } else {
         fields >= 2 && hash.len() >= MIN_HASH
     };
@@ -140,6 +163,9 @@ mod tests {
             "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
             "$1$saltstri$YMyguxXMBpd2TEZ.vS/3q1",
             "$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/",
+            // Cisco IOS type 8 and type 9 secrets (noseyparker's pwhash rule's examples).
+            "$8$TnGX/fE4KGHOVU$pEhnEvxrvaynpi8j4f.EMHr6M.FzU8xnZnBr/tJdFWk",
+            "$9$mTj4RZG8N9ZDOk$elY/asfm8kD3iDmkBe3hD2r4xcA/0oWS5V3os.O91u.",
             // argon2-cffi
             "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$VGhpc0lzQUhhc2hPZkF0TGVhc3QzMkJ5dGVz",
         ] {

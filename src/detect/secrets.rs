@@ -1349,6 +1349,20 @@ fn card_code_after(input: &[u8], ks: usize, ke: usize) -> Option<std::ops::Range
     ((3..=4).contains(&(end - start)) && !continues).then_some(start..end)
 }
 
+/// Whether a quoted word starts at `i` (`'blooberry'`, `"Secret123"`): four to 128 bytes without
+/// white space between a quote and the same quote. Prose quotes a value it gives (`the password
+/// is 'admin'`); a message quoting a phrase has spaces in it (`password is 'too short'`).
+fn quoted_word(input: &[u8], i: usize) -> bool {
+    let Some(&q) = input.get(i) else {
+        return false;
+    };
+    if q != b'\'' && q != b'"' {
+        return false;
+    }
+    let end = run_end(input, i + 1, 129, |b| b != q && !b.is_ascii_whitespace());
+    input.get(end) == Some(&q) && (4..=128).contains(&(end - i - 1))
+}
+
 /// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
 /// with a letter and a digit. The word runs to white space or a double quote ([`prose_byte`]), and
 /// is what is redacted: in `"msg":"token expired","user_id":42` it is `expired`, not the rest of the
@@ -1760,11 +1774,12 @@ fn key_value(
     } else if !quoted_key
         && at(ke) == b' '
         && let Some(value) = copula_end(input, ke + 1)
-        && (strength == Strength::Named && secret_word(input, value)
+        && (strength == Strength::Named && (secret_word(input, value) || quoted_word(input, value))
             || strength != Strength::Named && qualified_in_prose(input, ks))
     {
         // A sentence that gives the value (`your password is Zx8#pLq2wE`, `password was
-        // Maple552$q89`): the word after the verb, when it looks like a secret. A weak name
+        // Maple552$q89`, `the default password is 'blooberry'`): the word after the verb, when it
+        // looks like a secret or stands in quotes. A weak name
         // qualified by a word before it (`my secret key is …`, `my amazon s3 key is …`) takes
         // a generated value, as weak names do (checked below).
         j = value;
