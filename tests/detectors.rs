@@ -1327,3 +1327,35 @@ fn other_scanners_examples() {
         r"PsExec.exe \\host -s cmd.exe",
     ]);
 }
+
+/// Payment providers' payloads as services log them: Stripe's card with its expiry month and year,
+/// Razorpay's and Stripe's card holder (`card.name`), a source's owner, a payer's street.
+#[test]
+fn payment_provider_payloads() {
+    check(&[
+        (
+            r#"{"card":{"brand":"visa","exp_month":8,"exp_year":2027,"last4":"4242"}}"#,
+            r#"{"card":{"brand":"visa","exp_month":"[CARD_EXPIRY]","exp_year":"[CARD_EXPIRY]","last4":"4242"}}"#,
+        ),
+        (
+            r#"{"entity":"payment","card":{"last4":"1111","network":"Visa","name":"Gaurav Kumar"}}"#,
+            r#"{"entity":"payment","card":{"last4":"1111","network":"Visa","name":"[NAME]"}}"#,
+        ),
+        (
+            r#"{"source":{"owner":{"name":"Jenny Rosen"}}}"#,
+            r#"{"source":{"owner":{"name":"[NAME]"}}}"#,
+        ),
+        (
+            r#"{"payer":{"address_street":"1 Main St","address_zip":"95131"}}"#,
+            r#"{"payer":{"address_street":"[ADDRESS]","address_zip":"95131"}}"#,
+        ),
+        (
+            "mollie callback consumerName=Jane consumerAccount=NL53INGB0654422370",
+            "mollie callback consumerName=[NAME] consumerAccount=[IBAN]",
+        ),
+    ]);
+    untouched(&[
+        r#"{"service":{"name":"payouts"},"card":{"name":null}}"#,
+        r#"{"subscription":{"plan":"pro","interval_count":12}}"#,
+    ]);
+}
