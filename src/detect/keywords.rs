@@ -144,6 +144,10 @@ impl KeywordIndex {
     pub fn new(lists: &[(Gates, &[String], &[String])], window: usize) -> KeywordIndex {
         let mut patterns: Vec<String> = Vec::new();
         let mut info: Vec<KeywordInfo> = Vec::new();
+        // Each keyword text once per kind (proximity, adjacent), with the gates of every list that
+        // names it: a thousand keywords compared pairwise were a tenth of the index's start-up.
+        let mut seen: std::collections::HashMap<(String, bool), usize> =
+            std::collections::HashMap::new();
         for &(gate, near, adjacent) in lists {
             for (words, is_adjacent) in [(near, false), (adjacent, true)] {
                 for w in words {
@@ -159,15 +163,17 @@ impl KeywordIndex {
                             }
                         })
                         .collect();
-                    let w = &w;
-                    match patterns.iter().position(|p| p == w) {
-                        Some(i) if info[i].adjacent == is_adjacent => info[i].gates |= gate,
-                        _ => {
-                            patterns.push(w.clone());
+                    match seen.entry((w, is_adjacent)) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            info[*e.get()].gates |= gate;
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            patterns.push(e.key().0.clone());
                             info.push(KeywordInfo {
                                 gates: gate,
                                 adjacent: is_adjacent,
                             });
+                            e.insert(info.len() - 1);
                         }
                     }
                 }
