@@ -687,8 +687,10 @@ def gen_card(kind):
             if keyword:
                 key = R.choice(["card_number", "cardNumber", "pan", "cc_number", "card"])
                 if key == "card":
+                    # The expiry month and year are cardholder data (PCI DSS), not tokens to keep;
+                    # a bare year is not scored as PII either (it may occur elsewhere in the line).
                     inner = [f'"number":{jstr(card)}', f'"exp_month":{R.randint(1, 12)}',
-                             f'"exp_year":{L.k(R.randint(2025, 2032))}']
+                             f'"exp_year":{R.randint(2025, 2032)}']
                     if cvv:
                         inner.append(f'"cvv":{jstr(L.p("cvv", cvv))}')
                     fields = [("card", "{" + ",".join(inner) + "}")]
