@@ -165,6 +165,16 @@ fn main() -> ExitCode {
         ("dated ids", b"20241205A001 ", b""),
         ("ldap password flags", b"ldapsearch -x -w ", b""),
         ("htpasswd batch flags", b"htpasswd -b f u ", b""),
+        // The twelfth stop's forms: expiry keywords before month/year pairs, licence keywords,
+        // quoted prose passwords, Cisco hash openers, Salesforce org ids without a session key,
+        // PsExec flags, keywords joined by `+`.
+        ("card expiry keywords", b"exp 12/28 ", b""),
+        ("licence keywords", b"permis de conduire 123456789012 ", b""),
+        ("quoted prose passwords", b"password is 'x' ", b""),
+        ("cisco hash openers", b"$8$TnGX/fE4KGHOVU$", b""),
+        ("salesforce org ids", b"00D5e000000CGIZ!", b""),
+        ("psexec flags", b"psexec -p ", b""),
+        ("form-encoded keywords", b"date+of+birth+", b"1985-03-12"),
     ];
     for (name, unit, tail) in floods {
         if wanted(name) {
