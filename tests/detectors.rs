@@ -1228,7 +1228,7 @@ fn cloudwatch_managed_identifier_kinds() {
             "card expiry: 09/2027 updated",
             "card expiry: [CARD_EXPIRY] updated",
         ),
-        ("Card(expiry=2028-04)", "Card(expiry=[CARD_EXPIRY])"),
+        ("Card(expiry=04/2028)", "Card(expiry=[CARD_EXPIRY])"),
         (
             "KYC Führerscheinnummer: B072RRE2I55 geprüft",
             "KYC Führerscheinnummer: [DRIVER_LICENSE] geprüft",
@@ -1246,8 +1246,8 @@ fn cloudwatch_managed_identifier_kinds() {
             "numer prawa jazdy [DRIVER_LICENSE]",
         ),
         (
-            "licence no. 12345678 (NSW)",
-            "licence no. [DRIVER_LICENSE] (NSW)",
+            "driver licence no. 1234567890 (VIC)",
+            "driver licence no. [DRIVER_LICENSE] (VIC)",
         ),
         (
             "eligibility HICN: 123-45-6789A found",
@@ -1273,7 +1273,7 @@ fn cloudwatch_managed_identifier_kinds() {
         ("bday 03-12-1985", "bday [DOB]"),
         ("Kontonummer 0532013000", "Kontonummer [ACCOUNT]"),
         ("rekeningnummer 0417164300", "rekeningnummer [ACCOUNT]"),
-        ("card security_code=123 ok", "card security_code=[CVV] ok"),
+        ("card_security_code=123 ok", "card_security_code=[CVV] ok"),
         (
             r#"{"rider":{"latitude":51.5072,"longitude":-0.1276}}"#,
             r#"{"rider":{"latitude":"[GEO_COORDINATES]","longitude":"[GEO_COORDINATES]"}}"#,
@@ -1286,6 +1286,14 @@ fn cloudwatch_managed_identifier_kinds() {
         "licence MIT 2024 12345678 ok",
         "order 123456789A shipped",
         "nuss 281234567841 no válido",
+        "EXPORT 12/28 rows",
+        "exp_name=baseline Epoch 3/10 loss=0.41",
+        "cache expiry 10-15 minutes",
+        "cert expiration 2027-06",
+        "CEPH osd pool usage 12345678 bytes",
+        "spi: transfer complete ts=1733394153393",
+        "licence no longer checked for 12345678 users",
+        r#"{"read":{"lat":{"min":101,"max":9870}}}"#,
         "numéro fiscal 3023217600054 invalide",
         "Rechnung 93815/08152 bezahlt",
         "pedido 01310-100 enviado",
@@ -1322,9 +1330,13 @@ fn other_scanners_examples() {
     ]);
     untouched(&[
         "password is 'too short'",
+        "password was 'updated' successfully",
+        "the password is '${DB_PASSWORD}'",
+        "password is 'xxxx'",
         "your password is incorrect",
         r#"password is "null""#,
         r"PsExec.exe \\host -s cmd.exe",
+        r"psexec \\host -s netstat -p tcp",
     ]);
 }
 

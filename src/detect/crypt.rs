@@ -9,8 +9,7 @@
 //! The scheme ids are those of crypt(5) (libxcrypt) and passlib: `1` (MD5), `2a`/`2b`/`2x`/`2y`
 //! (bcrypt), `5`/`6` (SHA-256/512-crypt), `7` (scrypt), `y`/`gy` (yescrypt), `apr1` (Apache MD5),
 //! the Argon2 variants and passlib's PBKDF2; Cisco IOS's type 8 (`$8$`, PBKDF2-SHA256) and type 9
-//! (`$9$`, scrypt) secrets, as `show running-config` prints them; NetBSD's `$sha1$` and Solaris'
-//! `$md5$`.
+//! (`$9$`, scrypt) secrets, as `show running-config` prints them; NetBSD's `$sha1$`.
 
 use super::{Candidates, word_after, word_before};
 use crate::findings::RuleId;
@@ -28,7 +27,6 @@ const SCHEMES: &[&[u8]] = &[
     b"8",
     b"9",
     b"sha1",
-    b"md5",
     b"y",
     b"gy",
     b"apr1",
@@ -70,20 +68,7 @@ pub(crate) fn at(sink: &mut Candidates<'_>, q: usize, rule: RuleId) -> Option<us
     // byte of the scheme id.
     if !matches!(
         input.get(q + 1),
-        Some(
-            b'1' | b'2'
-                | b'5'
-                | b'6'
-                | b'7'
-                | b'8'
-                | b'9'
-                | b'y'
-                | b'g'
-                | b'a'
-                | b'p'
-                | b's'
-                | b'm'
-        )
+        Some(b'1' | b'2' | b'5' | b'6' | b'7' | b'8' | b'9' | b'y' | b'g' | b'a' | b'p' | b's')
     ) || q > 0 && (word_before(input[q - 1]) || input[q - 1] == b'$')
     {
         return None;

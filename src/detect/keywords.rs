@@ -393,9 +393,15 @@ fn word_start(input: &[u8], at: usize) -> bool {
         || (prev.is_ascii_lowercase() && input[at].is_ascii_uppercase())
 }
 
-/// A keyword ends a word unless a lower-case letter follows (`cellular`), but `phoneNumber` counts.
+/// A keyword ends a word unless a lower-case letter follows (`cellular`), or an upper-case one
+/// follows its own upper-case end (`EXP` of `EXPORT`, `CEP` of `CEPH`); `phoneNumber` counts.
 fn word_end(input: &[u8], at: usize) -> bool {
-    input.get(at).is_none_or(|b| !b.is_ascii_lowercase())
+    match input.get(at) {
+        None => true,
+        Some(b) if b.is_ascii_lowercase() => false,
+        Some(b) if b.is_ascii_uppercase() => at == 0 || !input[at - 1].is_ascii_uppercase(),
+        Some(_) => true,
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +462,10 @@ mod tests {
         assert_eq!(found("accountnumber #"), 0);
         assert_eq!(found("update of birthday #"), 0);
         assert_eq!(gates("account_numbers #"), 0);
+        // A keyword in capitals ends where its word does: `ACCTS` is no `acct`, `acctNo` is.
+        assert_eq!(gates("ACCTS #"), 0);
+        assert_eq!(gates("ACCT #"), gate::ACCOUNT);
+        assert_eq!(gates("acctNo #"), gate::ACCOUNT);
         assert_eq!(gates("myaccount_number #"), 0);
     }
 

@@ -113,8 +113,8 @@ pub enum IdFormat {
     /// Quebec's `A1234-123456-12`, Alberta's `123456-789`, eight to ten digits in Australia's
     /// states, Denmark and Austria. No check digit: after a licence keyword only.
     DriverLicense,
-    /// Not an identifier either: a payment card's expiry month (`12/28`, `12/2028`, `2028-12`),
-    /// cardholder data that PCI DSS protects with the number, after an expiry keyword.
+    /// Not an identifier either: a payment card's expiry month (`12/28`, `12/2028`), cardholder
+    /// data that PCI DSS protects with the number, after an expiry keyword.
     CardExpiry,
     /// US Medicare health insurance claim numbers (HICN, before the MBI: the holder's SSN and a
     /// beneficiary code, `123-45-6789A`, `123456789B1`).
@@ -538,10 +538,6 @@ impl IdFormat {
                 ("dddddddddd", KEYWORD),
                 ("dddddddddddd", KEYWORD),
             ],
-            // Month and year as cards print them and checkout forms take them (`12/28`,
-            // `12/2028`, `12-28`), or year first as ISO 8601 writes a month (`2028-12`). Four
-            // digits glued (`1228`) are years and counts too often to look up a keyword behind
-            // each.
             // The SSN whole or dashed, and the beneficiary identification code after it (a letter
             // and maybe a digit), glued or after a dash.
             IdFormat::UsHicn => &[
@@ -573,14 +569,15 @@ impl IdFormat {
                 ("dd/ddd/ddddd", KEYWORD),
             ],
             IdFormat::BrCep => &[("ddddd-ddd", KEYWORD), ("dddddddd", KEYWORD)],
+            // Month and year as cards print them and checkout forms take them (`12/28`,
+            // `12/2028`, `12-2028`). Not `3/10` or `10-15` (progress counters and ranges after
+            // `exp_name` and `cache expiry`), not year first (`2027-06`, a certificate's or a
+            // subscription's month as often), and not four digits glued (`1228`: years and counts
+            // too often to look up a keyword behind each).
             IdFormat::CardExpiry => &[
                 ("dd/dd", KEYWORD),
                 ("dd/dddd", KEYWORD),
-                ("dd-dd", KEYWORD),
                 ("dd-dddd", KEYWORD),
-                ("dddd-dd", KEYWORD),
-                ("dddd/dd", KEYWORD),
-                ("d/dd", KEYWORD),
             ],
             // Ten digits from 1 or 2, whole or grouped 4-3-3 as some claim forms print them.
             IdFormat::UsNpi => &[
@@ -1348,20 +1345,20 @@ fn date_of_birth(raw: &[u8]) -> bool {
     year(p2) && (date(a, b) || date(b, a))
 }
 
-/// A card's expiry as [`IdFormat::CardExpiry`]'s layouts write it: a month from 1 to 12 and a year,
-/// two digits or from 2000 to 2099, either side of the separator (the four-digit year says which).
+/// A card's expiry as [`IdFormat::CardExpiry`]'s layouts write it: a month from 1 to 12, then a
+/// year a card in use can have, 2015 to 2045 (two digits or four): `05/12` after `vencimiento` is
+/// a day and a month, `10/05` after `session expires` no card.
 fn card_expiry(raw: &[u8]) -> bool {
     let Some(sep) = raw.iter().position(|&b| b == b'/' || b == b'-') else {
         return false;
     };
-    let (left, right) = (&raw[..sep], &raw[sep + 1..]);
-    let (month, year) = if left.len() == 4 {
-        (right, left)
+    let (month, year) = (number(&raw[..sep]), number(&raw[sep + 1..]));
+    let year = if raw.len() - sep - 1 == 2 {
+        2000 + year
     } else {
-        (left, right)
+        year
     };
-    (1..=12).contains(&number(month))
-        && (year.len() == 2 || year.len() == 4 && (2000..=2099).contains(&number(year)))
+    (1..=12).contains(&month) && (2015..=2045).contains(&year)
 }
 
 /// A month's English name or its three-letter abbreviation (`Sept` too), any case.
@@ -2678,7 +2675,8 @@ mod tests {
             (IdFormat::KrRrn, "911124-5678906", "911124-5678905"),
             (IdFormat::CardExpiry, "12/28", "13/28"),
             (IdFormat::CardExpiry, "09/2027", "09/1927"),
-            (IdFormat::CardExpiry, "2027-09", "2027-00"),
+            (IdFormat::CardExpiry, "09-2027", "09-2057"),
+            (IdFormat::CardExpiry, "03/15", "03/12"),
             (IdFormat::DriverLicense, "B072RRE2I55", "B000RRE0I00"),
             (IdFormat::UsHicn, "123-45-6789A", "666-45-6789A"),
             (IdFormat::UsHicn, "123456789B1", "123456789Z1"),

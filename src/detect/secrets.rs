@@ -1351,8 +1351,66 @@ fn card_code_after(input: &[u8], ks: usize, ke: usize) -> Option<std::ops::Range
 
 /// Whether a quoted word starts at `i` (`'blooberry'`, `"Secret123"`): four to 128 bytes without
 /// white space between a quote and the same quote. Prose quotes a value it gives (`the password
-/// is 'admin'`); a message quoting a phrase has spaces in it (`password is 'too short'`).
+/// is 'admin'`); a message quoting a phrase has spaces in it (`password is 'too short'`), one
+/// quoting a state names it (`password was 'reset'`), and a template leaves a placeholder
+/// (`'<password>'`, `'${DB_PASSWORD}'`, `'xxxx'`).
 fn quoted_word(input: &[u8], i: usize) -> bool {
+    /// States a message quotes after `password is`, in lower case.
+    const STATES: &[&[u8]] = &[
+        b"reset",
+        b"updated",
+        b"changed",
+        b"wrong",
+        b"weak",
+        b"strong",
+        b"invalid",
+        b"valid",
+        b"expired",
+        b"required",
+        b"missing",
+        b"incorrect",
+        b"correct",
+        b"default",
+        b"empty",
+        b"blank",
+        b"null",
+        b"none",
+        b"unset",
+        b"set",
+        b"hidden",
+        b"masked",
+        b"redacted",
+        b"hashed",
+        b"encrypted",
+        b"protected",
+        b"locked",
+        b"disabled",
+        b"enabled",
+        b"temporary",
+        b"secret",
+        b"password",
+        b"passwd",
+        b"undefined",
+        b"true",
+        b"false",
+        b"mismatch",
+        b"accepted",
+        b"rejected",
+        b"denied",
+        b"ok",
+        b"good",
+        b"bad",
+        b"short",
+        b"long",
+        b"compromised",
+        b"generated",
+        b"stored",
+        b"saved",
+        b"sent",
+        b"same",
+        b"different",
+        b"ignored",
+    ];
     let Some(&q) = input.get(i) else {
         return false;
     };
@@ -1360,7 +1418,13 @@ fn quoted_word(input: &[u8], i: usize) -> bool {
         return false;
     }
     let end = run_end(input, i + 1, 129, |b| b != q && !b.is_ascii_whitespace());
-    input.get(end) == Some(&q) && (4..=128).contains(&(end - i - 1))
+    if input.get(end) != Some(&q) || !(4..=128).contains(&(end - i - 1)) {
+        return false;
+    }
+    let word = &input[i + 1..end];
+    let placeholder = matches!(word[0], b'<' | b'{' | b'$' | b'%' | b'[' | b'(' | b'*')
+        || word.iter().all(|&b| b == word[0]);
+    !placeholder && !STATES.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
