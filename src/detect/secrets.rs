@@ -1355,31 +1355,19 @@ fn card_code_after(input: &[u8], ks: usize, ke: usize) -> Option<std::ops::Range
 /// quoting a state names it (`password was 'reset'`), and a template leaves a placeholder
 /// (`'<password>'`, `'${DB_PASSWORD}'`, `'xxxx'`).
 fn quoted_word(input: &[u8], i: usize) -> bool {
-    /// States a message quotes after `password is`, in lower case.
-    const STATES: &[&[u8]] = &[
+    /// States a message quotes after `password is` (`'reset'`, `'weak'`), in lower case, beyond
+    /// the states every value is checked against at the end of [`key_value`] (`expired`,
+    /// `invalid`, `null`...), which turn these quoted words away too.
+    const PROSE_STATES: &[&[u8]] = &[
         b"reset",
         b"updated",
-        b"changed",
         b"wrong",
         b"weak",
         b"strong",
-        b"invalid",
         b"valid",
-        b"expired",
-        b"required",
-        b"missing",
-        b"incorrect",
         b"correct",
         b"default",
-        b"empty",
         b"blank",
-        b"null",
-        b"none",
-        b"unset",
-        b"set",
-        b"hidden",
-        b"masked",
-        b"redacted",
         b"hashed",
         b"encrypted",
         b"protected",
@@ -1391,15 +1379,8 @@ fn quoted_word(input: &[u8], i: usize) -> bool {
         b"password",
         b"passwd",
         b"undefined",
-        b"true",
-        b"false",
-        b"mismatch",
-        b"accepted",
-        b"rejected",
         b"denied",
-        b"ok",
         b"good",
-        b"bad",
         b"short",
         b"long",
         b"compromised",
@@ -1424,7 +1405,7 @@ fn quoted_word(input: &[u8], i: usize) -> bool {
     let word = &input[i + 1..end];
     let placeholder = matches!(word[0], b'<' | b'{' | b'$' | b'%' | b'[' | b'(' | b'*')
         || word.iter().all(|&b| b == word[0]);
-    !placeholder && !STATES.iter().any(|w| word.eq_ignore_ascii_case(w))
+    !placeholder && !PROSE_STATES.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// Whether the word at `i` looks like a secret rather than a word of prose: at least eight bytes,
