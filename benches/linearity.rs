@@ -117,6 +117,21 @@ fn main() -> ExitCode {
             b"2026-12-04 web password: x -----BEGIN PRIVATE KEY----- k\n",
             b"",
         ),
+        // Key blocks cut short, each with its key lines, a blank line and an ordinary line,
+        // where the block ends; and a long prose prefix whose next line is compared with it.
+        (
+            "pem blocks cut short",
+            b"t stdout F -----BEGIN PRIVATE KEY-----\nt stdout F Proc-Type: 4,ENCRYPTED\n\
+              t stdout F MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
+              t stdout F Zw==\n\nINFO next\n",
+            b"",
+        ),
+        (
+            "pem headers after long prose",
+            b"ERROR expected_a_private_key_in_pem_format_found_none_at_all_in_the_file \
+              -----BEGIN PRIVATE KEY-----\nINFO A\n",
+            b"",
+        ),
         (
             "pem headers and ends",
             b"-----BEGIN PRIVATE KEY-----x-----END ",

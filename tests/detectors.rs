@@ -468,6 +468,48 @@ fn unterminated_key_blocks() {
 }
 
 #[test]
+fn key_block_without_end_ends_at_the_first_line_that_is_not_key_material() {
+    // An error message that names the marker is not a key: the lines after it stay. (Reading to
+    // the next BEGIN or the input's end took every line after it, the rest of a CLI chunk.)
+    let mention = "ERROR load key: expected \"-----BEGIN PRIVATE KEY-----\" at start\n\
+                   INFO retrying in 5s attempt=2\n\
+                   INFO server started on :8080\n";
+    let once = scrub(mention);
+    assert!(
+        once.ends_with("\nINFO retrying in 5s attempt=2\nINFO server started on :8080\n"),
+        "{once}"
+    );
+    assert_eq!(scrub(&once), once, "idempotent");
+    // A key cut short by the log: its lines (an encrypted key's headers and a blank line among
+    // them) are redacted after their prefix, up to the first ordinary line, which stays.
+    let cut = "t stdout F -----BEGIN RSA PRIVATE KEY-----\n\
+               t stdout F Proc-Type: 4,ENCRYPTED\n\
+               t stdout F DEK-Info: AES-128-CBC,2AF25325A9B286F4CBD8CA3B8FA2F6BB\n\
+               t stdout F \n\
+               t stdout F MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
+               t stdout F VLPHCozMxH2Mo4lgOEePzNm0tRge==\n\
+               t stdout F INFO server started on :8080\n";
+    let once = scrub(cut);
+    assert_eq!(
+        once,
+        "t stdout F [PRIVATE_KEY]\n\
+         t stdout F [PRIVATE_KEY]\n\
+         t stdout F [PRIVATE_KEY]\n\
+         t stdout F \n\
+         t stdout F [PRIVATE_KEY]\n\
+         t stdout F [PRIVATE_KEY]\n\
+         t stdout F INFO server started on :8080\n"
+    );
+    assert_eq!(scrub(&once), once, "idempotent");
+    // The rest of the BEGIN line is always taken (a key escaped into one line has no line to end
+    // at), and blank lines after the key are not.
+    assert_eq!(
+        scrub("key: \"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEE...\"\n\nnext line\n"),
+        "key: \"[PRIVATE_KEY]\n\nnext line\n"
+    );
+}
+
+#[test]
 fn private_key_block() {
     let input = "key=-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY----- tail";
     assert_eq!(

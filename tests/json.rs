@@ -504,11 +504,17 @@ fn whitespace_and_escaped_keys_are_kept_as_written() {
             "\r[{\"customer\":{\"name\":\"Jane Doe\"}}]",
             "\r[{\"customer\":{\"name\":\"[NAME]\"}}]",
         ),
-        // A key block with no END line takes the lines after it (fail closed); one of them that
-        // is a document keeps its brackets, as after blanks.
+        // A key block takes the lines up to its END line (fail closed); one of them that is a
+        // document keeps its brackets, as after blanks. (The END line gives up as many fields
+        // as the BEGIN line had before its marker, as a log prefix.)
         (
-            "k: -----BEGIN RSA PRIVATE KEY----- x\n\r[ 0]\n[ 0]",
-            "k: [PRIVATE_KEY]\n\r[ \"[PRIVATE_KEY]\"]\n[ \"[PRIVATE_KEY]\"]",
+            "k: -----BEGIN RSA PRIVATE KEY----- x\n\r[ 0]\n[ 0]\n-----END RSA PRIVATE KEY-----",
+            "k: [PRIVATE_KEY]\n\r[ \"[PRIVATE_KEY]\"]\n[ \"[PRIVATE_KEY]\"]\n-----END [PRIVATE_KEY]",
+        ),
+        // With no END line it ends at the first line that is not key material: a document is not.
+        (
+            "k: -----BEGIN RSA PRIVATE KEY----- x\nMIIEpAIBAAKCAQEA\n[ 0]\n[ 0]",
+            "k: [PRIVATE_KEY]\n[PRIVATE_KEY]\n[ 0]\n[ 0]",
         ),
     ]);
 }

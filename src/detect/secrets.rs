@@ -1126,9 +1126,9 @@ fn pem(sink: &mut Candidates<'_>, start: usize, header: usize, rule: RuleId) -> 
     // comes first, so each byte is searched once however many blocks the input has.
     let limit =
         memchr::memmem::find(&input[body..], b"-----BEGIN").map_or(input.len(), |i| body + i);
-    // Without an END line the rest (up to that next block) is treated as key material: fail closed.
+    let prefix = KeyPrefix::of(input, start);
     let end = match memchr::memmem::find(&input[body..limit], b"-----END ") {
-        None => limit,
+        None => unterminated_end(input, body, limit, &prefix),
         Some(e) => {
             let tail = body + e + 9;
             let tail_end = (tail + 64).min(input.len());
@@ -1138,15 +1138,119 @@ fn pem(sink: &mut Candidates<'_>, start: usize, header: usize, rule: RuleId) -> 
             }
         }
     };
-    pem_lines(sink, start, end, rule);
+    pem_lines(sink, start, end, &prefix, rule);
     // The search resumes after the first line only: on the block's later lines the fields of the
     // log prefix stay text (see `pem_lines`), and a key name there (`passwd: …`) must be found as
     // on any other line — a second pass, which no longer sees the BEGIN line, would find it.
     memchr::memchr(b'\n', &input[start..end]).map_or(end, |i| start + i)
 }
 
-/// How far back from `-----BEGIN` a key line's log prefix is read (see [`pem_lines`]).
+/// How far back from `-----BEGIN` a key line's log prefix is read (see [`KeyPrefix`]).
 const PEM_PREFIX_MAX: usize = 512;
+
+/// What a log pipeline put before a key's text on the `-----BEGIN` line, which its later lines
+/// repeat before theirs (see [`pem_lines`]): the whitespace-separated fields, and any text glued
+/// to the marker (`key=`).
+struct KeyPrefix<'a> {
+    /// The fields, as written.
+    text: &'a [u8],
+    fields: usize,
+    glued: &'a [u8],
+}
+
+impl KeyPrefix<'_> {
+    fn of(input: &[u8], start: usize) -> KeyPrefix<'_> {
+        // The prefix is read within the last `PEM_PREFIX_MAX` bytes of the line: a line of key
+        // blocks back to back must not be read back to its start for each block (quadratic).
+        // Fields beyond that are not counted, so later lines give up fewer of theirs: more is
+        // redacted, never less.
+        let window = start.saturating_sub(PEM_PREFIX_MAX);
+        let line_start =
+            memchr::memrchr(b'\n', &input[window..start]).map_or(window, |i| window + i + 1);
+        let prefix = &input[line_start..start];
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t');
+        let glued_len = prefix.iter().rev().take_while(|b| !is_space(b)).count();
+        let text = &prefix[..prefix.len() - glued_len];
+        KeyPrefix {
+            text,
+            fields: text.split(is_space).filter(|f| !f.is_empty()).count(),
+            glued: &prefix[prefix.len() - glued_len..],
+        }
+    }
+
+    /// Whether `other`, what a later line gave up before its key text, repeats this prefix as a
+    /// log pipeline does: the same fields but for those holding a digit (a timestamp, a pid).
+    /// `ERROR load key: expected` and `INFO retrying in 5s` are not.
+    fn repeated_in(&self, other: &[u8]) -> bool {
+        fn fields(t: &[u8]) -> impl Iterator<Item = &[u8]> {
+            t.split(|b| matches!(b, b' ' | b'\t'))
+                .filter(|f| !f.is_empty())
+        }
+        let digit = |f: &[u8]| f.iter().any(u8::is_ascii_digit);
+        // `other` holds the fields `key_text_start` counted (and then the glued text, if any).
+        fields(self.text)
+            .zip(fields(other))
+            .all(|(a, b)| a == b || digit(a) && digit(b))
+    }
+
+    /// Where the key text starts on the line at `line` (see [`key_text_start`]).
+    fn text_start(&self, input: &[u8], line: usize, end: usize) -> usize {
+        key_text_start(input, line, end, self.fields, self.glued)
+    }
+}
+
+/// Where a key block with no END line before `limit` ends: the rest of its `-----BEGIN` line,
+/// then every following line whose key text (after the log prefix the first line had) is key
+/// material — an encrypted key's `Proc-Type:` and `DEK-Info:` headers, and base64 lines — with
+/// blank lines between them. The first other line is not key material: the key was cut short
+/// there (a truncated log), or the marker was only named (`expected "-----BEGIN PRIVATE KEY-----"`
+/// in an error message). Reading to `limit` instead took every line after such a message, the
+/// rest of a CLI chunk: thousands of ordinary lines.
+fn unterminated_end(input: &[u8], body: usize, limit: usize, prefix: &KeyPrefix<'_>) -> usize {
+    let mut end = memchr::memchr(b'\n', &input[body..limit]).map_or(limit, |i| body + i);
+    let mut in_body = false;
+    let mut at = end;
+    while at < limit {
+        let line = at + 1;
+        let eol = memchr::memchr(b'\n', &input[line..limit]).map_or(limit, |i| line + i);
+        let text_start = prefix.text_start(input, line, eol);
+        let text = &input[text_start..eol];
+        let text = text
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+            .map_or(&text[..0], |last| &text[..=last]);
+        if !text.is_empty() {
+            let header = text.starts_with(b"Proc-Type:") || text.starts_with(b"DEK-Info:");
+            if !header {
+                // A short line is a body's only when one has begun, the line gave up no prefix
+                // fields, or the first line's prefix is repeated before it; asked once a block
+                // at most (a short line either begins the body or ends the block).
+                let short_ok = || {
+                    in_body || text_start == line || prefix.repeated_in(&input[line..text_start])
+                };
+                if !is_base64_line(text) || text.len() < 16 && !short_ok() {
+                    break;
+                }
+                in_body = true;
+            }
+            end = eol;
+        }
+        at = eol;
+    }
+    end
+}
+
+/// A line of a PEM body: base64, `=` only as its final padding. A full line holds 64 characters
+/// (70 in OpenSSH's); what follows a prose prefix's fields on a later line is shorter
+/// (`attempt=2` after `ERROR load key: expected "-----BEGIN …-----"`), and so may be a key's last
+/// line (`Zw==`): [`unterminated_end`] tells them apart by what comes before.
+fn is_base64_line(text: &[u8]) -> bool {
+    let unpadded = text.len() - text.iter().rev().take_while(|&&b| b == b'=').count();
+    text.len() - unpadded <= 2
+        && text[..unpadded]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+}
 
 /// Records the key block `[start, end)` line by line, each line's span starting after the prefix that
 /// the log pipeline put before its key text.
@@ -1154,28 +1258,18 @@ const PEM_PREFIX_MAX: usize = 512;
 /// A key logged through a container runtime or syslog arrives one key line per log line, each with
 /// its own prefix (`2026-12-03T10:00:00.000000000Z stdout F MIIEv…`). The prefix is not part of the
 /// key, and one span over the whole block would replace the prefixes of every line after the first.
-/// The first line shows what the prefix looks like: the whitespace-separated fields before
-/// `-----BEGIN`, plus any text glued to it (`key=`). Each later line gives up the same number of
-/// fields (and the same glued text, when it starts with it) and the rest of the line is redacted —
-/// up to the end of the `-----END …-----` marker on the last line. A line with fewer fields is
-/// redacted whole (fail closed), as is every line of a block with no prefix.
-fn pem_lines(sink: &mut Candidates<'_>, start: usize, end: usize, rule: RuleId) {
+/// The first line shows what the prefix looks like ([`KeyPrefix`]). Each later line gives up the
+/// same number of fields (and the same glued text, when it starts with it) and the rest of the line
+/// is redacted — up to the end of the `-----END …-----` marker on the last line. A line with fewer
+/// fields is redacted whole (fail closed), as is every line of a block with no prefix.
+fn pem_lines(
+    sink: &mut Candidates<'_>,
+    start: usize,
+    end: usize,
+    prefix: &KeyPrefix<'_>,
+    rule: RuleId,
+) {
     let input = sink.input;
-    // The prefix is read within the last `PEM_PREFIX_MAX` bytes of the line: a line of key blocks
-    // back to back must not be read back to its start for each block (quadratic). Fields beyond
-    // that are not counted, so later lines give up fewer of theirs: more is redacted, never less.
-    let window = start.saturating_sub(PEM_PREFIX_MAX);
-    let line_start =
-        memchr::memrchr(b'\n', &input[window..start]).map_or(window, |i| window + i + 1);
-    let prefix = &input[line_start..start];
-    let is_space = |b: &u8| matches!(b, b' ' | b'\t');
-    // Whole fields of the prefix, and the text glued to the marker.
-    let glued_len = prefix.iter().rev().take_while(|b| !is_space(b)).count();
-    let glued = &prefix[prefix.len() - glued_len..];
-    let fields = prefix[..prefix.len() - glued_len]
-        .split(is_space)
-        .filter(|f| !f.is_empty())
-        .count();
     let mut from = start;
     loop {
         let eol = memchr::memchr(b'\n', &input[from..end]).map_or(end, |i| from + i);
@@ -1189,7 +1283,7 @@ fn pem_lines(sink: &mut Candidates<'_>, start: usize, end: usize, rule: RuleId) 
         if eol >= end {
             return;
         }
-        from = key_text_start(input, eol + 1, end, fields, glued);
+        from = prefix.text_start(input, eol + 1, end);
     }
 }
 
