@@ -468,6 +468,33 @@ fn unterminated_key_blocks() {
 }
 
 #[test]
+fn authorization_scheme_after_a_key_name() {
+    // The credential after the scheme is the value (the scheme read as the value was a message's
+    // first word, and the token after it was left).
+    check(&[
+        (
+            "token: Bearer abcdef1234567890abcdef1234567890",
+            "token: Bearer [SECRET]",
+        ),
+        (
+            "refresh failed token: bearer abcdef1234567890abcdef1234567890 sent",
+            "refresh failed token: bearer [SECRET] sent",
+        ),
+        (
+            "credentials: Basic amFuZTpodW50ZXIy",
+            "credentials: Basic [SECRET]",
+        ),
+    ]);
+    // Prose after the scheme is no credential, and a redacted one stays as it is (the scheme is
+    // not taken for a value on a second pass).
+    untouched(&[
+        "token: Bearer is missing",
+        "token: Bearer [AUTH_HEADER]",
+        "token: Bearer ********",
+    ]);
+}
+
+#[test]
 fn key_block_without_end_ends_at_the_first_line_that_is_not_key_material() {
     // An error message that names the marker is not a key: the lines after it stay. (Reading to
     // the next BEGIN or the input's end took every line after it, the rest of a CLI chunk.)

@@ -1927,6 +1927,26 @@ fn key_value(
         return Err(ke);
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
+    // An authorization scheme before a credential (`token: Bearer 9f86d081…`, `auth = Basic
+    // dXNlcjpwYXNz`): the value is the credential after it, eight or more of its characters
+    // (RFC 7235's token68). Read as the value, the scheme was a message's first word (`token:
+    // Bearer abc…` like `token: Token is expired`), and the search went on past the `Bearer `
+    // that would have found the token. Not before prose (`token: Bearer is missing`); but before
+    // a replacement (`[AUTH_HEADER]`, `****`), which is a credential redacted, so that a second
+    // pass does not take the scheme for the value.
+    if let Some(scheme) = [&b"bearer "[..], b"basic "].iter().find(|s| {
+        input
+            .get(j..j + s.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(s))
+    }) {
+        let credential = run_end(input, j + scheme.len(), 8, |b| b == b' ' || b == b'\t');
+        let token68 = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
+        if run_end(input, credential, 8, token68) - credential >= 8
+            || matches!(at(credential), b'[' | b'*')
+        {
+            j = credential;
+        }
+    }
     // A Python bytes literal (`'X-Amz-Security-Token': b'AQoD…'` in botocore's debug output): the
     // value is the quoted text after the `b`.
     if at(j) == b'b' && matches!(at(j + 1), b'\'' | b'"') {
