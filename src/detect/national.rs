@@ -132,6 +132,27 @@ pub enum IdFormat {
     /// Brazilian postal codes (CEP: eight digits, `01310-100`), which name a street or a building
     /// in Brazil's cities: an address, after a CEP keyword.
     BrCep,
+    /// Nigeria's Bank Verification Numbers (BVN: eleven digits, no check digit), which payment
+    /// providers there ask for and log, after a BVN keyword.
+    NgBvn,
+    /// Nigeria's National Identification Numbers (NIMC's NIN: eleven digits, no published check),
+    /// after a NIN keyword.
+    NgNin,
+    /// Indonesia's population registration numbers (NIK, on the KTP card: a region, the birth date
+    /// with 40 added to a woman's day, a serial), after a NIK or KTP keyword.
+    IdNik,
+    /// Pakistan's computerised national identity cards (CNIC: `35202-1234567-1`, the first digit a
+    /// province, the last the holder's sex; no check digit).
+    PkCnic,
+    /// The United Arab Emirates' identity numbers (Emirates ID: `784-1968-6570305-0`, the country
+    /// code, the birth year, a serial and a Luhn digit).
+    AeEmiratesId,
+    /// Malaysia's identity card numbers (MyKad NRIC: `770812-14-5027`, the birth date, a place of
+    /// birth code, a serial; no check digit).
+    MyMykad,
+    /// Hong Kong identity card numbers (HKID: one or two letters, six digits and a mod-11 check
+    /// character, printed in parentheses: `A123456(3)`).
+    HkHkid,
     /// Not an identifier, but the same kind of thing to find: a fixed layout (a date) that only
     /// a keyword (`dob`, `date of birth`) makes personal.
     DateOfBirth,
@@ -224,6 +245,13 @@ impl IdFormat {
         ("fr_spi", IdFormat::FrSpi),
         ("de_steuernummer", IdFormat::DeSteuernummer),
         ("br_cep", IdFormat::BrCep),
+        ("ng_bvn", IdFormat::NgBvn),
+        ("ng_nin", IdFormat::NgNin),
+        ("id_nik", IdFormat::IdNik),
+        ("pk_cnic", IdFormat::PkCnic),
+        ("ae_emirates_id", IdFormat::AeEmiratesId),
+        ("my_mykad", IdFormat::MyMykad),
+        ("hk_hkid", IdFormat::HkHkid),
         ("date_of_birth", IdFormat::DateOfBirth),
         ("phone_national", IdFormat::PhoneNational),
         ("phone_national_bare", IdFormat::PhoneNationalBare),
@@ -259,6 +287,11 @@ impl IdFormat {
                 | IdFormat::EuEhic
                 | IdFormat::DeSteuernummer
                 | IdFormat::BrCep
+                | IdFormat::NgBvn
+                | IdFormat::NgNin
+                | IdFormat::IdNik
+                | IdFormat::PkCnic
+                | IdFormat::MyMykad
         )
     }
 
@@ -569,6 +602,25 @@ impl IdFormat {
                 ("dd/ddd/ddddd", KEYWORD),
             ],
             IdFormat::BrCep => &[("ddddd-ddd", KEYWORD), ("dddddddd", KEYWORD)],
+            IdFormat::NgBvn | IdFormat::NgNin => &[("ddddddddddd", KEYWORD)],
+            IdFormat::IdNik => &[("dddddddddddddddd", KEYWORD)],
+            // NADRA's print form, a province first, stands alone; thirteen digits whole are
+            // epochs in milliseconds as often.
+            IdFormat::PkCnic => &[("ddddd-ddddddd-d", ALONE), ("ddddddddddddd", KEYWORD)],
+            // The card's print form with the country code and the Luhn digit stands alone.
+            IdFormat::AeEmiratesId => {
+                &[("ddd-dddd-ddddddd-d", ALONE), ("ddddddddddddddd", KEYWORD)]
+            }
+            // The card's print form, a date that holds and a place of birth code that exists,
+            // stands alone; twelve digits whole are many things.
+            IdFormat::MyMykad => &[("dddddd-dd-dddd", ALONE), ("dddddddddddd", KEYWORD)],
+            // As the card prints it, the check in parentheses; glued after a keyword.
+            IdFormat::HkHkid => &[
+                ("Adddddd(x)", ALONE),
+                ("AAdddddd(x)", ALONE),
+                ("Addddddx", KEYWORD),
+                ("AAddddddx", KEYWORD),
+            ],
             // Month and year as cards print them and checkout forms take them (`12/28`,
             // `12/2028`, `12-2028`). Not `3/10` or `10-15` (progress counters and ranges after
             // `exp_name` and `cache expiry`), not year first (`2027-06`, a certificate's or a
@@ -858,7 +910,37 @@ impl IdFormat {
                         | b'W'
                 )
             }
-            IdFormat::EuEhic | IdFormat::DeSteuernummer | IdFormat::BrCep => !one_digit_repeated(c),
+            IdFormat::EuEhic
+            | IdFormat::DeSteuernummer
+            | IdFormat::BrCep
+            | IdFormat::NgBvn
+            | IdFormat::NgNin => !one_digit_repeated(c),
+            IdFormat::IdNik => {
+                // Province (11-94), regency, district, the birth date DDMMYY (a woman's day plus
+                // 40), a serial from 0001.
+                let province = d(0) * 10 + d(1);
+                let (day, month) = ((d(6) * 10 + d(7)) % 40, d(8) * 10 + d(9));
+                (11..=94).contains(&province)
+                    && (1..=31).contains(&day)
+                    && (1..=12).contains(&month)
+                    && number(&c[12..16]) != 0
+            }
+            IdFormat::PkCnic => (b'1'..=b'7').contains(&c[0]) && !one_digit_repeated(c),
+            IdFormat::AeEmiratesId => {
+                let year = number(&c[3..7]);
+                c.starts_with(b"784") && (1900..=2099).contains(&year) && super::validate::luhn(c)
+            }
+            IdFormat::MyMykad => {
+                // YYMMDD, then the place of birth: a state (01-16), or a country or region code
+                // (21-59, 60-68, 71-72, 74-79, 82-93, 98-99), as the National Registration
+                // Department lists them.
+                let (month, day) = (d(2) * 10 + d(3), d(4) * 10 + d(5));
+                let place = d(6) * 10 + d(7);
+                (1..=12).contains(&month)
+                    && (1..=31).contains(&day)
+                    && matches!(place, 1..=16 | 21..=68 | 71 | 72 | 74..=79 | 82..=93 | 98 | 99)
+            }
+            IdFormat::HkHkid => hkid(c),
             IdFormat::EsNuss => {
                 let (province, serial) = (u64::from(number(&c[..2])), u64::from(number(&c[2..10])));
                 let base = if serial < 10_000_000 {
@@ -1481,6 +1563,37 @@ fn uk_driving_licence(c: &[u8]) -> bool {
 }
 
 /// The decimal value of a run of ASCII digits (at most nine, so it fits).
+/// Hong Kong's identity card check: one letter (read after a space, worth 36) or two, six digits,
+/// weights 9 down to 2, and a check character (`A` for 10) that brings the sum to a multiple of
+/// 11.
+fn hkid(c: &[u8]) -> bool {
+    let (letters, rest) = c.split_at(c.len() - 7);
+    let value = |b: u8| u32::from(b - b'A') + 10;
+    let (first, second) = match letters {
+        [a] => (36, value(*a)),
+        [a, b] => (value(*a), value(*b)),
+        _ => return false,
+    };
+    let (digits, check) = rest.split_at(6);
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let check = match check[0] {
+        b'A' => 10,
+        b @ b'0'..=b'9' => u32::from(b - b'0'),
+        _ => return false,
+    };
+    let sum: u32 = 9 * first
+        + 8 * second
+        + digits
+            .iter()
+            .zip((2..=7).rev())
+            .map(|(&b, w)| u32::from(b - b'0') * w)
+            .sum::<u32>()
+        + check;
+    sum.is_multiple_of(11)
+}
+
 fn number(digits: &[u8]) -> u32 {
     digits
         .iter()
@@ -2684,6 +2797,22 @@ mod tests {
             (IdFormat::EsNuss, "08 01234567 74", "08 01234567 75"),
             (IdFormat::FrSpi, "3023217600053", "3023217600054"),
             (IdFormat::FrSpi, "30 23 217 600 053", "40 23 217 600 053"),
+            (IdFormat::NgBvn, "22123456789", "22222222222"),
+            (IdFormat::IdNik, "3174011505900001", "3174013505900001"),
+            (IdFormat::IdNik, "3174015505900001", "9974015505900001"),
+            (IdFormat::PkCnic, "35202-1234567-1", "85202-1234567-1"),
+            (
+                IdFormat::AeEmiratesId,
+                "784-1968-6570305-0",
+                "784-1968-6570305-1",
+            ),
+            (IdFormat::AeEmiratesId, "784198012345678", "785198012345678"),
+            (IdFormat::MyMykad, "770812-14-5027", "771312-14-5027"),
+            (IdFormat::MyMykad, "770812-14-5027", "770812-17-5027"),
+            (IdFormat::HkHkid, "A123456(3)", "A123456(4)"),
+            (IdFormat::HkHkid, "AB987654(3)", "AB987654(2)"),
+            (IdFormat::HkHkid, "Z683365(A)", "Z683365(0)"),
+            (IdFormat::HkHkid, "K1234560", "K1234561"),
             // Generated and checked with python-stdnum.
             (IdFormat::SePersonnummer, "600313-0181", "600313-0182"),
             (IdFormat::SePersonnummer, "196707033186", "196707033187"),
