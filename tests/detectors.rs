@@ -491,6 +491,9 @@ fn authorization_scheme_after_a_key_name() {
         "token: Bearer is missing",
         "token: Bearer [AUTH_HEADER]",
         "token: Bearer ********",
+        "credentials: Basic authentication required",
+        "token: Bearer expected but got Basic",
+        "token: Bearer undefined",
     ]);
 }
 
@@ -528,6 +531,28 @@ fn key_block_without_end_ends_at_the_first_line_that_is_not_key_material() {
          t stdout F INFO server started on :8080\n"
     );
     assert_eq!(scrub(&once), once, "idempotent");
+    // Key lines in the layouts a log gives them are taken however their prefix reads: fewer
+    // fields than the BEGIN line's (a message put words before the marker), indented (YAML), in a
+    // container runtime's JSON, quoted in source.
+    let k1 = "MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    let k2 = "VLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunu1SU1LfVLPHCozMxH2Mo4lgO";
+    for layout in [
+        "t stdout F loaded key: -----BEGIN RSA PRIVATE KEY-----\nt stdout F K1\nt stdout F K2\n\
+         t stdout F Zw==\n",
+        "key: |\n  -----BEGIN RSA PRIVATE KEY-----\n    K1\n    K2\n",
+        "{\"log\":\"-----BEGIN RSA PRIVATE KEY-----\\n\",\"stream\":\"stdout\"}\n\
+         {\"log\":\"K1\\n\",\"stream\":\"stdout\"}\n{\"log\":\"K2\\n\",\"stream\":\"stdout\"}\n",
+        "k = \"-----BEGIN RSA PRIVATE KEY-----\\n\" +\n    \"K1\\n\" +\n    \"K2\\n\";\n",
+    ] {
+        let input = layout.replace("K1", k1).replace("K2", k2);
+        let once = scrub(&input);
+        assert!(
+            !once.contains("MIIEpAIB") && !once.contains("VLPHCozM") && !once.contains("Zw=="),
+            "{once}"
+        );
+        assert_eq!(once.lines().count(), input.lines().count(), "{once}");
+        assert_eq!(scrub(&once), once, "idempotent");
+    }
     // The rest of the BEGIN line is always taken (a key escaped into one line has no line to end
     // at), and blank lines after the key are not.
     assert_eq!(

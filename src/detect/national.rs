@@ -148,7 +148,7 @@ pub enum IdFormat {
     /// code, the birth year, a serial and a Luhn digit).
     AeEmiratesId,
     /// Malaysia's identity card numbers (MyKad NRIC: `770812-14-5027`, the birth date, a place of
-    /// birth code, a serial; no check digit).
+    /// birth code, a serial; no check digit), after a keyword.
     MyMykad,
     /// Hong Kong identity card numbers (HKID: one or two letters, six digits and a mod-11 check
     /// character, printed in parentheses: `A123456(3)`).
@@ -611,9 +611,10 @@ impl IdFormat {
             IdFormat::AeEmiratesId => {
                 &[("ddd-dddd-ddddddd-d", ALONE), ("ddddddddddddddd", KEYWORD)]
             }
-            // The card's print form, a date that holds and a place of birth code that exists,
-            // stands alone; twelve digits whole are many things.
-            IdFormat::MyMykad => &[("dddddd-dd-dddd", ALONE), ("dddddddddddd", KEYWORD)],
+            // After a keyword only, dashed as the card prints it or whole: a date and a place of
+            // birth code that exists hold for a third of date-stamped ids (`241203-01-0042`, a
+            // release or a snapshot), so the print form does not stand alone.
+            IdFormat::MyMykad => &[("dddddd-dd-dddd", KEYWORD), ("dddddddddddd", KEYWORD)],
             // As the card prints it, the check in parentheses; glued after a keyword.
             IdFormat::HkHkid => &[
                 ("Adddddd(x)", ALONE),
@@ -916,12 +917,12 @@ impl IdFormat {
             | IdFormat::NgBvn
             | IdFormat::NgNin => !one_digit_repeated(c),
             IdFormat::IdNik => {
-                // Province (11-94), regency, district, the birth date DDMMYY (a woman's day plus
-                // 40), a serial from 0001.
+                // Province (11-96, the Papuan provinces of 2022 the last), regency, district, the
+                // birth date DDMMYY (a woman's day plus 40), a serial from 0001.
                 let province = d(0) * 10 + d(1);
-                let (day, month) = ((d(6) * 10 + d(7)) % 40, d(8) * 10 + d(9));
-                (11..=94).contains(&province)
-                    && (1..=31).contains(&day)
+                let (day, month) = (d(6) * 10 + d(7), d(8) * 10 + d(9));
+                (11..=96).contains(&province)
+                    && ((1..=31).contains(&day) || (41..=71).contains(&day))
                     && (1..=12).contains(&month)
                     && number(&c[12..16]) != 0
             }
@@ -2800,6 +2801,7 @@ mod tests {
             (IdFormat::NgBvn, "22123456789", "22222222222"),
             (IdFormat::IdNik, "3174011505900001", "3174013505900001"),
             (IdFormat::IdNik, "3174015505900001", "9974015505900001"),
+            (IdFormat::IdNik, "3174017105900001", "3174018505900001"),
             (IdFormat::PkCnic, "35202-1234567-1", "85202-1234567-1"),
             (
                 IdFormat::AeEmiratesId,

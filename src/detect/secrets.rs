@@ -1200,13 +1200,21 @@ impl KeyPrefix<'_> {
 }
 
 /// Where a key block with no END line before `limit` ends: the rest of its `-----BEGIN` line,
-/// then every following line whose key text (after the log prefix the first line had) is key
-/// material — an encrypted key's `Proc-Type:` and `DEK-Info:` headers, and base64 lines — with
-/// blank lines between them. The first other line is not key material: the key was cut short
-/// there (a truncated log), or the marker was only named (`expected "-----BEGIN PRIVATE KEY-----"`
-/// in an error message). Reading to `limit` instead took every line after such a message, the
-/// rest of a CLI chunk: thousands of ordinary lines.
+/// then every following line that holds key material, with blank lines between them. The first
+/// other line is not key material: the key was cut short there (a truncated log), or the marker
+/// was only named (`expected "-----BEGIN PRIVATE KEY-----"` in an error message). Reading to
+/// `limit` instead took every line after such a message, the rest of a CLI chunk: thousands of
+/// ordinary lines.
+///
+/// A line holds key material when its key text (after the log prefix the first line had, and
+/// any indentation) is base64 or an encrypted key's `Proc-Type:` or `DEK-Info:` header; when,
+/// once a body has begun, its last field is base64 (a message that put words before the marker
+/// gives its key lines fewer fields than the first line's: `… stdout F loaded key: -----BEGIN`
+/// then `… stdout F MIIE…`); or when it holds a run of 40 base64 characters anywhere (a key line
+/// in a container runtime's JSON, `{"log":"MIIE…\n",…}`, or quoted in source, `"MIIE…\n" +`).
+/// Lines so taken are redacted after their log prefix, or whole (`pem_lines`).
 fn unterminated_end(input: &[u8], body: usize, limit: usize, prefix: &KeyPrefix<'_>) -> usize {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
     let mut end = memchr::memchr(b'\n', &input[body..limit]).map_or(limit, |i| body + i);
     let mut in_body = false;
     let mut at = end;
@@ -1214,30 +1222,48 @@ fn unterminated_end(input: &[u8], body: usize, limit: usize, prefix: &KeyPrefix<
         let line = at + 1;
         let eol = memchr::memchr(b'\n', &input[line..limit]).map_or(limit, |i| line + i);
         let text_start = prefix.text_start(input, line, eol);
-        let text = &input[text_start..eol];
-        let text = text
-            .iter()
-            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
-            .map_or(&text[..0], |last| &text[..=last]);
+        let text = input[text_start..eol].trim_ascii();
         if !text.is_empty() {
             let header = text.starts_with(b"Proc-Type:") || text.starts_with(b"DEK-Info:");
-            if !header {
-                // A short line is a body's only when one has begun, the line gave up no prefix
-                // fields, or the first line's prefix is repeated before it; asked once a block
-                // at most (a short line either begins the body or ends the block).
-                let short_ok = || {
-                    in_body || text_start == line || prefix.repeated_in(&input[line..text_start])
-                };
-                if !is_base64_line(text) || text.len() < 16 && !short_ok() {
-                    break;
-                }
-                in_body = true;
+            // A short line is a body's only when one has begun, the line gave up no prefix
+            // fields, or the first line's prefix is repeated before it (asked at most once a
+            // block: a short line either begins the body or ends the block).
+            let short_ok =
+                || in_body || text_start == line || prefix.repeated_in(&input[line..text_start]);
+            let whole_line = &input[line..eol];
+            let last_field = whole_line
+                .rsplit(|b| blank(b))
+                .find(|f| !f.is_empty())
+                .unwrap_or_default();
+            let key = header
+                || is_base64_line(text) && (text.len() >= 16 || short_ok())
+                || in_body && is_base64_line(last_field)
+                || has_base64_run(whole_line, 40);
+            if !key {
+                break;
             }
+            in_body |= !header;
             end = eol;
         }
         at = eol;
     }
     end
+}
+
+/// Whether `line` holds `n` base64 characters in a row (letters, digits, `+`, `/`).
+fn has_base64_run(line: &[u8], n: usize) -> bool {
+    let mut run = 0;
+    for &b in line {
+        run = if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+            run + 1
+        } else {
+            0
+        };
+        if run >= n {
+            return true;
+        }
+    }
+    false
 }
 
 /// A line of a PEM body: base64, `=` only as its final padding. A full line holds 64 characters
@@ -1516,6 +1542,22 @@ fn secret_word(input: &[u8], i: usize) -> bool {
         // dotted name (`com.example.Main`).
         && !word.iter().any(|b| matches!(b, b'@' | b'/' | b'=' | b'\\'))
         && word.iter().filter(|&&b| b == b'.').count() < 2
+}
+
+/// Whether `rest` starts with a credential as an authorization scheme carries it (RFC 7235's
+/// token68: letters, digits, `-._~+/`, `=` padding), eight characters or more and generated: with
+/// a digit, a capital after its first letter beside a small letter (`dXNlcjpwYXNz`), or padding.
+/// `authentication`, `expected` and `undefined` are words.
+fn generated_credential(rest: &[u8]) -> bool {
+    let token68 = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
+    // Its first 64 characters tell: a key of `Bearer ` and a megabyte costs no more.
+    let rest = &rest[..rest.len().min(64)];
+    let run = &rest[..rest.iter().position(|b| !token68(b)).unwrap_or(rest.len())];
+    run.len() >= 8
+        && (run.iter().any(u8::is_ascii_digit)
+            || run[1..].iter().any(u8::is_ascii_uppercase)
+                && run.iter().any(u8::is_ascii_lowercase)
+            || run.ends_with(b"="))
 }
 
 /// The SQL string literal that follows a key name `name` ending at `ke` as SQL writes a password,
@@ -1928,22 +1970,20 @@ fn key_value(
     }
     j = run_end(input, j, 8, |b| b == b' ' || b == b'\t');
     // An authorization scheme before a credential (`token: Bearer 9f86d081…`, `auth = Basic
-    // dXNlcjpwYXNz`): the value is the credential after it, eight or more of its characters
-    // (RFC 7235's token68). Read as the value, the scheme was a message's first word (`token:
-    // Bearer abc…` like `token: Token is expired`), and the search went on past the `Bearer `
-    // that would have found the token. Not before prose (`token: Bearer is missing`); but before
-    // a replacement (`[AUTH_HEADER]`, `****`), which is a credential redacted, so that a second
-    // pass does not take the scheme for the value.
+    // dXNlcjpwYXNz`): the value is the credential after it. Read as the value, the scheme was a
+    // message's first word (`token: Bearer abc…` like `token: Token is expired`), and the search
+    // went on past the `Bearer ` that would have found the token. Only before a generated
+    // credential (`generated_credential`), not before prose (`token: Bearer is missing`,
+    // `credentials: Basic authentication required`); and before a replacement (`[AUTH_HEADER]`,
+    // `****`), which is a credential redacted, so that a second pass does not take the scheme
+    // for the value.
     if let Some(scheme) = [&b"bearer "[..], b"basic "].iter().find(|s| {
         input
             .get(j..j + s.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(s))
     }) {
         let credential = run_end(input, j + scheme.len(), 8, |b| b == b' ' || b == b'\t');
-        let token68 = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
-        if run_end(input, credential, 8, token68) - credential >= 8
-            || matches!(at(credential), b'[' | b'*')
-        {
+        if generated_credential(&input[credential..]) || matches!(at(credential), b'[' | b'*') {
             j = credential;
         }
     }
