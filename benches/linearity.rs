@@ -138,6 +138,10 @@ fn main() -> ExitCode {
             b"",
         ),
         ("bearer prefixes", b"Bearer ", b""),
+        ("schemes after key names", b"token: Bearer ", b""),
+        // Decimal degrees: each a keyword lookup, pairs after a comma.
+        ("coordinates", b"lat=-33.8688 ", b""),
+        ("coordinate pairs", b"location: 48.858370, 2.294481,", b""),
         ("aws key prefixes", b"AKIA", b""),
         ("url user info", b"https://u:p@", b""),
         ("iban check digits", b"DE89 ", b""),

@@ -189,7 +189,11 @@ impl RuleSpec {
                 }
             }
             Matcher::Builtin(
-                Detector::Routing | Detector::Account | Detector::Venmo | Detector::Cashtag,
+                Detector::Routing
+                | Detector::Account
+                | Detector::Venmo
+                | Detector::Cashtag
+                | Detector::GeoCoordinates,
             ) => KeywordNeed::Always,
             Matcher::Builtin(Detector::Phone | Detector::Ssn | Detector::Ein | Detector::Card) => {
                 KeywordNeed::SomeForms

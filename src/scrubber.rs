@@ -609,6 +609,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     Detector::Ein => Some((&mut ids.ein, gate::EIN)),
                     Detector::Venmo => Some((&mut ids.venmo, gate::VENMO)),
                     Detector::Cashtag => Some((&mut ids.cashtag, gate::CASHTAG)),
+                    Detector::GeoCoordinates => Some((&mut ids.geo, gate::GEO)),
                     Detector::Upi => Some((&mut ids.upi, 0)),
                     Detector::UrlPassword => Some((&mut ids.url_password, 0)),
                     Detector::Ip => Some((&mut ids.ip, 0)),
@@ -619,7 +620,7 @@ fn compile_detectors(pack: &Pack, rules: &[RuleInfo]) -> Detectors {
                     }
                     Detector::National(format) => {
                         // One gate bit per national rule with a layout that needs a keyword (a
-                        // rule whose layouts all stand alone asks for none); past the 119 bits
+                        // rule whose layouts all stand alone asks for none); past the 118 bits
                         // left, rules share the last one (each then also accepts the others'
                         // keywords).
                         let (alone, layouts) = format.layouts_alone();

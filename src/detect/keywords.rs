@@ -35,8 +35,10 @@ pub(crate) mod gate {
     /// A key that names a trace, span or parent id (`trace_id=`, `"spanId":`): the number right
     /// after it is no card unless a card word stands before it too (see `numeric::ID_KEYS`).
     pub const ID_KEY: Gates = 256;
+    /// Coordinates in decimal degrees (`numeric::coordinates`).
+    pub const GEO: Gates = 512;
     /// The first bit not taken by the detectors above.
-    pub const FIRST_FREE: u32 = 9;
+    pub const FIRST_FREE: u32 = 10;
 }
 
 #[derive(Clone, Copy)]

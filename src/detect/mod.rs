@@ -53,6 +53,9 @@ pub enum Detector {
     PasswordHash,
     KeyValue,
     Ip,
+    /// Latitude and longitude written as decimal degrees in text after a location keyword
+    /// (`location: 48.858370, 2.294481`, `lat=-33.8688`): see [`numeric`].
+    GeoCoordinates,
     /// Matches nothing in text: the rule acts only through its `json_keys` and `json_paths`.
     JsonKey,
     /// A national identifier format (`uk_nino`, `br_cpf`, ...): see [`crate::detect::national`].
@@ -83,6 +86,7 @@ impl Detector {
         ("password_hash", Detector::PasswordHash),
         ("key_value", Detector::KeyValue),
         ("ip", Detector::Ip),
+        ("geo_coordinates", Detector::GeoCoordinates),
         ("json_key", Detector::JsonKey),
     ];
 
@@ -136,6 +140,7 @@ pub(crate) struct Builtins {
     pub ein: Option<RuleId>,
     pub venmo: Option<RuleId>,
     pub cashtag: Option<RuleId>,
+    pub geo: Option<RuleId>,
     pub upi: Option<RuleId>,
     pub url_password: Option<RuleId>,
     pub ip: Option<RuleId>,

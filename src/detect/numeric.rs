@@ -173,8 +173,27 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead:
         }
         return end;
     }
-    if let Some(end) = decimal_end(input, end, lead) {
-        return end;
+    // Decimal degrees (`48.858370`) are the one shape with two groups and a `.` between them;
+    // they have at most three integer digits and four decimals or more, which a version or a
+    // duration (`1.2`, `812.96 ms`) has not. A pair in parentheses is entered after its `(`.
+    let degrees = |frac_end: usize| end - p <= 3 && frac_end - end > 4;
+    if lead.paren
+        && input.get(end) == Some(&b'.')
+        && let Some(rule) = d.ids.geo
+        && let Some((start, stop)) = coordinates(d, sink, p, end)
+    {
+        sink.push(start, stop, rule);
+        return stop;
+    }
+    if let Some(frac_end) = decimal_end(input, end, lead) {
+        if degrees(frac_end)
+            && let Some(rule) = d.ids.geo
+            && let Some((start, stop)) = coordinates(d, sink, p, end)
+        {
+            sink.push(start, stop, rule);
+            return stop;
+        }
+        return frac_end;
     }
     let tok = tokenize(sink.input, p);
     let end = tok.groups[tok.n - 1].1;
@@ -190,6 +209,59 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead:
     }
     classify(d, sink, &tok, lead);
     end
+}
+
+/// Decimal degrees after a location keyword, from the digit run at `p` whose integer part ends at
+/// `int_end`: one value (`lat=-33.8688`), or a pair after a comma (`location: 48.858370,
+/// 2.294481`, `(40.7128, -74.0060)`), as the span to redact (with a leading `-`). A value has one
+/// to three integer digits up to 180 and four to eight decimals — a location to within about ten
+/// metres or better; fewer decimals are a city at most, more are a float as a program printed it
+/// (`0.5227687358856201`), no place anyone looked up.
+#[inline(never)]
+fn coordinates(
+    d: &Detectors,
+    sink: &mut Candidates<'_>,
+    p: usize,
+    int_end: usize,
+) -> Option<(usize, usize)> {
+    let input = sink.input;
+    let mut end = degrees(input, p, int_end)?;
+    let start = if p > 0 && input[p - 1] == b'-' {
+        p - 1
+    } else {
+        p
+    };
+    if input.get(end) == Some(&b',') {
+        let mut q = end + 1;
+        q += usize::from(input.get(q) == Some(&b' '));
+        q += usize::from(input.get(q) == Some(&b'-'));
+        if input.get(q).is_some_and(u8::is_ascii_digit)
+            && let Some(second) = degrees(input, q, digits_end(input, q))
+        {
+            end = second;
+        }
+    }
+    (sink.gates_before(&d.keywords, start, gate::GEO) != 0).then_some((start, end))
+}
+
+/// Where one value in decimal degrees from `p` ends (see [`coordinates`]), its integer part ending
+/// at `int_end`; `None` when it is not one, or goes on as a version or a word (`1.2345.6`,
+/// `12.3456ms`).
+fn degrees(input: &[u8], p: usize, int_end: usize) -> Option<usize> {
+    if !(1..=3).contains(&(int_end - p)) || input.get(int_end) != Some(&b'.') {
+        return None;
+    }
+    let end = digits_end(input, int_end + 1);
+    let degrees_ok = input[p..int_end]
+        .iter()
+        .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'))
+        <= 180;
+    let ends = match input.get(end) {
+        None => true,
+        Some(&b'.') => !input.get(end + 1).is_some_and(u8::is_ascii_digit),
+        Some(b) => !word_after(b),
+    };
+    ((4..=8).contains(&(end - int_end - 1)) && degrees_ok && ends).then_some(end)
 }
 
 /// Where a token of two groups with a `.` between them ends (`2811.96 ms`, `HTTP/1.1`, `537.36`),
