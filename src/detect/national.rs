@@ -1595,7 +1595,7 @@ fn hkid(c: &[u8]) -> bool {
     sum.is_multiple_of(11)
 }
 
-fn number(digits: &[u8]) -> u32 {
+pub(super) fn number(digits: &[u8]) -> u32 {
     digits
         .iter()
         .fold(0, |n, &b| n * 10 + u32::from(b.wrapping_sub(b'0')))

@@ -14,7 +14,7 @@
 //! everything else.
 
 use super::keywords::gate;
-use super::national::Glued;
+use super::national::{self, Glued};
 use super::validate;
 use super::{Candidates, Detectors, iban, word_after, word_before};
 
@@ -176,23 +176,19 @@ pub(crate) fn token_at(d: &Detectors, sink: &mut Candidates<'_>, p: usize, lead:
     // Decimal degrees (`48.858370`) are the one shape with two groups and a `.` between them;
     // they have at most three integer digits and four decimals or more, which a version or a
     // duration (`1.2`, `812.96 ms`) has not. A pair in parentheses is entered after its `(`.
-    let degrees = |frac_end: usize| end - p <= 3 && frac_end - end > 4;
-    if lead.paren
-        && input.get(end) == Some(&b'.')
+    let decimal = decimal_end(input, end, lead);
+    let maybe_degrees = match decimal {
+        Some(frac_end) => end - p <= 3 && frac_end - end > 4,
+        None => lead.paren && input.get(end) == Some(&b'.'),
+    };
+    if maybe_degrees
         && let Some(rule) = d.ids.geo
         && let Some((start, stop)) = coordinates(d, sink, p, end)
     {
         sink.push(start, stop, rule);
         return stop;
     }
-    if let Some(frac_end) = decimal_end(input, end, lead) {
-        if degrees(frac_end)
-            && let Some(rule) = d.ids.geo
-            && let Some((start, stop)) = coordinates(d, sink, p, end)
-        {
-            sink.push(start, stop, rule);
-            return stop;
-        }
+    if let Some(frac_end) = decimal {
         return frac_end;
     }
     let tok = tokenize(sink.input, p);
@@ -252,10 +248,7 @@ fn degrees(input: &[u8], p: usize, int_end: usize) -> Option<usize> {
         return None;
     }
     let end = digits_end(input, int_end + 1);
-    let degrees_ok = input[p..int_end]
-        .iter()
-        .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'))
-        <= 180;
+    let degrees_ok = national::number(&input[p..int_end]) <= 180;
     let ends = match input.get(end) {
         None => true,
         Some(&b'.') => !input.get(end + 1).is_some_and(u8::is_ascii_digit),

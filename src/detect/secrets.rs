@@ -1168,12 +1168,11 @@ impl KeyPrefix<'_> {
         let line_start =
             memchr::memrchr(b'\n', &input[window..start]).map_or(window, |i| window + i + 1);
         let prefix = &input[line_start..start];
-        let is_space = |b: &u8| matches!(b, b' ' | b'\t');
-        let glued_len = prefix.iter().rev().take_while(|b| !is_space(b)).count();
+        let glued_len = prefix.iter().rev().take_while(|b| !field_space(b)).count();
         let text = &prefix[..prefix.len() - glued_len];
         KeyPrefix {
             text,
-            fields: text.split(is_space).filter(|f| !f.is_empty()).count(),
+            fields: fields(text).count(),
             glued: &prefix[prefix.len() - glued_len..],
         }
     }
@@ -1182,10 +1181,6 @@ impl KeyPrefix<'_> {
     /// log pipeline does: the same fields but for those holding a digit (a timestamp, a pid).
     /// `ERROR load key: expected` and `INFO retrying in 5s` are not.
     fn repeated_in(&self, other: &[u8]) -> bool {
-        fn fields(t: &[u8]) -> impl Iterator<Item = &[u8]> {
-            t.split(|b| matches!(b, b' ' | b'\t'))
-                .filter(|f| !f.is_empty())
-        }
         let digit = |f: &[u8]| f.iter().any(u8::is_ascii_digit);
         // `other` holds the fields `key_text_start` counted (and then the glued text, if any).
         fields(self.text)
@@ -1197,6 +1192,16 @@ impl KeyPrefix<'_> {
     fn text_start(&self, input: &[u8], line: usize, end: usize) -> usize {
         key_text_start(input, line, end, self.fields, self.glued)
     }
+}
+
+/// The bytes that separate a log prefix's fields.
+fn field_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t')
+}
+
+/// The whitespace-separated fields of `text`.
+fn fields(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    text.split(field_space).filter(|f| !f.is_empty())
 }
 
 /// Where a key block with no END line before `limit` ends: the rest of its `-----BEGIN` line,
@@ -1214,7 +1219,6 @@ impl KeyPrefix<'_> {
 /// in a container runtime's JSON, `{"log":"MIIE…\n",…}`, or quoted in source, `"MIIE…\n" +`).
 /// Lines so taken are redacted after their log prefix, or whole (`pem_lines`).
 fn unterminated_end(input: &[u8], body: usize, limit: usize, prefix: &KeyPrefix<'_>) -> usize {
-    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
     let mut end = memchr::memchr(b'\n', &input[body..limit]).map_or(limit, |i| body + i);
     let mut in_body = false;
     let mut at = end;
@@ -1231,13 +1235,16 @@ fn unterminated_end(input: &[u8], body: usize, limit: usize, prefix: &KeyPrefix<
             let short_ok =
                 || in_body || text_start == line || prefix.repeated_in(&input[line..text_start]);
             let whole_line = &input[line..eol];
-            let last_field = whole_line
-                .rsplit(|b| blank(b))
-                .find(|f| !f.is_empty())
-                .unwrap_or_default();
+            let last_field = || {
+                let field_end = |b: &u8| field_space(b) || *b == b'\r';
+                whole_line
+                    .rsplit(field_end)
+                    .find(|f| !f.is_empty())
+                    .unwrap_or_default()
+            };
             let key = header
                 || is_base64_line(text) && (text.len() >= 16 || short_ok())
-                || in_body && is_base64_line(last_field)
+                || in_body && is_base64_line(last_field())
                 || has_base64_run(whole_line, 40);
             if !key {
                 break;
@@ -1254,11 +1261,7 @@ fn unterminated_end(input: &[u8], body: usize, limit: usize, prefix: &KeyPrefix<
 fn has_base64_run(line: &[u8], n: usize) -> bool {
     let mut run = 0;
     for &b in line {
-        run = if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
-            run + 1
-        } else {
-            0
-        };
+        run = if base64_byte(b) { run + 1 } else { 0 };
         if run >= n {
             return true;
         }
@@ -1272,10 +1275,12 @@ fn has_base64_run(line: &[u8], n: usize) -> bool {
 /// line (`Zw==`): [`unterminated_end`] tells them apart by what comes before.
 fn is_base64_line(text: &[u8]) -> bool {
     let unpadded = text.len() - text.iter().rev().take_while(|&&b| b == b'=').count();
-    text.len() - unpadded <= 2
-        && text[..unpadded]
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+    text.len() - unpadded <= 2 && text[..unpadded].iter().all(|&b| base64_byte(b))
+}
+
+/// A byte of the base64 alphabet, padding aside.
+fn base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
 }
 
 /// Records the key block `[start, end)` line by line, each line's span starting after the prefix that
@@ -1317,7 +1322,7 @@ fn pem_lines(
 /// then `glued` (when the line has them), else at the line start.
 fn key_text_start(input: &[u8], line: usize, end: usize, fields: usize, glued: &[u8]) -> usize {
     let eol = memchr::memchr(b'\n', &input[line..end]).map_or(end, |i| line + i);
-    let is_space = |b: u8| matches!(b, b' ' | b'\t');
+    let is_space = |b: u8| field_space(&b);
     let mut i = line;
     for _ in 0..fields {
         while i < eol && is_space(input[i]) {
